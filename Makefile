@@ -1,0 +1,179 @@
+# specreview - one non-recursive Makefile.
+#
+#   make            build libspecreview.a and ./specreview
+#   make test       build and run every test
+#   make check      the same under AddressSanitizer + UBSan (build-san/)
+#   make fuzz       run every fuzz target for FUZZ_SECONDS (clang, libFuzzer)
+#   make bench      benchmarks (see tests/bench/)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+#   V=1             show full commands;  DEVELOPER=0  no -Werror
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/specreview
+MANDIR ?= $(PREFIX)/share/man
+BUILD ?= build
+DEVELOPER ?= 1
+FUZZ_SECONDS ?= 60
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+ENGINE_PKGS := yaml-0.1 hunspell libgit2 libutf8proc libpcre2-8
+TUI_PKGS := ncursesw
+
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wvla \
+	-Wimplicit-fallthrough
+ifeq ($(DEVELOPER),1)
+WARNINGS += -Werror
+endif
+
+ENGINE_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(ENGINE_PKGS))
+ENGINE_LIBS := $(shell $(PKG_CONFIG) --libs $(ENGINE_PKGS)) -lpthread
+TUI_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TUI_PKGS))
+TUI_LIBS := $(shell $(PKG_CONFIG) --libs $(TUI_PKGS))
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSR_VERSION='"$(VERSION)"' \
+	-DSR_DATADIR='"$(DATADIR)"' -Isrc -I$(BUILD)/gen $(WARNINGS) $(CFLAGS)
+DEPFLAGS = -MMD -MP
+
+ifeq ($(V),1)
+Q :=
+QUIET_CC :=
+QUIET_AR :=
+QUIET_LINK :=
+QUIET_GEN :=
+else
+Q := @
+QUIET_CC = @echo '   CC      $@';
+QUIET_AR = @echo '   AR      $@';
+QUIET_LINK = @echo '   LINK    $@';
+QUIET_GEN = @echo '   GEN     $@';
+endif
+
+ENGINE_SRC := $(sort $(wildcard src/*.c))
+CLI_SRC := $(sort $(wildcard cli/*.c))
+TUI_SRC := $(sort $(wildcard tui/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+# Data built into the program so it works without being installed.
+BUILTIN_FILES := $(sort $(wildcard checklists/*.yaml) $(wildcard checklists/*.dic) \
+	$(wildcard templates/*.md) $(wildcard templates/clauses/*.md))
+
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/builtin.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIB := $(BUILD)/libspecreview.a
+
+ifeq ($(BUILD),build)
+PROG := specreview
+else
+PROG := $(BUILD)/specreview
+endif
+
+.PHONY: all test check fuzz bench install uninstall clean engine-no-curses
+.DELETE_ON_ERROR:
+
+all: $(PROG)
+
+$(BUILD)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -Itui $(ENGINE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/tui/%.o: tui/%.c
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TUI_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/builtin.c: tools/embed.sh $(BUILTIN_FILES)
+	@mkdir -p $(@D)
+	$(QUIET_GEN)sh tools/embed.sh $(BUILTIN_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/builtin.o: $(BUILD)/gen/builtin.c
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+$(LIB): $(ENGINE_OBJ)
+	@rm -f $@
+	$(QUIET_AR)$(AR) rcs $@ $^
+
+$(PROG): $(CLI_OBJ) $(TUI_OBJ) $(LIB)
+	$(QUIET_LINK)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(TUI_OBJ) $(LIB) \
+		$(ENGINE_LIBS) $(TUI_LIBS) -lm
+
+# Engine tests link without ncursesw: the engine must not need it.
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+	@mkdir -p $(@D)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(ENGINE_CFLAGS) \
+		$(CMOCKA_CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LIB) \
+		$(ENGINE_LIBS) $(CMOCKA_LIBS) -lm
+
+# Every test program runs even when an earlier one fails; the target fails
+# if any did.  Tests find the program and the source tree through the
+# environment.
+test: $(PROG) $(TEST_BIN)
+	@failed=0; for t in $(TEST_BIN); do \
+		echo "== $$t"; \
+		SPECREVIEW="$(CURDIR)/$(PROG)" SR_SRCDIR="$(CURDIR)" $$t || failed=1; \
+	done; \
+	if [ $$failed = 0 ]; then echo "all tests passed"; else echo "some tests FAILED"; exit 1; fi
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+check:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-san \
+		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+		ASAN_OPTIONS=detect_leaks=1 test
+
+# Fuzzing: clang + libFuzzer, sanitizers on.  Each target runs FUZZ_SECONDS.
+FUZZ_BUILD := build-fuzz
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+fuzz:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+		$(FUZZ_BUILD)/libspecreview.a
+	$(Q)set -e; for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); \
+		echo "   FUZZ    $$n ($(FUZZ_SECONDS)s)"; \
+		$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Isrc $(ENGINE_CFLAGS) \
+			-o $(FUZZ_BUILD)/$$n $$f $(FUZZ_BUILD)/libspecreview.a $(ENGINE_LIBS) -lm; \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
+		seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
+		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+			-print_final_stats=1 $(FUZZ_BUILD)/corpus/$$n $$seeds; \
+	done
+
+bench: $(PROG)
+	$(Q)sh tests/bench/run.sh "$(CURDIR)/$(PROG)"
+
+# The engine must build and link without curses: nothing in src/ may
+# include it, and the engine tests link without -lncursesw.
+engine-no-curses:
+	$(Q)! grep -nE '#include[[:space:]]*[<"](n?curses|ncursesw/)' src/*.c src/*.h cli/*.c
+
+install: $(PROG)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/checklists \
+		$(DESTDIR)$(DATADIR)/templates/clauses
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/specreview
+	install -m 644 checklists/*.yaml $(DESTDIR)$(DATADIR)/checklists/
+	for f in templates/*.md; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/; done; true
+	for f in templates/clauses/*.md; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/clauses/; done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/specreview
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san build-fuzz specreview
+
+-include $(shell find $(BUILD) build-san -name '*.d' 2>/dev/null)

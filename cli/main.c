@@ -1,0 +1,218 @@
+/*
+ * main.c - global options and command dispatch.
+ */
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "error.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_lint_entry;
+
+/* The one list of commands: help, dispatch and the man page use it. */
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_check_entry,
+	&cmd_lint_entry,
+	NULL,
+};
+
+struct cli_globals cli_globals;
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("specreview: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_print_diags(const struct sr_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < err->n; i++) {
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, "specreview: ");
+		sr_diag_format(&sb, &err->diags[i]);
+		strbuf_addch(&sb, '\n');
+		fwrite(sb.buf, 1, sb.len, stderr);
+	}
+	if (err->oom)
+		fputs("specreview: out of memory (some messages lost)\n",
+		      stderr);
+	strbuf_release(&sb);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("specreview: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "\nTry 'specreview help %s'.\n", cmd);
+	else
+		fputs("\nTry 'specreview --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+int cli_use_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	if (nc && *nc)
+		return 0;
+	if (term && !strcmp(term, "dumb"))
+		return 0;
+	return isatty(fileno(f));
+}
+
+int cli_show_progress(void)
+{
+	return isatty(STDERR_FILENO);
+}
+
+int cli_write_stdout(const char *buf, size_t len)
+{
+	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
+		cli_error("cannot write output");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static const struct cmd_entry *find_cmd(const char *name)
+{
+	const struct cmd_entry *const *c;
+
+	for (c = cmd_table; *c; c++)
+		if (!strcmp((*c)->name, name))
+			return *c;
+	return NULL;
+}
+
+static void print_usage(FILE *f)
+{
+	const struct cmd_entry *const *c;
+
+	fputs("usage: specreview [--repo DIR] [--ref REF] [COMMAND [ARGS]]\n"
+	      "\n"
+	      "Review IT procurement specifications against the mandatory\n"
+	      "information-security clauses.\n"
+	      "\n"
+	      "Commands:\n",
+	      f);
+	for (c = cmd_table; *c; c++)
+		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
+	fputs("\n"
+	      "Options:\n"
+	      "  --repo DIR   the specs repository (default: discovered from .)\n"
+	      "  --ref REF    the commit to read specs from (default: HEAD)\n"
+	      "  -h, --help   show this help\n"
+	      "  --version    show the version\n"
+	      "\n"
+	      "'specreview help COMMAND' shows a command's options.\n"
+	      "Exit status: 0 fine, 1 findings, 2 usage or input error.\n",
+	      f);
+}
+
+static void print_cmd_help(const struct cmd_entry *c)
+{
+	printf("usage: specreview %s %s\n\n%s\n", c->name, c->args, c->summary);
+	if (c->help && *c->help)
+		printf("\n%s", c->help);
+}
+
+int cli_help(const char *cmd)
+{
+	const struct cmd_entry *c = find_cmd(cmd);
+
+	if (c)
+		print_cmd_help(c);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct cmd_entry *c;
+
+	if (argc < 2) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help")) {
+		printf("usage: specreview help COMMAND\n");
+		return 0;
+	}
+	c = find_cmd(argv[1]);
+	if (!c)
+		return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+	print_cmd_help(c);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "repo", required_argument, NULL, 'r' },
+		{ "ref", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd_entry *c;
+	int opt;
+
+	setlocale(LC_ALL, "");
+	/* Stop at the first non-option: it is the command. */
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		case 'V':
+			printf("specreview %s\n", SR_VERSION);
+			return 0;
+		case 'r':
+			cli_globals.repo = optarg;
+			break;
+		case 'R':
+			cli_globals.ref = optarg;
+			break;
+		default:
+			/* getopt printed what was wrong. */
+			fputs("Try 'specreview --help'.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		/* The TUI arrives with the review-TUI issue. */
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "help"))
+		return cmd_help(argc, argv);
+	c = find_cmd(argv[0]);
+	if (!c)
+		return cli_usage_error(NULL, "unknown command '%s'", argv[0]);
+	optind = 0; /* reset getopt for the command (GNU: full re-init) */
+	return c->run(argc, argv);
+}

@@ -1,0 +1,229 @@
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "banned.h"
+
+char strbuf_slopbuf[1];
+
+void strbuf_init(struct strbuf *sb, size_t hint)
+{
+	sb->alloc = sb->len = 0;
+	sb->buf = strbuf_slopbuf;
+	sb->failed = 0;
+	if (hint)
+		strbuf_grow(sb, hint);
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+	if (sb->alloc)
+		free(sb->buf);
+	strbuf_init(sb, 0);
+}
+
+char *strbuf_detach(struct strbuf *sb, size_t *len)
+{
+	char *res;
+
+	if (sb->failed) {
+		strbuf_release(sb);
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	if (!sb->alloc && strbuf_grow(sb, 0) < 0) {
+		strbuf_release(sb);
+		return NULL;
+	}
+	res = sb->buf;
+	if (len)
+		*len = sb->len;
+	strbuf_init(sb, 0);
+	return res;
+}
+
+int strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	size_t want, nalloc;
+	char *nbuf;
+
+	if (sb->failed)
+		return SR_ENOMEM;
+	if (extra > (size_t)-1 / 2 - sb->len)
+		goto fail;
+	want = sb->len + extra + 1;
+	if (want <= sb->alloc)
+		return 0;
+	nalloc = sb->alloc ? sb->alloc : 64;
+	while (nalloc < want)
+		nalloc = nalloc / 2 * 3 + 16;
+	nbuf = realloc(sb->alloc ? sb->buf : NULL, nalloc);
+	if (!nbuf)
+		goto fail;
+	if (!sb->alloc)
+		nbuf[0] = '\0';
+	sb->buf = nbuf;
+	sb->alloc = nalloc;
+	return 0;
+fail:
+	sb->failed = 1;
+	return SR_ENOMEM;
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	strbuf_setlen(sb, 0);
+}
+
+void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	if (!sb->alloc)
+		return;
+	if (len > sb->len)
+		len = sb->len;
+	sb->len = len;
+	sb->buf[len] = '\0';
+}
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (strbuf_grow(sb, len) < 0)
+		return;
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void strbuf_addch(struct strbuf *sb, int c)
+{
+	if (strbuf_grow(sb, 1) < 0)
+		return;
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_addchars(struct strbuf *sb, int c, size_t n)
+{
+	if (strbuf_grow(sb, n) < 0)
+		return;
+	memset(sb->buf + sb->len, c, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	if (sb->failed)
+		return;
+	va_copy(cp, ap);
+	n = vsnprintf(sb->buf + sb->len, sb->alloc ? sb->alloc - sb->len : 0,
+		      fmt, cp);
+	va_end(cp);
+	if (n < 0) {
+		sb->failed = 1;
+		return;
+	}
+	if (!sb->alloc || (size_t)n >= sb->alloc - sb->len) {
+		if (strbuf_grow(sb, (size_t)n) < 0)
+			return;
+		n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, ap);
+		if (n < 0) {
+			sb->buf[sb->len] = '\0';
+			sb->failed = 1;
+			return;
+		}
+	}
+	sb->len += (size_t)n;
+}
+
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void strbuf_rtrim(struct strbuf *sb)
+{
+	while (sb->len > 0 &&
+	       (sb->buf[sb->len - 1] == ' ' || sb->buf[sb->len - 1] == '\t' ||
+		sb->buf[sb->len - 1] == '\n' || sb->buf[sb->len - 1] == '\r'))
+		sb->len--;
+	if (sb->alloc)
+		sb->buf[sb->len] = '\0';
+}
+
+void strbuf_add_json_str(struct strbuf *sb, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	strbuf_addch(sb, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default:
+			if (c >= 0x20 && c != 0x7f)
+				continue;
+		}
+		strbuf_add(sb, s + run, i - run);
+		run = i + 1;
+		if (esc) {
+			strbuf_addstr(sb, esc);
+		} else {
+			char u[7] = { '\\', 'u', '0', '0', hex[c >> 4],
+				      hex[c & 15], 0 };
+			strbuf_addstr(sb, u);
+		}
+	}
+	strbuf_add(sb, s + run, len - run);
+	strbuf_addch(sb, '"');
+}
+
+void strbuf_add_xml_str(struct strbuf *sb, const char *s, size_t len)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc;
+
+		switch (c) {
+		case '&': esc = "&amp;"; break;
+		case '<': esc = "&lt;"; break;
+		case '>': esc = "&gt;"; break;
+		case '"': esc = "&quot;"; break;
+		case '\'': esc = "&apos;"; break;
+		default:
+			/* XML 1.0 forbids most C0 controls, even escaped. */
+			if (c >= 0x20 || c == '\n' || c == '\t')
+				continue;
+			esc = "\xef\xbf\xbd"; /* U+FFFD */
+		}
+		strbuf_add(sb, s + run, i - run);
+		run = i + 1;
+		strbuf_addstr(sb, esc);
+	}
+	strbuf_add(sb, s + run, len - run);
+}

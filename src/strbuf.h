@@ -1,0 +1,58 @@
+/*
+ * strbuf.h - a growable, NUL-terminated byte buffer (after git's strbuf.h).
+ *
+ * Invariants:
+ *  - `buf` is never NULL and `buf[len] == '\0'` always, so `buf` can be
+ *    used as a C string (it may also hold NUL bytes of its own);
+ *  - `alloc == 0` means `buf` points at a shared static empty string and
+ *    nothing has been allocated;
+ *  - allocation failure never aborts: the buffer keeps what it had, sets
+ *    the sticky `failed` flag and every later append is a no-op.  Callers
+ *    check `failed` once, where they hand the result on, and report
+ *    SR_ENOMEM.
+ *
+ * Declare with `struct strbuf sb = STRBUF_INIT;`, free with strbuf_release().
+ */
+#ifndef SR_STRBUF_H
+#define SR_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+extern char strbuf_slopbuf[];
+
+struct strbuf {
+	size_t alloc;
+	size_t len;
+	char *buf;
+	int failed;
+};
+
+#define STRBUF_INIT { 0, 0, strbuf_slopbuf, 0 }
+
+void strbuf_init(struct strbuf *sb, size_t hint);
+void strbuf_release(struct strbuf *sb);
+/* Returns the buffer (caller frees) and reinitialises `sb`; NULL if failed. */
+char *strbuf_detach(struct strbuf *sb, size_t *len);
+/* Makes room for `extra` more bytes; 0 or SR_ENOMEM. */
+int strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_setlen(struct strbuf *sb, size_t len);
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, int c);
+void strbuf_addchars(struct strbuf *sb, int c, size_t n);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+
+/* Removes trailing ASCII whitespace. */
+void strbuf_rtrim(struct strbuf *sb);
+
+/* Appends `s` as the contents of a JSON string, quotes included. */
+void strbuf_add_json_str(struct strbuf *sb, const char *s, size_t len);
+/* Appends `s` escaped for XML text and attribute values. */
+void strbuf_add_xml_str(struct strbuf *sb, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,205 @@
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "strbuf.h"
+#include "banned.h"
+
+int sr_alloc_grow(void **array, size_t nr, size_t *alloc, size_t elem)
+{
+	size_t n;
+	void *p;
+
+	if (nr <= *alloc)
+		return 0;
+	n = *alloc ? *alloc : 8;
+	while (n < nr) {
+		if (n > ((size_t)-1 / 2) / elem)
+			return SR_ENOMEM;
+		n = n / 2 * 3 + 8;
+	}
+	p = realloc(*array, n * elem);
+	if (!p)
+		return SR_ENOMEM;
+	*array = p;
+	*alloc = n;
+	return 0;
+}
+
+int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
+		 struct sr_error *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t have = 0, cap;
+	int fd, ret = 0;
+
+	*out = NULL;
+	if (len)
+		*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sr_error_add(err, errno == ENOENT ? SR_ENOTFOUND : SR_EIO,
+				    path, 0, 0, "cannot open: %s",
+				    strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		ret = sr_error_add(err, SR_EIO, path, 0, 0, "cannot stat: %s",
+				   strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ret = sr_error_add(err, SR_EINVAL, path, 0, 0,
+				   "is a directory");
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > limit) {
+		ret = sr_error_add(err, SR_ELIMIT, path, 0, 0,
+				   "file is %lld bytes, over the limit of %zu",
+				   (long long)st.st_size, limit);
+		goto out;
+	}
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	for (;;) {
+		ssize_t n;
+
+		if (have + 1 >= cap || !buf) {
+			char *nb;
+
+			if (buf)
+				cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				ret = sr_error_add(err, SR_ENOMEM, path, 0, 0,
+						   "out of memory");
+				goto out;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + have, cap - have - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = sr_error_add(err, SR_EIO, path, 0, 0,
+					   "read error: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		if (have > limit) {
+			ret = sr_error_add(err, SR_ELIMIT, path, 0, 0,
+					   "file is over the limit of %zu bytes",
+					   limit);
+			goto out;
+		}
+	}
+	buf[have] = '\0';
+	*out = buf;
+	buf = NULL;
+	if (len)
+		*len = have;
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+int sr_write_file_atomic(const char *path, const void *data, size_t len,
+			 struct sr_error *err)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	const char *p = data;
+	int fd = -1, ret = 0;
+
+	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (tmp.failed)
+		return sr_error_add(err, SR_ENOMEM, path, 0, 0, "out of memory");
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ret = sr_error_add(err, SR_EIO, tmp.buf, 0, 0,
+				   "cannot create: %s", strerror(errno));
+		goto out;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = sr_error_add(err, SR_EIO, tmp.buf, 0, 0,
+					   "write error: %s", strerror(errno));
+			goto out;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		ret = sr_error_add(err, SR_EIO, tmp.buf, 0, 0,
+				   "write error: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp.buf, path) < 0)
+		ret = sr_error_add(err, SR_EIO, path, 0, 0,
+				   "cannot rename into place: %s",
+				   strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0)
+		unlink(tmp.buf);
+	strbuf_release(&tmp);
+	return ret;
+}
+
+char *sr_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+int sr_looks_binary(const char *buf, size_t len)
+{
+	return memchr(buf, '\0', len < 8000 ? len : 8000) != NULL;
+}
+
+size_t sr_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[64];
+
+	if (la >= SR_ARRAY_SIZE(row) || lb >= SR_ARRAY_SIZE(row))
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best;
+
+			best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}

@@ -1,0 +1,58 @@
+/*
+ * util.h - small helpers shared by the engine: allocation growth, file
+ * reading with limits, and the documented input limits themselves.
+ */
+#ifndef SR_UTIL_H
+#define SR_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sr_error;
+
+/* Limits on input, documented in the README ("Limits"). */
+#define SR_MAX_SPEC_BYTES (32u << 20)      /* a spec file */
+#define SR_MAX_CHECKLIST_BYTES (4u << 20)  /* a checklist file */
+#define SR_MAX_YAML_DEPTH 32               /* nesting of YAML collections */
+#define SR_MAX_YAML_ALIASES 64             /* aliases per YAML document */
+#define SR_MAX_LINE_BYTES (1u << 20)       /* one line of a spec */
+
+/*
+ * Grows `array` (of `alloc` elements) so that it can hold `nr` elements.
+ * Evaluates to 0, or SR_ENOMEM leaving the array as it was.
+ */
+#define SR_ALLOC_GROW(array, nr, alloc)                                      \
+	sr_alloc_grow((void **)&(array), (nr), &(alloc), sizeof(*(array)))
+int sr_alloc_grow(void **array, size_t nr, size_t *alloc, size_t elem);
+
+#define SR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Reads a whole file into a NUL-terminated buffer (caller frees *out).
+ * Refuses files larger than `limit` bytes (SR_ELIMIT) and directories or
+ * other non-regular files (SR_EINVAL), with a diagnostic naming `path`.
+ */
+int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
+		 struct sr_error *err);
+
+/*
+ * Writes `len` bytes to `path` atomically: a temporary file beside it is
+ * written, flushed and renamed over `path`.  A crash leaves either the old
+ * or the new contents, never a mix.
+ */
+int sr_write_file_atomic(const char *path, const void *data, size_t len,
+			 struct sr_error *err);
+
+/* Duplicates at most `n` bytes of `s`, NUL-terminated; NULL on OOM. */
+char *sr_strndup(const char *s, size_t n);
+
+/*
+ * Heuristic text test: a NUL byte in the first 8000 bytes (as git does)
+ * means binary.  Returns 1 for binary, 0 for text.
+ */
+int sr_looks_binary(const char *buf, size_t len);
+
+/* Levenshtein distance of two short ASCII strings (for "did you mean"). */
+size_t sr_edit_distance(const char *a, const char *b);
+
+#endif
