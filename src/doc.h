@@ -15,22 +15,42 @@
  *    rows and code blocks.  A heading is an ATX (#) or setext (===, ---)
  *    Markdown heading, or a line that starts with legal or Japanese
  *    numbering and is short and has no sentence end: 第1章, 第2節, 第3条,
- *    第1条（目的）, 1., 1.1, 1.1.1, （1）, (1), ⑴, ①, ア, (ア), （ア）, ㋐,
- *    A., I..  Numbered lines that read as sentences (end with 。 or a
- *    period, or are long) are list items instead.  Lines starting with -,
- *    *, +, ・ or a number marker are list items; continuation lines
- *    (indented, or not starting a new block) belong to the block above.
- *    Lines starting with | (or grid-table borders +---+) are table rows.
+ *    第1条（目的）, 1., 1.1, 1.1.1, （1）, (1), ⑴, 1), ①, ア, (ア), （ア）, ㋐,
+ *    A., I., Ⅰ (full-width digits and kanji numerals too; emphasis around
+ *    the line is looked through).  Numbered lines that read as sentences
+ *    (contain 。, end with a period, 、 or a comma, or are over 40 code
+ *    points after the number) are list items instead, and so is a short
+ *    numbered line ending in a particle (は, を, ...) or a function word
+ *    when the next line continues it.  Lines starting with -, *, +, ・,
+ *    ●, ○, ■, □, ※, a) or (a) are always list items; continuation lines
+ *    (not blank, not starting a new block) belong to the block above.
+ *    ASCII numbering (7.2.4, A.) does not cut a paragraph whose previous
+ *    line ends in a letter, digit or comma: it is a wrapped line.  Lines
+ *    starting with | are table rows, one block each; in a grid table
+ *    (+---+ borders) a row is all its lines between borders; separator
+ *    rows are not blocks.  Fenced code (``` ~~~) is one block.  HTML
+ *    comments, thematic breaks, pandoc ::: fences and blank lines make no
+ *    block; a leading "> " is looked through.
  *  - sections: each heading opens a section that runs to the next heading
  *    of the same or a higher level (so sections nest); `parent` links them.
- *    Markdown levels are 1..6; numbering gets levels from its kind (第N章 1,
- *    第N節 2, 第N条 2, 1. 2, 1.1 3, 1.1.1 4, （1） 4, ① 5, ア 6, (ア) 6),
- *    but a numbered heading is never shallower than the Markdown heading
- *    it sits under.  Text before the first heading is in no section.
- *  - sentences: paragraphs and list items are split after 。 ．! ? and
- *    after '.' followed by whitespace or the end (not inside 1.1, e.g., or
- *    a number).  A block without a sentence end is one sentence.  A
- *    heading is one sentence.  Sentences may span lines.
+ *    Markdown levels are 1..6; numbering gets levels from its kind (第N章,
+ *    第N編, 第N部, bare 第N, I. 1; 第N節, 第N条, 1., A. 2; 第N款, 第N項,
+ *    1.1 3; 1.1.1, （1）, ⑴ 4; 1), ① 5; ア, (ア), ㋐ 6; one more per
+ *    further decimal component, "1.0" counting as "1.").  Under a Markdown
+ *    heading of level L numbered headings are shifted below it: the first
+ *    one fixes the shift (L + 1 - its level, when positive) for the rest,
+ *    so that 1. stays above （1）.  Except that when this first one
+ *    continues the Markdown heading's own numbering ("### 2.1" then
+ *    "**2.2 ...**"), it is the Markdown heading's sibling.  Text before the
+ *    first heading is in no section.
+ *  - sentences: paragraphs, list items (after their marker) and table rows
+ *    (cell by cell) are split after 。 ． ！ ？ ! ? (closing brackets,
+ *    quotes and ** staying with the sentence) and after '.' followed by
+ *    whitespace or the end (not inside 1.1, nor after e.g., i.e., U.S.,
+ *    etc., No., Art., an initial...).  A block without a sentence end is
+ *    one sentence.  A heading is one sentence (its text without # marks
+ *    or the setext underline).  Sentences may span lines.  Code blocks
+ *    have none.
  *
  * Line numbers are 1-based and count from the first line of the file (the
  * front matter included), so evidence points at the real line.
@@ -103,7 +123,8 @@ struct doc {
 			      * text_owned) */
 	size_t len;
 	int text_owned;
-	uint32_t body_start; /* first byte after the front matter */
+	uint32_t body_start; /* first byte after the front matter (and after
+			      * a UTF-8 BOM) */
 	struct text_lines lines;
 	struct doc_meta meta;
 	struct doc_fm_entry *fm;
@@ -126,6 +147,15 @@ struct doc {
  *  - SR_EPARSE for malformed front matter (with its line and column).
  * Invalid UTF-8 is not an error: a warning with the position of the first
  * invalid byte is added to `err` and parsing continues.
+ *
+ * Front matter: title, kind, owner, system and lang are strings;
+ * cloud, personal_data and sensitive are booleans (true/false, yes/no,
+ * はい/いいえ; kept in fm as "true"/"false"); an empty value leaves a key
+ * unset (no values).  Nested mappings, lists inside lists, a list for a
+ * single-valued key, a bad boolean and a duplicate key are errors; every
+ * one is reported.  Anchors and aliases of plain values and lists work,
+ * up to SR_MAX_YAML_ALIASES aliases.  A file whose first line is "---"
+ * must close its front matter with a "---" or "..." line.
  */
 enum doc_flags { DOC_COPY = 1 << 0 };
 int doc_parse(struct doc **out, const char *path, const char *text,

@@ -1,0 +1,1947 @@
+/*
+ * doc.c - a spec as front matter, blocks, sections and sentences.
+ *
+ * Three passes, each linear: the lines are read once into blocks (one
+ * small state machine: open paragraph or list item, fenced code, HTML
+ * comment, grid table), the blocks are read once into sections (a stack
+ * of open sections), and each block's bytes are read once into sentences.
+ * Nothing looks ahead: a decision that needs the next line (setext
+ * underline, a short numbered line that turns out to continue) is made
+ * when that line arrives by changing the block already recorded.
+ *
+ * Per-block facts needed only while parsing (where the text after a list
+ * marker starts, the numbering of a heading) live in a private array
+ * parallel to doc->blocks.
+ */
+#include "doc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "error.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+/* ---- characters ----------------------------------------------------- */
+
+#define IDEO_SPACE "\xE3\x80\x80" /* U+3000 */
+
+static int is_blank_byte(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+	       c == '\v';
+}
+
+static int ideo_space_at(const char *s, uint32_t i, uint32_t end)
+{
+	return end - i >= 3 && !memcmp(s + i, IDEO_SPACE, 3);
+}
+
+/* Skips spaces, tabs and U+3000 from i. */
+static uint32_t skip_space(const char *s, uint32_t i, uint32_t end)
+{
+	for (;;) {
+		if (i < end && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		else if (ideo_space_at(s, i, end))
+			i += 3;
+		else
+			return i;
+	}
+}
+
+/* The end of s[start..end) without trailing white space and U+3000. */
+static uint32_t rtrim_space(const char *s, uint32_t start, uint32_t end)
+{
+	for (;;) {
+		if (end > start && is_blank_byte((unsigned char)s[end - 1]))
+			end--;
+		else if (end - start >= 3 && !memcmp(s + end - 3, IDEO_SPACE, 3))
+			end -= 3;
+		else
+			return end;
+	}
+}
+
+static int space_at(const char *s, uint32_t i, uint32_t end)
+{
+	return (i < end && (s[i] == ' ' || s[i] == '\t')) ||
+	       ideo_space_at(s, i, end);
+}
+
+/* Decodes the code point at i (0 and length 0 at the end). */
+static uint32_t dec(const char *s, uint32_t i, uint32_t end, uint32_t *cp)
+{
+	if (i >= end) {
+		*cp = 0;
+		return 0;
+	}
+	if ((unsigned char)s[i] < 0x80) {
+		*cp = (unsigned char)s[i];
+		return 1;
+	}
+	return (uint32_t)utf8_decode(s + i, end - i, cp, NULL);
+}
+
+static int starts_with(const char *s, uint32_t i, uint32_t end,
+		       const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return end - i >= n && !memcmp(s + i, lit, n);
+}
+
+static int is_ascii_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_ascii_alnum(unsigned char c)
+{
+	return is_ascii_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* ---- numbering and bullets ------------------------------------------- */
+
+enum mark_kind {
+	MK_NONE,
+	MK_BULLET,      /* - * + ・ ● ○ ■ □ ※ ... */
+	MK_DAI,         /* 第1 (bare), 第1編, 第1部, 第1章 */
+	MK_SETSU,       /* 第1節 */
+	MK_JO,          /* 第1条 */
+	MK_KOU,         /* 第1款, 第1項 */
+	MK_DECIMAL,     /* 1.  1.1  1.1.1  １．  1　(U+3000) */
+	MK_PAREN_NUM,   /* (1) （1） ⑴ */
+	MK_NUM_PAREN,   /* 1) 1） */
+	MK_CIRCLED,     /* ① .. ㊿ */
+	MK_KANA,        /* ア． イ、 ウ<space> */
+	MK_PAREN_KANA,  /* (ア) （ア） ㋐ */
+	MK_ALPHA,       /* A. */
+	MK_ROMAN,       /* I.  IV.  Ⅰ */
+	MK_LETTER,      /* a)  (a): list items only */
+};
+
+struct marker {
+	enum mark_kind kind;
+	uint32_t start, end; /* the numbering as written */
+	uint32_t rest;       /* the text after it, spaces skipped */
+	int level;           /* natural heading level, 0 for bullets */
+	int ascii;           /* ASCII numbering, which does not interrupt a
+			      * running English paragraph */
+};
+
+/* Digits (ASCII or full-width); *nd counts them, *val is their value. */
+static uint32_t scan_digits(const char *s, uint32_t i, uint32_t end, int *nd,
+			    int *val)
+{
+	*nd = 0;
+	*val = 0;
+	for (;;) {
+		int d;
+
+		if (i < end && s[i] >= '0' && s[i] <= '9') {
+			d = s[i] - '0';
+			i++;
+		} else if (end - i >= 3 && (unsigned char)s[i] == 0xEF &&
+			   (unsigned char)s[i + 1] == 0xBC &&
+			   (unsigned char)s[i + 2] >= 0x90 &&
+			   (unsigned char)s[i + 2] <= 0x99) {
+			d = (unsigned char)s[i + 2] - 0x90;
+			i += 3;
+		} else {
+			return i;
+		}
+		if (*nd < 8)
+			*val = *val * 10 + d;
+		(*nd)++;
+	}
+}
+
+static int is_kanji_digit(uint32_t cp)
+{
+	switch (cp) {
+	case 0x3007: case 0x4E00: case 0x4E8C: case 0x4E09: case 0x56DB:
+	case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D:
+	case 0x5341: case 0x767E: case 0x5343: case 0x96F6:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The katakana used as numbering (ア..ン, not small or voiced). */
+static int is_marker_kana(uint32_t cp)
+{
+	static const uint16_t kana[] = {
+		0x30A2, 0x30A4, 0x30A6, 0x30A8, 0x30AA, 0x30AB, 0x30AD, 0x30AF,
+		0x30B1, 0x30B3, 0x30B5, 0x30B7, 0x30B9, 0x30BB, 0x30BD, 0x30BF,
+		0x30C1, 0x30C4, 0x30C6, 0x30C8, 0x30CA, 0x30CB, 0x30CC, 0x30CD,
+		0x30CE, 0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB, 0x30DE, 0x30DF,
+		0x30E0, 0x30E1, 0x30E2, 0x30E4, 0x30E6, 0x30E8, 0x30E9, 0x30EA,
+		0x30EB, 0x30EC, 0x30ED, 0x30EF, 0x30F2, 0x30F3,
+	};
+	size_t i;
+
+	if (cp < 0x30A2 || cp > 0x30F3)
+		return 0;
+	for (i = 0; i < SR_ARRAY_SIZE(kana); i++)
+		if (kana[i] == cp)
+			return 1;
+	return 0;
+}
+
+static int is_bullet_cp(uint32_t cp)
+{
+	switch (cp) {
+	case 0x30FB: /* ・ */
+	case 0xFF65: /* ･ */
+	case 0x2022: /* • */
+	case 0x2023: /* ‣ */
+	case 0x203B: /* ※ */
+	case 0x25CF: /* ● */
+	case 0x25CB: /* ○ */
+	case 0x25EF: /* ◯ */
+	case 0x25CE: /* ◎ */
+	case 0x25A0: /* ■ */
+	case 0x25A1: /* □ */
+	case 0x25AA: /* ▪ */
+	case 0x25C6: /* ◆ */
+	case 0x25C7: /* ◇ */
+	case 0x25B8: /* ▸ */
+	case 0x2605: /* ★ */
+	case 0x2606: /* ☆ */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int is_open_paren(const char *s, uint32_t i, uint32_t end,
+			 uint32_t *next)
+{
+	if (i < end && s[i] == '(') {
+		*next = i + 1;
+		return 1;
+	}
+	if (starts_with(s, i, end, "\xEF\xBC\x88")) { /* （ */
+		*next = i + 3;
+		return 1;
+	}
+	return 0;
+}
+
+static int is_close_paren(const char *s, uint32_t i, uint32_t end,
+			  uint32_t *next)
+{
+	if (i < end && s[i] == ')') {
+		*next = i + 1;
+		return 1;
+	}
+	if (starts_with(s, i, end, "\xEF\xBC\x89")) { /* ） */
+		*next = i + 3;
+		return 1;
+	}
+	return 0;
+}
+
+/* '.' or '．' at i. */
+static int is_dot(const char *s, uint32_t i, uint32_t end, uint32_t *next)
+{
+	if (i < end && s[i] == '.') {
+		*next = i + 1;
+		return 1;
+	}
+	if (starts_with(s, i, end, "\xEF\xBC\x8E")) {
+		*next = i + 3;
+		return 1;
+	}
+	return 0;
+}
+
+/* What may follow "1." or "1)": space, the end, or a non-ASCII letter. */
+static int number_follow_ok(const char *s, uint32_t i, uint32_t end)
+{
+	return i >= end || space_at(s, i, end) ||
+	       (unsigned char)s[i] >= 0x80;
+}
+
+/* 第N章 and friends; i is just after 第. */
+static int parse_dai(struct marker *m, const char *s, uint32_t i,
+		     uint32_t end)
+{
+	uint32_t j, cp, n;
+	int nd, val, spaced = 0;
+
+	if (i < end && s[i] == ' ') {
+		i = skip_space(s, i, end);
+		spaced = 1;
+	}
+	j = scan_digits(s, i, end, &nd, &val);
+	if (!nd) {
+		while ((n = dec(s, j, end, &cp)) && is_kanji_digit(cp)) {
+			j += n;
+			nd++;
+		}
+	}
+	if (!nd || nd > 6)
+		return 0;
+	if (j < end && s[j] == ' ') {
+		uint32_t k = skip_space(s, j, end);
+
+		n = dec(s, k, end, &cp);
+		switch (cp) {
+		case 0x7DE8: case 0x90E8: case 0x7AE0: case 0x7BC0:
+		case 0x6761: case 0x6B3E: case 0x9805:
+			j = k;
+			break;
+		default:
+			break;
+		}
+	}
+	n = dec(s, j, end, &cp);
+	switch (cp) {
+	case 0x7DE8: /* 編 */
+	case 0x90E8: /* 部 */
+	case 0x7AE0: /* 章 */
+		m->kind = MK_DAI;
+		m->level = 1;
+		break;
+	case 0x7BC0: /* 節 */
+		m->kind = MK_SETSU;
+		m->level = 2;
+		break;
+	case 0x6761: /* 条 */
+		m->kind = MK_JO;
+		m->level = 2;
+		break;
+	case 0x6B3E: /* 款 */
+	case 0x9805: /* 項 */
+		m->kind = MK_KOU;
+		m->level = 3;
+		break;
+	default:
+		/* bare 第1 needs a space after it */
+		if (spaced || !(j >= end || space_at(s, j, end)))
+			return 0;
+		m->kind = MK_DAI;
+		m->level = 1;
+		m->end = j;
+		return 1;
+	}
+	m->end = j + n;
+	return 1;
+}
+
+/* 1.  1.1  1.1.1.  1)  １．  1　; i is at the first digit. */
+static int parse_decimal(struct marker *m, const char *s, uint32_t i,
+			 uint32_t end, int heading)
+{
+	int nd, val, groups = 0, vals[8], depth, trailing_dot = 0;
+	uint32_t j, k;
+
+	m->ascii = s[i] >= '0' && s[i] <= '9';
+	j = scan_digits(s, i, end, &nd, &val);
+	if (nd > 3)
+		return 0;
+	vals[groups++] = val;
+	while (is_dot(s, j, end, &k)) {
+		uint32_t q = scan_digits(s, k, end, &nd, &val);
+
+		if (!nd) {
+			trailing_dot = 1;
+			j = k;
+			break;
+		}
+		if (nd > 3)
+			return 0;
+		if (groups < (int)SR_ARRAY_SIZE(vals))
+			vals[groups] = val;
+		groups++;
+		j = q;
+	}
+	if (groups == 1 && !trailing_dot && is_close_paren(s, j, end, &k)) {
+		if (!number_follow_ok(s, k, end))
+			return 0;
+		m->kind = MK_NUM_PAREN;
+		m->level = 5;
+		m->end = k;
+		return 1;
+	}
+	if (trailing_dot) {
+		if (!number_follow_ok(s, j, end))
+			return 0;
+	} else if (groups > 1) {
+		if (!(j >= end || space_at(s, j, end)))
+			return 0;
+	} else {
+		/* a bare number: "1　目的", or "# 1 Purpose" in a heading */
+		if (!(j >= end && heading) && !ideo_space_at(s, j, end) &&
+		    !(heading && nd <= 2 && space_at(s, j, end)))
+			return 0;
+	}
+	/* "1.0" and "2.0.0" are top-level numbers */
+	depth = groups < (int)SR_ARRAY_SIZE(vals) ? groups
+						 : (int)SR_ARRAY_SIZE(vals);
+	while (depth > 1 && vals[depth - 1] == 0)
+		depth--;
+	m->kind = MK_DECIMAL;
+	m->level = depth + 1;
+	m->end = j;
+	return 1;
+}
+
+/*
+ * Recognizes a bullet or numbering at s[c..end).  In a heading (the text
+ * of a Markdown heading) bullets are not looked for and a bare number
+ * followed by a space counts.  Returns 1 and fills *m, or 0.
+ */
+static int parse_marker(struct marker *m, const char *s, uint32_t c,
+			uint32_t end, int heading)
+{
+	uint32_t cp, cp2, n, i, j, k;
+	int nd, val;
+
+	memset(m, 0, sizeof(*m));
+	if (c >= end)
+		return 0;
+	/* "**第1章 総則**": numbering inside emphasis */
+	if (end - c > 2 && ((s[c] == '*' && s[c + 1] == '*') ||
+			    (s[c] == '_' && s[c + 1] == '_')) &&
+	    !space_at(s, c + 2, end) && s[c + 2] != '*' && s[c + 2] != '_') {
+		c += 2;
+		heading |= 2; /* no bullets */
+	}
+	m->start = c;
+	n = dec(s, c, end, &cp);
+	i = c + n;
+	if (cp == '-' || cp == '*' || cp == '+') {
+		if (heading || !space_at(s, i, end))
+			return 0;
+		m->kind = MK_BULLET;
+		m->end = i;
+	} else if (is_bullet_cp(cp)) {
+		if (heading)
+			return 0;
+		/* ○○株式会社 is a placeholder, not a bullet */
+		dec(s, i, end, &cp2);
+		if (cp2 == cp)
+			return 0;
+		m->kind = MK_BULLET;
+		m->end = i;
+	} else if (cp == 0x7B2C) { /* 第 */
+		if (!parse_dai(m, s, i, end))
+			return 0;
+	} else if ((cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19)) {
+		if (!parse_decimal(m, s, c, end, heading & 1))
+			return 0;
+	} else if (is_open_paren(s, c, end, &i)) {
+		j = scan_digits(s, i, end, &nd, &val);
+		if (nd >= 1 && nd <= 3 && is_close_paren(s, j, end, &k)) {
+			m->kind = MK_PAREN_NUM;
+			m->level = 4;
+			m->ascii = s[c] == '(' && s[i] >= '0' && s[i] <= '9';
+			m->end = k;
+		} else if ((n = dec(s, i, end, &cp2)) && is_marker_kana(cp2) &&
+			   is_close_paren(s, i + n, end, &k)) {
+			m->kind = MK_PAREN_KANA;
+			m->level = 6;
+			m->end = k;
+		} else if (s[c] == '(' && cp2 >= 'a' && cp2 <= 'z' &&
+			   i + 1 < end && s[i + 1] == ')' &&
+			   space_at(s, i + 2, end) && !heading) {
+			m->kind = MK_LETTER;
+			m->ascii = 1;
+			m->end = i + 2;
+		} else {
+			return 0;
+		}
+	} else if (cp >= 0x2474 && cp <= 0x2487) { /* ⑴..⒇ */
+		m->kind = MK_PAREN_NUM;
+		m->level = 4;
+		m->end = i;
+	} else if ((cp >= 0x2460 && cp <= 0x2473) ||  /* ①..⑳ */
+		   (cp >= 0x3251 && cp <= 0x325F) ||  /* ㉑..㉟ */
+		   (cp >= 0x32B1 && cp <= 0x32BF)) {  /* ㊱..㊿ */
+		m->kind = MK_CIRCLED;
+		m->level = 5;
+		m->end = i;
+	} else if (cp >= 0x32D0 && cp <= 0x32FE) { /* ㋐.. */
+		m->kind = MK_PAREN_KANA;
+		m->level = 6;
+		m->end = i;
+	} else if (is_marker_kana(cp)) {
+		if (is_dot(s, i, end, &k) || starts_with(s, i, end, "\xE3\x80\x81"))
+			m->end = is_dot(s, i, end, &k) ? k : i + 3;
+		else if (space_at(s, i, end))
+			m->end = i;
+		else
+			return 0;
+		m->kind = MK_KANA;
+		m->level = 6;
+	} else if (cp >= 'A' && cp <= 'Z') {
+		int roman = 1;
+
+		for (j = c; j < end && s[j] >= 'A' && s[j] <= 'Z' && j - c < 8; j++)
+			if (s[j] != 'I' && s[j] != 'V' && s[j] != 'X')
+				roman = 0;
+		if (j >= end || s[j] != '.' || !space_at(s, j + 1, end))
+			return 0;
+		if (roman && j - c <= 6) {
+			m->kind = MK_ROMAN;
+			m->level = 1;
+		} else if (j - c == 1) {
+			m->kind = MK_ALPHA;
+			m->level = 2;
+		} else {
+			return 0;
+		}
+		m->ascii = 1;
+		m->end = j + 1;
+	} else if (cp >= 'a' && cp <= 'z' && i < end && s[i] == ')' &&
+		   space_at(s, i + 1, end) && !heading) {
+		m->kind = MK_LETTER;
+		m->ascii = 1;
+		m->end = i + 1;
+	} else if (cp >= 0x2160 && cp <= 0x216B) { /* Ⅰ..Ⅻ */
+		m->kind = MK_ROMAN;
+		m->level = 1;
+		m->end = is_dot(s, i, end, &k) ? k : i;
+	} else {
+		return 0;
+	}
+	m->rest = skip_space(s, m->end, end);
+	return 1;
+}
+
+/*
+ * Whether the text after a numbering reads as a heading: short, no 。,
+ * not ending like a sentence or mid-sentence (、 ,).  *cont is set when it
+ * ends with a particle or function word, so that a continuation line on
+ * the next line makes it a list item after all.
+ */
+static int numbered_is_heading(const char *s, uint32_t rest, uint32_t end,
+			       int *cont)
+{
+	static const char *const words[] = {
+		"a", "all", "an", "and", "any", "are", "as", "at", "be", "by",
+		"for", "from", "in", "is", "must", "of", "on", "or", "shall",
+		"that", "the", "to", "which", "will", "with",
+	};
+	uint32_t e = rtrim_space(s, rest, end), i, n, cp = 0, last = 0;
+	int count = 0;
+	size_t w;
+
+	*cont = 0;
+	while (e > rest && (s[e - 1] == '*' || s[e - 1] == '_'))
+		e--;
+	e = rtrim_space(s, rest, e);
+	for (i = rest; i < e; i += n) {
+		n = dec(s, i, e, &cp);
+		if (cp == 0x3002 || ++count > 40)
+			return 0;
+		last = cp;
+	}
+	switch (last) {
+	case '.': case ',': case 0xFF0E: case 0xFF0C: case 0x3001:
+		return 0;
+	case 0x306F: case 0x304C: case 0x3092: case 0x306B: case 0x3067:
+	case 0x3068: case 0x3082: case 0x306E: case 0x3084: case 0x3078:
+		*cont = 1; /* は が を に で と も の や へ */
+		return 1;
+	default:
+		break;
+	}
+	if (last >= 'a' && last <= 'z') {
+		i = e;
+		while (i > rest && e - i < 8 && is_ascii_alpha((unsigned char)s[i - 1]))
+			i--;
+		for (w = 0; w < SR_ARRAY_SIZE(words); w++)
+			if (strlen(words[w]) == e - i &&
+			    !memcmp(words[w], s + i, e - i))
+				*cont = 1;
+	}
+	return 1;
+}
+
+/* ---- line shapes ------------------------------------------------------ */
+
+/* --- *** ___ (three or more, spaces allowed between) */
+static int is_thematic(const char *s, uint32_t c, uint32_t end)
+{
+	char ch = s[c];
+	int n = 0;
+
+	for (; c < end; c++) {
+		if (s[c] == ch)
+			n++;
+		else if (!is_blank_byte((unsigned char)s[c]))
+			return 0;
+	}
+	return n >= 3;
+}
+
+/* === or --- (two or more, trailing spaces allowed) */
+static int is_setext_underline(const char *s, uint32_t c, uint32_t end)
+{
+	char ch = s[c];
+	uint32_t i = c;
+
+	while (i < end && s[i] == ch)
+		i++;
+	return i - c >= 2 && rtrim_space(s, i, end) == i;
+}
+
+/* A pipe table separator row (|---|:--:|) or a grid border (+---+). */
+static int is_table_rule(const char *s, uint32_t c, uint32_t end)
+{
+	int dash = 0;
+
+	for (; c < end; c++) {
+		switch (s[c]) {
+		case '-': case '=':
+			dash = 1;
+			break;
+		case '|': case '+': case ':': case ' ': case '\t':
+			break;
+		default:
+			return 0;
+		}
+	}
+	return dash;
+}
+
+static uint32_t fence_len(const char *s, uint32_t c, uint32_t end)
+{
+	uint32_t i = c;
+
+	while (i < end && s[i] == s[c])
+		i++;
+	return i - c;
+}
+
+/* ---- the parser ------------------------------------------------------- */
+
+struct block_aux {
+	uint32_t cstart, cend; /* heading text / paragraph text */
+	uint32_t mstart, mend; /* numbering, mstart == mend without */
+	uint32_t rest;         /* text after a list marker or numbering */
+	int natural;           /* level from the numbering */
+	enum mark_kind mark;
+	unsigned char md;      /* a Markdown heading (ATX or setext) */
+	unsigned char cont;    /* numbered heading a continuation line turns
+				* into a list item */
+};
+
+struct parser {
+	struct doc *doc;
+	const char *s;
+	uint32_t len;
+	struct sr_error *err;
+	size_t balloc, secalloc, sentalloc, fmalloc, auxalloc;
+	struct block_aux *aux;
+	long open;        /* block that takes continuation lines */
+	long setext;      /* block on the previous line a setext underline
+			   * may turn into a heading */
+	long code;        /* open fenced code block */
+	char fence;
+	uint32_t fencelen;
+	int comment;      /* inside a multi-line HTML comment */
+	int grid;         /* after a grid table border (+---+) */
+	long grid_row;    /* the grid row block being extended */
+	unsigned char prev_last; /* last non-space byte of the previous line */
+	size_t first_line;       /* index of the first body line */
+};
+
+static int oom(struct parser *p)
+{
+	return sr_error_add(p->err, SR_ENOMEM, p->doc->path, 0, 0,
+			    "out of memory");
+}
+
+static int add_block(struct parser *p, enum doc_block_kind kind,
+		     uint32_t start, uint32_t end, uint32_t line, long *idx)
+{
+	struct doc *doc = p->doc;
+	struct doc_block *b;
+
+	if (SR_ALLOC_GROW(doc->blocks, doc->nblocks + 1, p->balloc) < 0 ||
+	    SR_ALLOC_GROW(p->aux, doc->nblocks + 1, p->auxalloc) < 0)
+		return oom(p);
+	b = &doc->blocks[doc->nblocks];
+	b->kind = kind;
+	b->start = start;
+	b->end = end;
+	b->line = line;
+	b->nlines = 1;
+	b->level = 0;
+	b->section = -1;
+	memset(&p->aux[doc->nblocks], 0, sizeof(p->aux[0]));
+	p->aux[doc->nblocks].cstart = start;
+	p->aux[doc->nblocks].cend = end;
+	p->aux[doc->nblocks].rest = start;
+	*idx = (long)doc->nblocks++;
+	return 0;
+}
+
+static void extend_block(struct parser *p, long idx, uint32_t end,
+			 uint32_t line)
+{
+	struct doc_block *b = &p->doc->blocks[idx];
+
+	b->end = end;
+	b->nlines = line - b->line + 1;
+	p->aux[idx].cend = end;
+}
+
+static void set_marker(struct parser *p, long idx, const struct marker *m)
+{
+	p->aux[idx].mstart = m->start;
+	p->aux[idx].mend = m->end;
+	p->aux[idx].rest = m->rest;
+	p->aux[idx].natural = m->level;
+	p->aux[idx].mark = m->kind;
+}
+
+/* A setext underline under block `idx`: does it make a heading? */
+static int setext_applies(struct parser *p, long idx, char ch)
+{
+	const struct doc_block *b = &p->doc->blocks[idx];
+	const struct block_aux *a = &p->aux[idx];
+
+	if (b->kind == DOC_PARAGRAPH)
+		return ch == '=' || b->nlines == 1;
+	/* "1.0 BACKGROUND" underlined */
+	return (b->kind == DOC_HEADING || b->kind == DOC_LIST_ITEM) &&
+	       !a->md && a->mstart != a->mend && b->nlines == 1;
+}
+
+/*
+ * Whether the last block is a list item numbered the same way: then a
+ * short item after it is one more item of the enumeration, not a heading
+ * ("1. Design a platform ... features:" then "1. CKAN version 2.8").
+ */
+static int follows_same_items(const struct parser *p, const struct marker *m)
+{
+	size_t last = p->doc->nblocks - 1;
+
+	return p->doc->nblocks > 0 &&
+	       p->doc->blocks[last].kind == DOC_LIST_ITEM &&
+	       p->aux[last].mark == m->kind && p->aux[last].natural == m->level;
+}
+
+static int parse_line(struct parser *p, uint32_t ls, uint32_t le,
+		      uint32_t line)
+{
+	const char *s = p->s;
+	struct block_aux *a;
+	struct marker m;
+	long setext = p->setext, idx = -1;
+	uint32_t c0, c, n;
+	unsigned char b, prev_last = p->prev_last;
+	int ret = 0, table_line, cont;
+
+	p->setext = -1;
+	if (p->code >= 0) {
+		extend_block(p, p->code, le, line);
+		c = skip_space(s, ls, le);
+		if (c < le && s[c] == p->fence &&
+		    fence_len(s, c, le) >= p->fencelen &&
+		    rtrim_space(s, c, le) == c + fence_len(s, c, le))
+			p->code = -1;
+		goto out;
+	}
+	if (p->comment) {
+		if (memmem(s + ls, le - ls, "-->", 3))
+			p->comment = 0;
+		goto out;
+	}
+	c0 = skip_space(s, ls, le);
+	c = c0;
+	while (c < le && s[c] == '>') /* block quotes: look inside */
+		c = skip_space(s, c + 1, le);
+	if (c >= le) {
+		p->open = -1;
+		p->grid = 0;
+		goto out;
+	}
+	b = (unsigned char)s[c];
+	table_line = b == '|' || (b == '+' && is_table_rule(s, c, le));
+	if (!table_line)
+		p->grid = 0;
+
+	if ((b == '`' || b == '~') && (n = fence_len(s, c, le)) >= 3) {
+		p->open = -1;
+		if ((ret = add_block(p, DOC_CODE, c0, le, line, &idx)) < 0)
+			goto out;
+		p->code = idx;
+		p->fence = (char)b;
+		p->fencelen = n;
+		goto out;
+	}
+	if (b == '<' && starts_with(s, c, le, "<!--")) {
+		p->open = -1;
+		if (!memmem(s + c + 4, le - c - 4, "-->", 3))
+			p->comment = 1;
+		goto out;
+	}
+	if (setext >= 0 && (b == '=' || b == '-') &&
+	    is_setext_underline(s, c, le) && setext_applies(p, setext, b)) {
+		struct doc_block *h = &p->doc->blocks[setext];
+
+		a = &p->aux[setext];
+		a->cend = rtrim_space(s, a->cstart, h->end);
+		if (h->kind == DOC_PARAGRAPH &&
+		    parse_marker(&m, s, a->cstart, a->cend, 1))
+			set_marker(p, setext, &m);
+		h->kind = DOC_HEADING;
+		h->level = b == '=' ? 1 : 2;
+		h->end = le;
+		h->nlines = line - h->line + 1;
+		a->md = 1;
+		a->cont = 0;
+		p->open = -1;
+		goto out;
+	}
+	if ((b == '-' || b == '*' || b == '_') && is_thematic(s, c, le)) {
+		p->open = -1;
+		goto out;
+	}
+	if (b == '#') {
+		n = fence_len(s, c, le);
+		if (n <= 6 && (c + n >= le || space_at(s, c + n, le) ||
+			       (unsigned char)s[c + n] >= 0x80)) {
+			uint32_t cs = skip_space(s, c + n, le);
+			uint32_t ce = rtrim_space(s, cs, le), k = ce;
+
+			while (k > cs && s[k - 1] == '#')
+				k--;
+			if (k == cs || s[k - 1] == ' ' || s[k - 1] == '\t')
+				ce = rtrim_space(s, cs, k);
+			p->open = -1;
+			if ((ret = add_block(p, DOC_HEADING, c0, le, line, &idx)) < 0)
+				goto out;
+			p->doc->blocks[idx].level = (int)n;
+			a = &p->aux[idx];
+			a->md = 1;
+			a->cstart = cs;
+			a->cend = ce;
+			if (parse_marker(&m, s, cs, ce, 1))
+				set_marker(p, idx, &m);
+			goto out;
+		}
+	}
+	if (table_line) {
+		p->open = -1;
+		if (is_table_rule(s, c, le)) {
+			if (b == '+')
+				p->grid = 1;
+			p->grid_row = -1;
+			goto out;
+		}
+		if (p->grid && p->grid_row >= 0) {
+			extend_block(p, p->grid_row, le, line);
+			goto out;
+		}
+		if ((ret = add_block(p, DOC_TABLE_ROW, c0, le, line, &idx)) < 0)
+			goto out;
+		p->aux[idx].cstart = c;
+		if (p->grid)
+			p->grid_row = idx;
+		goto out;
+	}
+	if (b == ':' && starts_with(s, c, le, ":::")) { /* pandoc div */
+		p->open = -1;
+		goto out;
+	}
+	if (parse_marker(&m, s, c, le, 0)) {
+		/* "...in paragraph\n7.2.4 of this clause" continues */
+		int running = m.ascii && p->open >= 0 &&
+			      p->doc->blocks[p->open].kind == DOC_PARAGRAPH &&
+			      (is_ascii_alnum(prev_last) || prev_last == ',' ||
+			       prev_last == '-');
+
+		if (!running) {
+			enum doc_block_kind kind = DOC_LIST_ITEM;
+
+			cont = 0;
+			if (m.kind != MK_BULLET && m.kind != MK_LETTER &&
+			    !follows_same_items(p, &m) &&
+			    numbered_is_heading(s, m.rest, le, &cont))
+				kind = DOC_HEADING;
+			p->open = -1;
+			if ((ret = add_block(p, kind, c0, le, line, &idx)) < 0)
+				goto out;
+			a = &p->aux[idx];
+			a->cstart = c;
+			/* "- > quoted item": the item's text is after the > */
+			while (m.rest < le && s[m.rest] == '>')
+				m.rest = skip_space(s, m.rest + 1, le);
+			a->rest = m.rest;
+			if (m.kind != MK_BULLET) {
+				set_marker(p, idx, &m);
+				p->setext = idx;
+			}
+			if (kind == DOC_HEADING) {
+				p->doc->blocks[idx].level = m.level;
+				a->cont = (unsigned char)cont;
+				if (cont)
+					p->open = idx;
+			} else {
+				p->open = idx;
+			}
+			goto out;
+		}
+	}
+	if (p->open >= 0) {
+		struct doc_block *o = &p->doc->blocks[p->open];
+
+		if (o->kind == DOC_HEADING) { /* it was a wrapped list item */
+			o->kind = DOC_LIST_ITEM;
+			o->level = 0;
+			p->aux[p->open].cont = 0;
+		}
+		extend_block(p, p->open, le, line);
+		if (o->kind == DOC_PARAGRAPH)
+			p->setext = p->open;
+		goto out;
+	}
+	if ((ret = add_block(p, DOC_PARAGRAPH, c0, le, line, &idx)) < 0)
+		goto out;
+	p->aux[idx].cstart = c;
+	p->open = idx;
+	p->setext = idx;
+out:
+	n = rtrim_space(s, ls, le);
+	p->prev_last = n > ls ? (unsigned char)s[n - 1] : 0;
+	return ret;
+}
+
+static int parse_body(struct parser *p)
+{
+	const struct text_lines *l = &p->doc->lines;
+	size_t i;
+	int ret = 0;
+
+	p->open = p->setext = p->code = p->grid_row = -1;
+	for (i = p->first_line; i < l->n; i++) {
+		uint32_t ls = l->start[i];
+		uint32_t le = i + 1 < l->n ? l->start[i + 1] : p->len;
+
+		if (ls < p->doc->body_start)
+			ls = p->doc->body_start;
+		if (le > ls && p->s[le - 1] == '\n')
+			le--;
+		if (le > ls && p->s[le - 1] == '\r')
+			le--;
+		if ((ret = parse_line(p, ls, le, (uint32_t)i + 1)) < 0)
+			break;
+	}
+	return ret;
+}
+
+/* ---- sections --------------------------------------------------------- */
+
+/*
+ * A heading title: markup (emphasis, HTML tags, pandoc attributes,
+ * backslash escapes) removed, white space runs made one space.  With
+ * `unparen`, a title wholly in brackets loses them (第1条（目的）).
+ */
+static char *make_title(const char *s, uint32_t a, uint32_t b, int unparen)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int space = 0, no_gt = 0, no_brace = 0;
+	uint32_t i = a;
+	char *ret;
+
+	while (i < b) {
+		unsigned char c = (unsigned char)s[i];
+		const char *q;
+
+		if (c == '<' && !no_gt && i + 1 < b &&
+		    (is_ascii_alpha((unsigned char)s[i + 1]) || s[i + 1] == '/' ||
+		     s[i + 1] == '!')) {
+			if ((q = memchr(s + i, '>', b - i))) {
+				i = (uint32_t)(q - s) + 1;
+				continue;
+			}
+			no_gt = 1;
+		}
+		if (c == '{' && !no_brace && i + 1 < b &&
+		    (s[i + 1] == '#' || s[i + 1] == '.')) {
+			if ((q = memchr(s + i, '}', b - i))) {
+				i = (uint32_t)(q - s) + 1;
+				continue;
+			}
+			no_brace = 1;
+		}
+		if (c == '*' || (c == '_' && i + 1 < b && s[i + 1] == '_')) {
+			i += c == '_' ? 2 : 1;
+			continue;
+		}
+		if (c == '\\' && i + 1 < b && s[i + 1] > ' ' &&
+		    (unsigned char)s[i + 1] < 0x7F && !is_ascii_alnum((unsigned char)s[i + 1])) {
+			i++;
+			c = (unsigned char)s[i];
+		}
+		if (is_blank_byte(c) || ideo_space_at(s, i, b)) {
+			space = 1;
+			i += c == 0xE3 ? 3 : 1;
+			continue;
+		}
+		if (space && sb.len)
+			strbuf_addch(&sb, ' ');
+		space = 0;
+		strbuf_addch(&sb, c);
+		i++;
+	}
+	if (unparen && sb.len >= 2) {
+		size_t ol = 0, cl = 0;
+		const char *q;
+
+		if (sb.buf[0] == '(')
+			ol = 1;
+		else if (sb.len >= 3 && !memcmp(sb.buf, "\xEF\xBC\x88", 3))
+			ol = 3;
+		if (sb.buf[sb.len - 1] == ')')
+			cl = 1;
+		else if (sb.len >= 3 && !memcmp(sb.buf + sb.len - 3, "\xEF\xBC\x89", 3))
+			cl = 3;
+		/* only when the first closing bracket is the last character */
+		if (ol && cl && sb.len >= ol + cl &&
+		    strcspn(sb.buf, ")") >= sb.len - cl &&
+		    (!(q = strstr(sb.buf, "\xEF\xBC\x89")) ||
+		     (size_t)(q - sb.buf) == sb.len - cl)) {
+			memmove(sb.buf, sb.buf + ol, sb.len - ol - cl);
+			strbuf_setlen(&sb, sb.len - ol - cl);
+		}
+	}
+	ret = sb.failed ? NULL : strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int add_section(struct parser *p, size_t bi, int level, long parent)
+{
+	struct doc *doc = p->doc;
+	const struct block_aux *a = &p->aux[bi];
+	struct doc_section *sec;
+	uint32_t ts;
+	int ret = 0;
+
+	if (SR_ALLOC_GROW(doc->sections, doc->nsections + 1, p->secalloc) < 0) {
+		ret = oom(p);
+		goto out;
+	}
+	sec = &doc->sections[doc->nsections++];
+	memset(sec, 0, sizeof(*sec));
+	sec->heading = bi;
+	sec->level = level;
+	sec->start = doc->blocks[bi].start;
+	sec->end = doc->blocks[bi].end;
+	sec->body_start = doc->blocks[bi].end;
+	sec->parent = parent;
+	ts = a->cstart;
+	if (a->mstart != a->mend) {
+		sec->number = sr_strndup(p->s + a->mstart, a->mend - a->mstart);
+		ts = a->rest;
+	}
+	if (ts > a->cend)
+		ts = a->cend;
+	sec->title = make_title(p->s, ts, a->cend, a->mstart != a->mend);
+	if (!sec->title || (a->mstart != a->mend && !sec->number))
+		ret = oom(p);
+out:
+	return ret;
+}
+
+/* Same numbering kind and depth, another number: "### 2.1" and "2.2". */
+static int continues_numbering(const struct parser *p, size_t h1, size_t h2)
+{
+	const struct block_aux *a = &p->aux[h1], *b = &p->aux[h2];
+
+	return a->mstart != a->mend && a->mark == b->mark &&
+	       a->natural == b->natural &&
+	       (a->mend - a->mstart != b->mend - b->mstart ||
+		memcmp(p->s + a->mstart, p->s + b->mstart, a->mend - a->mstart));
+}
+
+/*
+ * Levels and nesting.  A numbered heading under a Markdown heading of
+ * level L is shifted so that it sits below it: the first numbered heading
+ * in that Markdown section fixes the shift (L + 1 - its own level, when
+ * positive) for all of them, so that numbering kinds keep their order
+ * (1. above （1） above ①) whatever the Markdown level.  Except when that
+ * first one continues the Markdown heading's own numbering ("### 2.1",
+ * then a bold "**2.2 ...**" line): it is the heading's sibling.
+ */
+static int build_sections(struct parser *p)
+{
+	struct doc *doc = p->doc;
+	long *stack = NULL;
+	int *shift = NULL;
+	size_t depth = 0, nheadings = 0, bi;
+	int ret = 0;
+
+	for (bi = 0; bi < doc->nblocks; bi++)
+		nheadings += doc->blocks[bi].kind == DOC_HEADING;
+	if (!nheadings)
+		goto out;
+	stack = malloc(nheadings * sizeof(*stack));
+	shift = malloc(nheadings * sizeof(*shift));
+	if (!stack || !shift) {
+		ret = oom(p);
+		goto out;
+	}
+	for (bi = 0; bi < doc->nblocks; bi++) {
+		struct doc_block *b = &doc->blocks[bi];
+		int level = b->level;
+
+		if (b->kind == DOC_HEADING) {
+			const struct block_aux *a = &p->aux[bi];
+
+			if (!a->md) {
+				long md = -1;
+				size_t k;
+
+				level = a->natural;
+				for (k = depth; k-- > 0;)
+					if (p->aux[doc->sections[stack[k]].heading].md) {
+						md = stack[k];
+						break;
+					}
+				if (md >= 0 && shift[md] < 0 &&
+				    continues_numbering(p, doc->sections[md].heading, bi)) {
+					level = doc->sections[md].level;
+				} else if (md >= 0) {
+					int ml = doc->sections[md].level;
+
+					if (shift[md] < 0)
+						shift[md] = level <= ml ? ml + 1 - level : 0;
+					level += shift[md];
+					if (level <= ml)
+						level = ml + 1;
+				}
+			}
+			b->level = level;
+			while (depth > 0 && doc->sections[stack[depth - 1]].level >= level) {
+				doc->sections[stack[depth - 1]].end = doc->blocks[bi - 1].end;
+				depth--;
+			}
+			if ((ret = add_section(p, bi, level,
+					       depth ? stack[depth - 1] : -1)) < 0)
+				goto out;
+			shift[doc->nsections - 1] = -1;
+			stack[depth++] = (long)doc->nsections - 1;
+		}
+		b->section = depth ? stack[depth - 1] : -1;
+	}
+	while (depth > 0) {
+		doc->sections[stack[depth - 1]].end = doc->blocks[doc->nblocks - 1].end;
+		depth--;
+	}
+out:
+	free(stack);
+	free(shift);
+	return ret;
+}
+
+/* ---- sentences -------------------------------------------------------- */
+
+static int add_sentence(struct parser *p, size_t bi, uint32_t a, uint32_t b)
+{
+	struct doc *doc = p->doc;
+
+	a = skip_space(p->s, a, b);
+	while (a < b && is_blank_byte((unsigned char)p->s[a]))
+		a = skip_space(p->s, a + 1, b);
+	b = rtrim_space(p->s, a, b);
+	if (a >= b)
+		return 0;
+	if (SR_ALLOC_GROW(doc->sentences, doc->nsentences + 1, p->sentalloc) < 0)
+		return oom(p);
+	doc->sentences[doc->nsentences].start = a;
+	doc->sentences[doc->nsentences].end = b;
+	doc->sentences[doc->nsentences].block = bi;
+	doc->nsentences++;
+	return 0;
+}
+
+/* Closing brackets, quotes and emphasis that stay with a sentence end. */
+static uint32_t skip_closers(const char *s, uint32_t i, uint32_t end)
+{
+	static const char *const closers[] = {
+		"\xE3\x80\x8D", "\xE3\x80\x8F", "\xEF\xBC\x89", "\xE3\x80\x91",
+		"\xE3\x80\x95", "\xE3\x80\x89", "\xE3\x80\x8B", "\xE2\x80\x9D",
+		"\xE2\x80\x99",
+	};
+	size_t k;
+
+	while (i < end) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ')' || c == ']' || c == '"' || c == '\'' || c == '*' ||
+		    c == '_') {
+			i++;
+			continue;
+		}
+		if (c < 0x80 || end - i < 3)
+			break;
+		for (k = 0; k < SR_ARRAY_SIZE(closers); k++)
+			if (!memcmp(s + i, closers[k], 3))
+				break;
+		if (k == SR_ARRAY_SIZE(closers))
+			break;
+		i += 3;
+	}
+	return i;
+}
+
+/*
+ * Whether the '.' at i ends an abbreviation or a number rather than a
+ * sentence: e.g. i.e. U.S. 7.2.3. (a dot inside the word), etc. No. Art.
+ * and single capitals (initials).  Looks back at most 16 bytes.
+ */
+static int is_abbrev(const char *s, uint32_t from, uint32_t i)
+{
+	static const char *const abbrevs[] = {
+		"Art", "Ch", "Co", "Corp", "Dr", "Fig", "Inc", "Jr", "Ltd", "Mr",
+		"Mrs", "Ms", "No", "Nos", "Para", "Sec", "St", "Vol", "approx",
+		"cf", "etc", "vs",
+	};
+	uint32_t w = i - from > 16 ? i - 16 : from, t = i, k;
+	size_t a;
+
+	while (t > w && !is_blank_byte((unsigned char)s[t - 1]) &&
+	       s[t - 1] != '(' && s[t - 1] != '[' && s[t - 1] != '"')
+		t--;
+	for (k = t; k < i; k++)
+		if (s[k] == '.')
+			return 1;
+	if (t == i)
+		return 0;
+	if (i - t == 1 && s[t] >= 'A' && s[t] <= 'Z')
+		return 1;
+	for (a = 0; a < SR_ARRAY_SIZE(abbrevs); a++)
+		if (strlen(abbrevs[a]) == i - t && !memcmp(abbrevs[a], s + t, i - t))
+			return 1;
+	return 0;
+}
+
+static int is_fw_digit_at(const char *s, uint32_t i, uint32_t end)
+{
+	return end - i >= 3 && (unsigned char)s[i] == 0xEF &&
+	       (unsigned char)s[i + 1] == 0xBC &&
+	       (unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x99;
+}
+
+static int split_sentences(struct parser *p, size_t bi, uint32_t a,
+			   uint32_t b, int table)
+{
+	const char *s = p->s;
+	uint32_t i = a, st = a, j;
+	int ret = 0;
+
+	while (i < b) {
+		unsigned char c = (unsigned char)s[i];
+
+		j = 0;
+		switch (c) {
+		case '|':
+			if (table) {
+				if ((ret = add_sentence(p, bi, st, i)) < 0)
+					return ret;
+				st = i + 1;
+			}
+			break;
+		case '.': case '!': case '?':
+			j = skip_closers(s, i + 1, b);
+			if ((j < b && !is_blank_byte((unsigned char)s[j])) ||
+			    (c == '.' && is_abbrev(s, a, i)))
+				j = 0;
+			break;
+		case 0xE3: /* 。 */
+			if (b - i >= 3 && (unsigned char)s[i + 1] == 0x80 &&
+			    (unsigned char)s[i + 2] == 0x82)
+				j = skip_closers(s, i + 3, b);
+			break;
+		case 0xEF: /* ． ！ ？ ｡, not ． between full-width digits */
+			if (b - i >= 3 && (unsigned char)s[i + 1] == 0xBD &&
+			    (unsigned char)s[i + 2] == 0xA1)
+				j = skip_closers(s, i + 3, b);
+			else if (b - i >= 3 && (unsigned char)s[i + 1] == 0xBC &&
+			    ((unsigned char)s[i + 2] == 0x81 ||
+			     (unsigned char)s[i + 2] == 0x9F ||
+			     ((unsigned char)s[i + 2] == 0x8E &&
+			      !(i - a >= 3 && is_fw_digit_at(s, i - 3, b) &&
+				is_fw_digit_at(s, i + 3, b)))))
+				j = skip_closers(s, i + 3, b);
+			break;
+		default:
+			break;
+		}
+		if (j) {
+			if ((ret = add_sentence(p, bi, st, j)) < 0)
+				return ret;
+			st = i = j;
+		} else {
+			i++;
+		}
+	}
+	return add_sentence(p, bi, st, b);
+}
+
+static int build_sentences(struct parser *p)
+{
+	struct doc *doc = p->doc;
+	size_t bi;
+	int ret = 0;
+
+	for (bi = 0; bi < doc->nblocks && ret == 0; bi++) {
+		const struct doc_block *b = &doc->blocks[bi];
+		const struct block_aux *a = &p->aux[bi];
+
+		switch (b->kind) {
+		case DOC_HEADING:
+			ret = add_sentence(p, bi, a->cstart, a->cend);
+			break;
+		case DOC_PARAGRAPH:
+			ret = split_sentences(p, bi, a->cstart, b->end, 0);
+			break;
+		case DOC_LIST_ITEM:
+			ret = split_sentences(p, bi, a->rest, b->end, 0);
+			break;
+		case DOC_TABLE_ROW:
+			ret = split_sentences(p, bi, b->start, b->end, 1);
+			break;
+		case DOC_CODE:
+			break;
+		}
+	}
+	return ret;
+}
+
+/* ---- front matter ----------------------------------------------------- */
+
+struct fm_anchor {
+	char *name;
+	char **values;
+	size_t nvalues;
+};
+
+struct fm_parser {
+	struct parser *p;
+	yaml_parser_t yp;
+	yaml_event_t ev;
+	int have_ev;
+	int line0;      /* file line of the front matter's first line */
+	uint32_t start; /* its byte offset */
+	struct fm_anchor *anchors;
+	size_t nanchors, aalloc;
+	int naliases;
+	int errors;     /* problems reported; parsing goes on */
+	int depth;
+};
+
+static void free_values(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int fm_error(struct fm_parser *fp, yaml_mark_t mark, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+
+/* Reports a problem at a libyaml mark (0-based, in the front matter). */
+static int fm_error(struct fm_parser *fp, yaml_mark_t mark, const char *fmt,
+		    ...)
+{
+	struct strbuf msg = STRBUF_INIT;
+	va_list ap;
+	int ret;
+
+	fp->errors++;
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	ret = sr_error_add(fp->p->err, SR_EPARSE, fp->p->doc->path,
+			   (int)mark.line + fp->line0, (int)mark.column + 1,
+			   "%s", msg.buf);
+	strbuf_release(&msg);
+	return ret;
+}
+
+/* Reads the next event into fp->ev; a libyaml error is reported here. */
+static int fm_next(struct fm_parser *fp)
+{
+	struct parser *p = fp->p;
+	int line = 0, col = 0;
+
+	if (fp->have_ev)
+		yaml_event_delete(&fp->ev);
+	fp->have_ev = 0;
+	if (yaml_parser_parse(&fp->yp, &fp->ev)) {
+		fp->have_ev = 1;
+		return 0;
+	}
+	if (fp->yp.error == YAML_MEMORY_ERROR)
+		return oom(p);
+	if (fp->yp.error == YAML_READER_ERROR) {
+		text_lines_pos(&p->doc->lines, fp->start + fp->yp.problem_offset,
+			       &line, &col);
+	} else {
+		line = (int)fp->yp.problem_mark.line + fp->line0;
+		col = (int)fp->yp.problem_mark.column + 1;
+	}
+	fp->errors++;
+	return sr_error_add(p->err, SR_EPARSE, p->doc->path, line, col,
+			    "invalid front matter: %s%s%s",
+			    fp->yp.problem ? fp->yp.problem : "YAML error",
+			    fp->yp.context ? " " : "",
+			    fp->yp.context ? fp->yp.context : "");
+}
+
+static int count_alias(struct fm_parser *fp)
+{
+	if (++fp->naliases <= SR_MAX_YAML_ALIASES)
+		return 0;
+	fm_error(fp, fp->ev.start_mark,
+		 "too many aliases in front matter (the limit is %d)",
+		 SR_MAX_YAML_ALIASES);
+	return SR_EPARSE;
+}
+
+/* Skips the rest of a collection whose start event was just read. */
+static int fm_skip(struct fm_parser *fp)
+{
+	int depth = 1, ret = 0;
+
+	while (depth > 0 && ret == 0) {
+		if ((ret = fm_next(fp)) < 0)
+			break;
+		switch (fp->ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth + fp->depth > SR_MAX_YAML_DEPTH)
+				ret = fm_error(fp, fp->ev.start_mark,
+					       "front matter is nested too deeply");
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_ALIAS_EVENT:
+			ret = count_alias(fp);
+			break;
+		case YAML_STREAM_END_EVENT:
+			ret = SR_EPARSE; /* libyaml reports unclosed ones first */
+			break;
+		default:
+			break;
+		}
+	}
+	return ret;
+}
+
+static int push_value(char ***v, size_t *n, const char *s, size_t len)
+{
+	char *copy = sr_strndup(s, len);
+	char **nv = NULL;
+	int ret = 0;
+
+	if (!copy || !(nv = realloc(*v, (*n + 1) * sizeof(**v)))) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	nv[(*n)++] = copy;
+	*v = nv;
+	copy = NULL;
+out:
+	free(copy);
+	return ret;
+}
+
+static int remember_anchor(struct fm_parser *fp, const unsigned char *name,
+			   char **values, size_t n)
+{
+	struct fm_anchor *an;
+	size_t i;
+	int ret = 0;
+
+	if (!name)
+		goto out;
+	if (SR_ALLOC_GROW(fp->anchors, fp->nanchors + 1, fp->aalloc) < 0) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	an = &fp->anchors[fp->nanchors++];
+	memset(an, 0, sizeof(*an));
+	if (!(an->name = strdup((const char *)name)))
+		ret = SR_ENOMEM;
+	for (i = 0; i < n && ret == 0; i++)
+		ret = push_value(&an->values, &an->nvalues, values[i],
+				 strlen(values[i]));
+out:
+	return ret;
+}
+
+/* Appends the values of the anchor an alias event names. */
+static int resolve_alias(struct fm_parser *fp, char ***v, size_t *n)
+{
+	const char *name = (const char *)fp->ev.data.alias.anchor;
+	const struct fm_anchor *an = NULL;
+	size_t i;
+	int ret;
+
+	if ((ret = count_alias(fp)) < 0)
+		goto out;
+	for (i = fp->nanchors; i-- > 0 && !an;)
+		if (!strcmp(fp->anchors[i].name, name))
+			an = &fp->anchors[i];
+	if (!an) {
+		fm_error(fp, fp->ev.start_mark,
+			 "unknown alias *%s in front matter", name);
+		goto out;
+	}
+	for (i = 0; i < an->nvalues && ret == 0; i++)
+		ret = push_value(v, n, an->values[i], strlen(an->values[i]));
+out:
+	return ret;
+}
+
+static int is_null_scalar(const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	return len == 0 || (len == 1 && v[0] == '~') ||
+	       (len == 4 && (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
+			     !memcmp(v, "NULL", 4)));
+}
+
+/* 1 true, 0 false, -1 neither. */
+static int parse_bool(const char *v)
+{
+	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+	    !strcmp(v, "\xE3\x81\xAF\xE3\x81\x84")) /* はい */
+		return 1;
+	if (!strcasecmp(v, "false") || !strcasecmp(v, "no") ||
+	    !strcmp(v, "\xE3\x81\x84\xE3\x81\x84\xE3\x81\x88")) /* いいえ */
+		return 0;
+	return -1;
+}
+
+/* Files one key and its values (taken over) into fm and meta. */
+static int fm_store(struct fm_parser *fp, char *key, yaml_mark_t kmark,
+		    yaml_mark_t vmark, char **values, size_t nvalues,
+		    int is_list)
+{
+	static const char *const bools[] = { "cloud", "personal_data",
+					     "sensitive" };
+	struct doc *doc = fp->p->doc;
+	struct doc_fm_entry *e;
+	enum doc_tristate *tri[3];
+	char **str = NULL;
+	size_t i;
+	int ret = 0;
+
+	tri[0] = &doc->meta.cloud;
+	tri[1] = &doc->meta.personal_data;
+	tri[2] = &doc->meta.sensitive;
+	if (doc_fm_get(doc, key)) {
+		fm_error(fp, kmark, "duplicate front matter key \"%s\"", key);
+		goto out;
+	}
+	for (i = 0; i < SR_ARRAY_SIZE(bools); i++) {
+		int v;
+
+		if (strcmp(key, bools[i]))
+			continue;
+		if (is_list) {
+			fm_error(fp, vmark, "%s: expected true or false, got a list",
+				 key);
+			goto out;
+		}
+		if (!nvalues)
+			break;
+		if ((v = parse_bool(values[0])) < 0) {
+			fm_error(fp, vmark,
+				 "%s: expected true or false (yes/no, はい/いいえ), got \"%s\"",
+				 key, values[0]);
+			goto out;
+		}
+		*tri[i] = v ? DOC_TRUE : DOC_FALSE;
+		free(values[0]);
+		if (!(values[0] = strdup(v ? "true" : "false"))) {
+			nvalues = 0;
+			ret = SR_ENOMEM;
+			goto out;
+		}
+	}
+	if (!strcmp(key, "title"))
+		str = &doc->meta.title;
+	else if (!strcmp(key, "kind"))
+		str = &doc->meta.kind;
+	else if (!strcmp(key, "owner"))
+		str = &doc->meta.owner;
+	else if (!strcmp(key, "system"))
+		str = &doc->meta.system;
+	else if (!strcmp(key, "lang"))
+		str = &doc->meta.lang;
+	if (str && is_list) {
+		fm_error(fp, vmark, "%s: expected a single value, got a list",
+			 key);
+		goto out;
+	}
+	if (str && nvalues && !(*str = strdup(values[0]))) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	if (SR_ALLOC_GROW(doc->fm, doc->nfm + 1, fp->p->fmalloc) < 0) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	e = &doc->fm[doc->nfm++];
+	e->key = key;
+	e->values = values;
+	e->nvalues = nvalues;
+	e->line = (int)kmark.line + fp->line0;
+	e->col = (int)kmark.column + 1;
+	key = NULL;
+	values = NULL;
+	nvalues = 0;
+out:
+	free(key);
+	free_values(values, nvalues);
+	return ret;
+}
+
+static int fm_mapping(struct fm_parser *fp)
+{
+	char *key = NULL, **values = NULL;
+	size_t nvalues = 0;
+	yaml_mark_t kmark, vmark;
+	int ret = 0, is_list;
+
+	for (;;) {
+		free(key);
+		key = NULL;
+		free_values(values, nvalues);
+		values = NULL;
+		nvalues = 0;
+		if ((ret = fm_next(fp)) < 0)
+			goto out;
+		if (fp->ev.type == YAML_MAPPING_END_EVENT)
+			break;
+		kmark = fp->ev.start_mark;
+		if (fp->ev.type != YAML_SCALAR_EVENT) {
+			fm_error(fp, kmark, "front matter keys must be plain words");
+			if (fp->ev.type != YAML_ALIAS_EVENT &&
+			    (ret = fm_skip(fp)) < 0)
+				goto out;
+			if ((ret = fm_next(fp)) < 0)
+				goto out;
+			if ((fp->ev.type == YAML_MAPPING_START_EVENT ||
+			     fp->ev.type == YAML_SEQUENCE_START_EVENT) &&
+			    (ret = fm_skip(fp)) < 0)
+				goto out;
+			continue;
+		}
+		if (!(key = sr_strndup((const char *)fp->ev.data.scalar.value,
+				       fp->ev.data.scalar.length))) {
+			ret = oom(fp->p);
+			goto out;
+		}
+		if ((ret = fm_next(fp)) < 0)
+			goto out;
+		vmark = fp->ev.start_mark;
+		is_list = 0;
+		switch (fp->ev.type) {
+		case YAML_SCALAR_EVENT:
+			if (!is_null_scalar(&fp->ev) &&
+			    push_value(&values, &nvalues,
+				       (const char *)fp->ev.data.scalar.value,
+				       fp->ev.data.scalar.length) < 0)
+				ret = SR_ENOMEM;
+			else
+				ret = remember_anchor(fp, fp->ev.data.scalar.anchor,
+						      values, nvalues);
+			break;
+		case YAML_ALIAS_EVENT:
+			ret = resolve_alias(fp, &values, &nvalues);
+			break;
+		case YAML_SEQUENCE_START_EVENT: {
+			unsigned char *anchor = NULL;
+			int bad = 0;
+
+			is_list = 1;
+			if (fp->ev.data.sequence_start.anchor &&
+			    !(anchor = (unsigned char *)strdup(
+				      (const char *)fp->ev.data.sequence_start.anchor))) {
+				ret = SR_ENOMEM;
+				break;
+			}
+			for (;;) {
+				if ((ret = fm_next(fp)) < 0)
+					break;
+				if (fp->ev.type == YAML_SEQUENCE_END_EVENT)
+					break;
+				if (fp->ev.type == YAML_SCALAR_EVENT) {
+					if (push_value(&values, &nvalues,
+						       (const char *)fp->ev.data.scalar.value,
+						       fp->ev.data.scalar.length) < 0)
+						ret = SR_ENOMEM;
+				} else if (fp->ev.type == YAML_ALIAS_EVENT) {
+					ret = resolve_alias(fp, &values, &nvalues);
+				} else {
+					if (!bad++)
+						fm_error(fp, fp->ev.start_mark,
+							 "%s: a list in front matter holds plain values only",
+							 key);
+					fp->depth = 2;
+					ret = fm_skip(fp);
+					fp->depth = 0;
+				}
+				if (ret < 0)
+					break;
+			}
+			if (ret == 0)
+				ret = remember_anchor(fp, anchor, values, nvalues);
+			free(anchor);
+			break;
+		}
+		case YAML_MAPPING_START_EVENT:
+			fm_error(fp, vmark,
+				 "%s: nested mappings are not allowed in front matter",
+				 key);
+			fp->depth = 1;
+			ret = fm_skip(fp);
+			fp->depth = 0;
+			if (ret < 0)
+				goto out;
+			continue;
+		default:
+			ret = SR_EPARSE;
+			break;
+		}
+		if (ret == SR_ENOMEM)
+			ret = oom(fp->p);
+		if (ret < 0)
+			goto out;
+		ret = fm_store(fp, key, kmark, vmark, values, nvalues, is_list);
+		key = NULL;
+		values = NULL;
+		nvalues = 0;
+		if (ret < 0) {
+			ret = oom(fp->p);
+			goto out;
+		}
+	}
+out:
+	free(key);
+	free_values(values, nvalues);
+	return ret;
+}
+
+static int parse_yaml(struct parser *p, uint32_t start, uint32_t end)
+{
+	struct fm_parser fp;
+	size_t i;
+	int ret = 0, init = 0;
+
+	memset(&fp, 0, sizeof(fp));
+	fp.p = p;
+	fp.line0 = 2;
+	fp.start = start;
+	if (!yaml_parser_initialize(&fp.yp)) {
+		ret = oom(p);
+		goto out;
+	}
+	init = 1;
+	yaml_parser_set_input_string(&fp.yp, (const unsigned char *)p->s + start,
+				     end - start);
+	if ((ret = fm_next(&fp)) < 0 || (ret = fm_next(&fp)) < 0)
+		goto out;
+	if (fp.ev.type == YAML_STREAM_END_EVENT)
+		goto out; /* empty */
+	if ((ret = fm_next(&fp)) < 0) /* past DOCUMENT_START */
+		goto out;
+	if (fp.ev.type == YAML_MAPPING_START_EVENT) {
+		ret = fm_mapping(&fp);
+	} else if (fp.ev.type != YAML_SCALAR_EVENT || !is_null_scalar(&fp.ev)) {
+		fm_error(&fp, fp.ev.start_mark,
+			 "front matter must be a mapping of keys to values");
+	}
+out:
+	if (ret == 0 && fp.errors)
+		ret = SR_EPARSE;
+	if (fp.have_ev)
+		yaml_event_delete(&fp.ev);
+	if (init)
+		yaml_parser_delete(&fp.yp);
+	for (i = 0; i < fp.nanchors; i++) {
+		free(fp.anchors[i].name);
+		free_values(fp.anchors[i].values, fp.anchors[i].nvalues);
+	}
+	free(fp.anchors);
+	return ret;
+}
+
+/* Line i (0-based) is exactly `fence` with optional trailing spaces. */
+static int line_is(const struct parser *p, size_t i, const char *fence,
+		   uint32_t from)
+{
+	const struct text_lines *l = &p->doc->lines;
+	uint32_t ls = l->start[i] > from ? l->start[i] : from;
+	uint32_t le = i + 1 < l->n ? l->start[i + 1] : p->len;
+
+	return starts_with(p->s, ls, le, fence) &&
+	       rtrim_space(p->s, ls + 3, le) == ls + 3;
+}
+
+/* Finds and parses the front matter; sets body_start and first_line. */
+static int front_matter(struct parser *p)
+{
+	const struct text_lines *l = &p->doc->lines;
+	uint32_t bom = p->len >= 3 && !memcmp(p->s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	size_t i;
+
+	p->doc->body_start = bom;
+	p->first_line = 0;
+	if (!line_is(p, 0, "---", bom))
+		return 0;
+	for (i = 1; i < l->n; i++) {
+		if (!line_is(p, i, "---", 0) && !line_is(p, i, "...", 0))
+			continue;
+		p->doc->body_start = i + 1 < l->n ? l->start[i + 1] : p->len;
+		p->first_line = i + 1;
+		return parse_yaml(p, l->n > 1 ? l->start[1] : p->len,
+				  l->start[i]);
+	}
+	return sr_error_add(p->err, SR_EPARSE, p->doc->path, 1, 1,
+			    "front matter is not closed (no \"---\" line after it)");
+}
+
+/* ---- the API ---------------------------------------------------------- */
+
+int doc_parse(struct doc **out, const char *path, const char *text,
+	      size_t len, unsigned flags, struct sr_error *err)
+{
+	struct parser p;
+	struct doc *doc = NULL;
+	size_t bad;
+	int ret = 0;
+
+	*out = NULL;
+	memset(&p, 0, sizeof(p));
+	if (!text)
+		text = "";
+	if (len > SR_MAX_SPEC_BYTES) {
+		ret = sr_error_add(err, SR_ELIMIT, path, 0, 0,
+				   "file is %zu bytes, over the limit of %u",
+				   len, SR_MAX_SPEC_BYTES);
+		goto out;
+	}
+	if (sr_looks_binary(text, len)) {
+		ret = sr_error_add(err, SR_EBINARY, path, 0, 0,
+				   "binary file (it contains NUL bytes)");
+		goto out;
+	}
+	if (!(doc = calloc(1, sizeof(*doc)))) {
+		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0, "out of memory");
+		goto out;
+	}
+	doc->meta.cloud = doc->meta.personal_data = doc->meta.sensitive =
+		DOC_UNSET;
+	p.doc = doc;
+	p.err = err;
+	if (path && !(doc->path = strdup(path))) {
+		ret = oom(&p);
+		goto out;
+	}
+	if (flags & DOC_COPY) {
+		char *copy = malloc(len + 1);
+
+		if (!copy) {
+			ret = oom(&p);
+			goto out;
+		}
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+		doc->text = copy;
+		doc->text_owned = 1;
+	} else {
+		doc->text = text;
+	}
+	doc->len = len;
+	p.s = doc->text;
+	p.len = (uint32_t)len;
+	if ((ret = text_lines_init(&doc->lines, doc->text, len)) < 0) {
+		ret = oom(&p);
+		goto out;
+	}
+	if ((bad = utf8_find_invalid(doc->text, len)) < len) {
+		int line, col;
+
+		text_lines_pos(&doc->lines, bad, &line, &col);
+		sr_error_warn(err, path, line, col,
+			      "invalid UTF-8 (shown as U+FFFD)");
+	}
+	if ((ret = front_matter(&p)) < 0 || (ret = parse_body(&p)) < 0 ||
+	    (ret = build_sections(&p)) < 0 || (ret = build_sentences(&p)) < 0)
+		goto out;
+	*out = doc;
+	doc = NULL;
+out:
+	free(p.aux);
+	doc_free(doc);
+	return ret;
+}
+
+void doc_free(struct doc *doc)
+{
+	size_t i;
+
+	if (!doc)
+		return;
+	free(doc->path);
+	if (doc->text_owned)
+		free((char *)doc->text);
+	text_lines_release(&doc->lines);
+	free(doc->meta.title);
+	free(doc->meta.kind);
+	free(doc->meta.owner);
+	free(doc->meta.system);
+	free(doc->meta.lang);
+	for (i = 0; i < doc->nfm; i++) {
+		free(doc->fm[i].key);
+		free_values(doc->fm[i].values, doc->fm[i].nvalues);
+	}
+	free(doc->fm);
+	free(doc->blocks);
+	for (i = 0; i < doc->nsections; i++) {
+		free(doc->sections[i].number);
+		free(doc->sections[i].title);
+	}
+	free(doc->sections);
+	free(doc->sentences);
+	free(doc);
+}
+
+const struct doc_fm_entry *doc_fm_get(const struct doc *doc, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < doc->nfm; i++)
+		if (!strcmp(doc->fm[i].key, key))
+			return &doc->fm[i];
+	return NULL;
+}
