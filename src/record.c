@@ -1,0 +1,1516 @@
+/*
+ * record.c - review records: the strict YAML reader, the deterministic
+ * writer, the record's path and commit message.
+ *
+ * Reading happens in two passes, as in checklist.c.  libyaml's events are
+ * first turned into a small tree (struct ynode) where the depth limit is
+ * enforced and anchors, aliases and tags are refused: records are written
+ * by the tool, so nothing legitimate uses them and refusing them removes
+ * alias expansion from the attack surface altogether.  The tree is then
+ * walked along the schema, reporting every problem with its position.  A
+ * record with any problem is thrown away: callers never see half of one.
+ *
+ * Writing quotes every free-text string (double quotes, YAML escapes for
+ * quotes, backslashes, control characters and the code points YAML treats
+ * as line breaks), so that any text reads back byte for byte; a string
+ * with line breaks is written over several lines with escaped breaks, so
+ * that a multi-line summary stays readable in `git show`.
+ */
+#include "record.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <yaml.h>
+
+#include "error.h"
+#include "strbuf.h"
+#include "text.h"
+#include "util.h"
+#include "banned.h"
+
+/* A record larger than this is refused (SR_ELIMIT). */
+#define REC_MAX_BYTES (4u << 20)
+/* Past this many problems the reader says so once and stops recording. */
+#define REC_MAX_ERRORS 100
+/* Longest <user> part of a record's file name. */
+#define REC_MAX_USER 32
+/* Latest time a record can carry: 9999-12-31T23:59:59Z. */
+#define REC_MAX_TIME INT64_C(253402300799)
+
+/* ---- names ------------------------------------------------------------ */
+
+static const char *const role_names[ROLE__COUNT] = {
+    "author", "reviewer", "adviser", "cio-assistant", "admin",
+};
+static const char *const decision_names[DEC__COUNT] = {
+    "comment", "request-changes", "approve", "sign-off", "opinion",
+};
+static const char *const disposition_names[DISP__COUNT] = {
+    "must-fix",
+    "accepted",
+    "not-applicable",
+    "false-positive",
+    "satisfied-elsewhere",
+};
+
+static int name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		if (!strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *rec_role_name(enum rec_role r)
+{
+	return (unsigned)r < ROLE__COUNT ? role_names[r] : "?";
+}
+
+const char *rec_decision_name(enum rec_decision d)
+{
+	return (unsigned)d < DEC__COUNT ? decision_names[d] : "?";
+}
+
+const char *rec_disposition_name(enum rec_disposition d)
+{
+	return (unsigned)d < DISP__COUNT ? disposition_names[d] : "?";
+}
+
+int rec_role_parse(const char *s)
+{
+	return name_index(role_names, ROLE__COUNT, s);
+}
+
+int rec_decision_parse(const char *s)
+{
+	return name_index(decision_names, DEC__COUNT, s);
+}
+
+int rec_disposition_parse(const char *s)
+{
+	return name_index(disposition_names, DISP__COUNT, s);
+}
+
+/* ---- time ------------------------------------------------------------- */
+
+void record_format_time(int64_t t, char out[21])
+{
+	struct tm tm;
+	time_t tt;
+
+	/* Clamped to what four-digit years can say. */
+	if (t < 0)
+		t = 0;
+	if (t > REC_MAX_TIME)
+		t = REC_MAX_TIME;
+	tt = (time_t)t;
+	memset(&tm, 0, sizeof(tm));
+	if (!gmtime_r(&tt, &tm)) {
+		snprintf(out, 21, "1970-01-01T00:00:00Z");
+		return;
+	}
+	snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ",
+		 (unsigned)(tm.tm_year + 1900) % 10000,
+		 (unsigned)(tm.tm_mon + 1) % 100, (unsigned)tm.tm_mday % 100,
+		 (unsigned)tm.tm_hour % 100, (unsigned)tm.tm_min % 100,
+		 (unsigned)tm.tm_sec % 100);
+}
+
+/* The number in s[0..n) (decimal digits only), or -1. */
+static int digits(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int record_parse_time(const char *s, int64_t *out)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	struct tm tm, back;
+	time_t t;
+	size_t i;
+
+	if (!s || strlen(s) != sizeof(shape) - 1)
+		return -1;
+	for (i = 0; shape[i]; i++) {
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9'
+				    : s[i] != shape[i])
+			return -1;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = digits(s, 4) - 1900;
+	tm.tm_mon = digits(s + 5, 2) - 1;
+	tm.tm_mday = digits(s + 8, 2);
+	tm.tm_hour = digits(s + 11, 2);
+	tm.tm_min = digits(s + 14, 2);
+	tm.tm_sec = digits(s + 17, 2);
+	if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 59)
+		return -1;
+	back = tm;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	/* timegm normalises 2026-02-30 to March 2nd: refuse such dates. */
+	memset(&tm, 0, sizeof(tm));
+	if (!gmtime_r(&t, &tm) || tm.tm_mday != back.tm_mday ||
+	    tm.tm_mon != back.tm_mon || tm.tm_year != back.tm_year)
+		return -1;
+	if (out)
+		*out = (int64_t)t;
+	return 0;
+}
+
+/* ---- small validators shared by the reader and the writer -------------- */
+
+static int is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!s || strlen(s) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int is_ctl(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+static int has_ctl(const char *s)
+{
+	for (; s && *s; s++)
+		if (is_ctl((unsigned char)*s))
+			return 1;
+	return 0;
+}
+
+/* Checklist ids are [a-z0-9-]+, item ids [A-Za-z0-9_.-]+ (checklist.h). */
+static int is_id(const char *s, int item)
+{
+	size_t i;
+
+	if (!s || !*s || !strcmp(s, ".") || !strcmp(s, ".."))
+		return 0;
+	for (i = 0; s[i]; i++) {
+		char c = s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-')
+			continue;
+		if (item && ((c >= 'A' && c <= 'Z') || c == '_' || c == '.'))
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+/* An email git accepts in an identity: no controls, blanks or <>. */
+static int is_email(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (is_ctl((unsigned char)*s) || *s == ' ' || *s == '<' ||
+		    *s == '>')
+			return 0;
+	return 1;
+}
+
+static int is_name(const char *s)
+{
+	return s && *s && !has_ctl(s) && !strchr(s, '<') && !strchr(s, '>');
+}
+
+/*
+ * Why `spec` cannot name a spec (records/<spec>/ must stay inside
+ * records/), or NULL when it can.
+ */
+static const char *spec_path_problem(const char *spec)
+{
+	const char *seg, *end;
+	size_t n;
+
+	if (!spec || !*spec)
+		return "empty path";
+	if (spec[0] == '/')
+		return "absolute path";
+	if (strchr(spec, '\\'))
+		return "backslash in path";
+	if (has_ctl(spec))
+		return "control character in path";
+	if (utf8_find_invalid(spec, strlen(spec)) < strlen(spec))
+		return "invalid UTF-8 in path";
+	for (seg = spec;; seg = end + 1) {
+		end = strchr(seg, '/');
+		n = end ? (size_t)(end - seg) : strlen(seg);
+		if (!n)
+			return "empty path segment";
+		if (n == 2 && !memcmp(seg, "..", 2))
+			return "'..' in path";
+		if (n == 1 && seg[0] == '.')
+			return "'.' in path";
+		if (n == 4 && !strncasecmp(seg, ".git", 4))
+			return "'.git' in path";
+		if (seg[0] == '-')
+			return "path segment starting with '-'";
+		if (!end)
+			break;
+	}
+	return NULL;
+}
+
+/* ---- the YAML tree ---------------------------------------------------- */
+
+enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
+
+struct ynode {
+	enum ykind kind;
+	int line, col; /* 1-based */
+	char *str;     /* scalar value (owned), NUL-terminated */
+	size_t len;
+	int plain;	     /* plain scalar style */
+	int null;	     /* plain "", "~", "null" */
+	int bad;	     /* already reported (an alias): say nothing more */
+	struct ynode **kids; /* Y_SEQ: items; Y_MAP: key, value, ... */
+	size_t nkids, akids;
+};
+
+static void ynode_free(struct ynode *n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n->nkids; i++)
+		ynode_free(n->kids[i]);
+	free(n->kids);
+	free(n->str);
+	free(n);
+}
+
+static int mark_line(yaml_mark_t m)
+{
+	return m.line >= INT_MAX - 1 ? INT_MAX : (int)m.line + 1;
+}
+
+static int mark_col(yaml_mark_t m)
+{
+	return m.column >= INT_MAX - 1 ? INT_MAX : (int)m.column + 1;
+}
+
+struct loader {
+	const char *path;
+	const char *buf;
+	size_t len;
+	struct sr_error diags;
+	size_t nerr;
+	int truncated;
+	int oom;
+};
+
+static void vproblem(struct loader *ld, int line, int col, const char *fmt,
+		     va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	ld->nerr++;
+	if (ld->truncated)
+		return;
+	if (ld->nerr > REC_MAX_ERRORS) {
+		sr_error_add(&ld->diags, SR_EPARSE, ld->path, 0, 0,
+			     "too many errors, stopped after %d",
+			     REC_MAX_ERRORS);
+		ld->truncated = 1;
+		goto out;
+	}
+	strbuf_vaddf(&sb, fmt, ap);
+	if (sb.failed) {
+		ld->oom = 1;
+		goto out;
+	}
+	sr_error_add(&ld->diags, SR_EPARSE, ld->path, line, col, "%s", sb.buf);
+out:
+	if (ld->diags.oom)
+		ld->oom = 1;
+	strbuf_release(&sb);
+}
+
+static void problem(struct loader *ld, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void problem(struct loader *ld, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(ld, line, col, fmt, ap);
+	va_end(ap);
+}
+
+static void problem_at(struct loader *ld, const struct ynode *n,
+		       const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem_at(struct loader *ld, const struct ynode *n,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(ld, n->line, n->col, fmt, ap);
+	va_end(ap);
+}
+
+/* Line and column of byte `off` (for reader errors, which give bytes). */
+static void offset_pos(const struct loader *ld, size_t off, int *line, int *col)
+{
+	size_t i, start = 0, l = 1;
+
+	if (off > ld->len)
+		off = ld->len;
+	for (i = 0; i < off; i++) {
+		if (ld->buf[i] == '\n' ||
+		    (ld->buf[i] == '\r' &&
+		     (i + 1 >= ld->len || ld->buf[i + 1] != '\n'))) {
+			l++;
+			start = i + 1;
+		}
+	}
+	*line = l >= INT_MAX ? INT_MAX : (int)l;
+	l = utf8_count(ld->buf + start, off - start) + 1;
+	*col = l >= INT_MAX ? INT_MAX : (int)l;
+}
+
+/* Stable insertion sort by position (at most REC_MAX_ERRORS of them). */
+static void sort_diags(struct sr_error *e, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct sr_diag d = e->diags[i];
+
+		for (j = i; j > 0; j--) {
+			const struct sr_diag *p = &e->diags[j - 1];
+
+			if (p->line < d.line ||
+			    (p->line == d.line && p->col <= d.col))
+				break;
+			e->diags[j] = e->diags[j - 1];
+		}
+		e->diags[j] = d;
+	}
+}
+
+struct yparse {
+	struct loader *ld;
+	struct ynode *stack[SR_MAX_YAML_DEPTH];
+	size_t depth;
+	struct ynode *root;
+};
+
+static void syntax_error(struct loader *ld, yaml_parser_t *p)
+{
+	int line = 0, col = 0;
+
+	if (p->error == YAML_MEMORY_ERROR) {
+		ld->oom = 1;
+		return;
+	}
+	if (p->error == YAML_READER_ERROR) {
+		offset_pos(ld, p->problem_offset, &line, &col);
+		problem(ld, line, col, "syntax error: %s",
+			p->problem ? p->problem : "unreadable input");
+		return;
+	}
+	line = mark_line(p->problem_mark);
+	col = mark_col(p->problem_mark);
+	if (p->context)
+		problem(ld, line, col,
+			"syntax error: %s (%s at line %d, column %d)",
+			p->problem ? p->problem : "invalid YAML", p->context,
+			mark_line(p->context_mark), mark_col(p->context_mark));
+	else
+		problem(ld, line, col, "syntax error: %s",
+			p->problem ? p->problem : "invalid YAML");
+}
+
+/* Hangs `n` under the open collection (or makes it the root). */
+static int attach(struct yparse *yp, struct ynode *n)
+{
+	struct ynode *parent;
+
+	if (!yp->depth) {
+		if (yp->root) {
+			ynode_free(n);
+			return SR_EPARSE;
+		}
+		yp->root = n;
+		return 0;
+	}
+	parent = yp->stack[yp->depth - 1];
+	if (SR_ALLOC_GROW(parent->kids, parent->nkids + 1, parent->akids) < 0) {
+		ynode_free(n);
+		return SR_ENOMEM;
+	}
+	parent->kids[parent->nkids++] = n;
+	return 0;
+}
+
+static struct ynode *node_new(enum ykind kind, yaml_mark_t start)
+{
+	struct ynode *n = calloc(1, sizeof(*n));
+
+	if (n) {
+		n->kind = kind;
+		n->line = mark_line(start);
+		n->col = mark_col(start);
+	}
+	return n;
+}
+
+/* Anchors and tags are refused where they appear; parsing goes on. */
+static void refuse_extras(struct yparse *yp, const yaml_event_t *ev,
+			  const yaml_char_t *anchor, const yaml_char_t *tag)
+{
+	if (anchor)
+		problem(yp->ld, mark_line(ev->start_mark),
+			mark_col(ev->start_mark),
+			"anchors and aliases are not allowed here ('&%s')",
+			(const char *)anchor);
+	if (tag)
+		problem(yp->ld, mark_line(ev->start_mark),
+			mark_col(ev->start_mark),
+			"tags are not allowed here ('%s')", (const char *)tag);
+}
+
+static int on_event(struct yparse *yp, const yaml_event_t *ev)
+{
+	struct ynode *n = NULL;
+	int ret;
+
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT: {
+		const char *v = (const char *)ev->data.scalar.value;
+
+		refuse_extras(yp, ev, ev->data.scalar.anchor,
+			      ev->data.scalar.tag);
+		if (!(n = node_new(Y_SCALAR, ev->start_mark)))
+			return SR_ENOMEM;
+		n->len = ev->data.scalar.length;
+		if (!(n->str = sr_strndup(v, n->len))) {
+			ynode_free(n);
+			return SR_ENOMEM;
+		}
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		n->null =
+		    n->plain &&
+		    (!strcmp(v, "") || !strcmp(v, "~") || !strcmp(v, "null") ||
+		     !strcmp(v, "Null") || !strcmp(v, "NULL"));
+		return attach(yp, n);
+	}
+	case YAML_ALIAS_EVENT:
+		problem(yp->ld, mark_line(ev->start_mark),
+			mark_col(ev->start_mark),
+			"anchors and aliases are not allowed here ('*%s')",
+			(const char *)ev->data.alias.anchor);
+		if (!(n = node_new(Y_SCALAR, ev->start_mark)))
+			return SR_ENOMEM;
+		n->bad = 1;
+		if (!(n->str = strdup(""))) {
+			ynode_free(n);
+			return SR_ENOMEM;
+		}
+		return attach(yp, n);
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (ev->type == YAML_SEQUENCE_START_EVENT)
+			refuse_extras(yp, ev, ev->data.sequence_start.anchor,
+				      ev->data.sequence_start.tag);
+		else
+			refuse_extras(yp, ev, ev->data.mapping_start.anchor,
+				      ev->data.mapping_start.tag);
+		if (yp->depth >= SR_MAX_YAML_DEPTH) {
+			problem(yp->ld, mark_line(ev->start_mark),
+				mark_col(ev->start_mark),
+				"nesting deeper than %d levels",
+				SR_MAX_YAML_DEPTH);
+			return SR_ELIMIT;
+		}
+		n = node_new(ev->type == YAML_MAPPING_START_EVENT ? Y_MAP
+								  : Y_SEQ,
+			     ev->start_mark);
+		if (!n)
+			return SR_ENOMEM;
+		ret = attach(yp, n);
+		if (ret < 0)
+			return ret;
+		yp->stack[yp->depth++] = n;
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		if (!yp->depth)
+			return SR_EPARSE;
+		yp->depth--;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ld->buf as a tree (*root NULL for an empty stream); 0 or a code. */
+static int parse_tree(struct loader *ld, const char *what, struct ynode **root)
+{
+	struct yparse yp;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int ret = 0, done = 0, ndocs = 0;
+
+	memset(&yp, 0, sizeof(yp));
+	memset(&ev, 0, sizeof(ev));
+	yp.ld = ld;
+	*root = NULL;
+	if (!yaml_parser_initialize(&parser))
+		return SR_ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)ld->buf,
+				     ld->len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			syntax_error(ld, &parser);
+			ret = parser.error == YAML_MEMORY_ERROR ? SR_ENOMEM
+								: SR_EPARSE;
+			goto out;
+		}
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			done = 1;
+		} else if (ev.type == YAML_DOCUMENT_START_EVENT && ndocs++) {
+			problem(ld, mark_line(ev.start_mark),
+				mark_col(ev.start_mark),
+				"%s is one YAML document, found a second one",
+				what);
+			ret = SR_EPARSE;
+		} else {
+			ret = on_event(&yp, &ev);
+		}
+		yaml_event_delete(&ev);
+		if (ret < 0)
+			goto out;
+	}
+	*root = yp.root;
+	yp.root = NULL;
+out:
+	yaml_event_delete(&ev);
+	yaml_parser_delete(&parser);
+	ynode_free(yp.root);
+	return ret;
+}
+
+/* ---- walking the tree -------------------------------------------------- */
+
+static const char *kind_name(const struct ynode *n)
+{
+	switch (n->kind) {
+	case Y_SEQ:
+		return "a list";
+	case Y_MAP:
+		return "a mapping";
+	default:
+		return n->null ? "nothing" : "a scalar";
+	}
+}
+
+struct field {
+	const char *name;
+	int required;
+};
+
+#define MAX_FIELDS 16
+
+static void list_names(struct strbuf *sb, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", names[i]);
+}
+
+/*
+ * Checks that `map` is a mapping of the keys in `f`; val[i] is the value
+ * of f[i] (NULL when absent).  Reports unknown keys (with a suggestion),
+ * duplicate keys and missing required keys.  Returns 1 for a mapping.
+ */
+static int get_fields(struct loader *ld, const struct ynode *map,
+		      const char *what, const struct field *f, size_t nf,
+		      const struct ynode **val)
+{
+	const struct ynode *keyn[MAX_FIELDS];
+	size_t i, j;
+
+	assert(nf <= MAX_FIELDS);
+	for (i = 0; i < nf; i++)
+		val[i] = keyn[i] = NULL;
+	if (map->bad)
+		return 0;
+	if (map->kind != Y_MAP) {
+		problem_at(ld, map, "expected a mapping for '%s', got %s", what,
+			   kind_name(map));
+		return 0;
+	}
+	for (i = 0; i + 1 < map->nkids; i += 2) {
+		const struct ynode *k = map->kids[i];
+		size_t best = 0, bestd = (size_t)-1;
+
+		if (k->bad)
+			continue;
+		if (k->kind != Y_SCALAR || k->null) {
+			problem_at(ld, k, "expected a key in '%s', got %s",
+				   what, kind_name(k));
+			continue;
+		}
+		for (j = 0; j < nf; j++) {
+			size_t d;
+
+			if (!strcmp(k->str, f[j].name))
+				break;
+			d = sr_edit_distance(k->str, f[j].name);
+			if (d < bestd) {
+				bestd = d;
+				best = j;
+			}
+		}
+		if (j < nf) {
+			if (keyn[j]) {
+				problem_at(ld, k,
+					   "duplicate key '%s' (first at line "
+					   "%d)",
+					   f[j].name, keyn[j]->line);
+				continue;
+			}
+			keyn[j] = k;
+			val[j] = map->kids[i + 1];
+		} else if (bestd <= 2 && bestd < strlen(f[best].name)) {
+			problem_at(ld, k,
+				   "unknown key '%s' (did you mean '%s'?)",
+				   k->str, f[best].name);
+		} else {
+			struct strbuf sb = STRBUF_INIT;
+
+			for (j = 0; j < nf; j++)
+				strbuf_addf(&sb, "%s%s", j ? ", " : "",
+					    f[j].name);
+			if (sb.failed)
+				ld->oom = 1;
+			problem_at(ld, k,
+				   "unknown key '%s' in '%s' (valid: %s)",
+				   k->str, what, sb.buf);
+			strbuf_release(&sb);
+		}
+	}
+	for (j = 0; j < nf; j++)
+		if (f[j].required && !keyn[j])
+			problem_at(ld, map, "missing required key '%s' in '%s'",
+				   f[j].name, what);
+	return 1;
+}
+
+/* `n` is a string scalar (empty allowed when `empty`), without NUL. */
+static int check_str(struct loader *ld, const struct ynode *n, const char *what,
+		     int empty)
+{
+	if (n->bad)
+		return 0;
+	if (n->kind != Y_SCALAR || n->null) {
+		problem_at(ld, n, "expected a string for '%s', got %s", what,
+			   kind_name(n));
+		return 0;
+	}
+	if (!n->len && !empty) {
+		problem_at(ld, n, "empty string for '%s'", what);
+		return 0;
+	}
+	if (memchr(n->str, '\0', n->len)) {
+		problem_at(ld, n, "NUL character in '%s'", what);
+		return 0;
+	}
+	return 1;
+}
+
+/* A copy of a string scalar, or NULL (reported, or out of memory). */
+static char *get_str(struct loader *ld, const struct ynode *n, const char *what,
+		     int empty)
+{
+	char *s;
+
+	if (!check_str(ld, n, what, empty))
+		return NULL;
+	s = sr_strndup(n->str, n->len);
+	if (!s)
+		ld->oom = 1;
+	return s;
+}
+
+/* A non-negative integer written plainly, or -1 after reporting. */
+static long long get_uint(struct loader *ld, const struct ynode *n,
+			  const char *what, long long max)
+{
+	long long v = 0;
+	size_t i;
+
+	if (n->bad)
+		return -1;
+	if (n->kind != Y_SCALAR || !n->plain || !n->len) {
+		problem_at(ld, n, "expected an integer for '%s', got %s", what,
+			   n->kind == Y_SCALAR && !n->null ? "a string"
+							   : kind_name(n));
+		return -1;
+	}
+	for (i = 0; i < n->len; i++) {
+		if (n->str[i] < '0' || n->str[i] > '9') {
+			problem_at(ld, n,
+				   "expected an integer for '%s', got '%s'",
+				   what, n->str);
+			return -1;
+		}
+		if (v <= max)
+			v = v * 10 + (n->str[i] - '0');
+	}
+	return v > max ? max + 1 : v;
+}
+
+/* A line number: a positive integer. */
+static int get_line(struct loader *ld, const struct ynode *n, const char *what)
+{
+	long long v = get_uint(ld, n, what, INT_MAX);
+
+	if (v < 0)
+		return 0;
+	if (v == 0 || v > INT_MAX) {
+		problem_at(ld, n,
+			   "'%s' must be a line number from 1 to %d, "
+			   "got %s",
+			   what, INT_MAX, n->str);
+		return 0;
+	}
+	return (int)v;
+}
+
+/* `ndig` lowercase hex digits into out[ndig + 1]; 1 or 0 (reported). */
+static int get_hex(struct loader *ld, const struct ynode *n, const char *what,
+		   size_t ndig, char *out)
+{
+	if (!check_str(ld, n, what, 1))
+		return 0;
+	if (!is_hex(n->str, ndig)) {
+		problem_at(ld, n,
+			   "'%s' must be %zu lowercase hex digits, got '%s'",
+			   what, ndig, n->str);
+		return 0;
+	}
+	memcpy(out, n->str, ndig + 1);
+	return 1;
+}
+
+/* The index of the scalar in names[], or -1 after reporting it. */
+static int get_enum(struct loader *ld, const struct ynode *n, const char *what,
+		    const char *const *names, size_t nnames)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int k;
+
+	if (!check_str(ld, n, what, 1))
+		return -1;
+	k = name_index(names, nnames, n->str);
+	if (k >= 0)
+		return k;
+	list_names(&sb, names, nnames);
+	if (sb.failed)
+		ld->oom = 1;
+	problem_at(ld, n, "invalid %s '%s' (valid: %s)", what, n->str, sb.buf);
+	strbuf_release(&sb);
+	return -1;
+}
+
+/* An id (checklist.h's rules); NULL after reporting. */
+static char *get_id(struct loader *ld, const struct ynode *n, const char *what,
+		    int item)
+{
+	char *s = get_str(ld, n, what, 0);
+
+	if (s && !is_id(s, item)) {
+		problem_at(ld, n, "invalid %s '%s' (use %s)", what, s,
+			   item ? "letters, digits, '-', '_' and '.'"
+				: "lowercase letters, digits and '-'");
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+/* ---- the record schema ------------------------------------------------ */
+
+static void disp_release(struct rec_disp *d)
+{
+	free(d->item);
+	free(d->note);
+	free(d->lines);
+}
+
+static void annotation_release(struct rec_annotation *a)
+{
+	free(a->snippet);
+	free(a->note);
+	free(a->item);
+}
+
+struct record *record_new(void)
+{
+	struct record *r = calloc(1, sizeof(*r));
+
+	if (r)
+		r->version = RECORD_VERSION;
+	return r;
+}
+
+void record_free(struct record *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	free(r->spec);
+	free(r->checklist_id);
+	free(r->checklist_version);
+	free(r->name);
+	free(r->email);
+	free(r->summary);
+	for (i = 0; i < r->ndisps; i++)
+		disp_release(&r->disps[i]);
+	free(r->disps);
+	for (i = 0; i < r->nnotes; i++)
+		annotation_release(&r->notes[i]);
+	free(r->notes);
+	free(r);
+}
+
+static void get_lines(struct loader *ld, const struct ynode *n, int **out,
+		      size_t *nout)
+{
+	size_t i;
+
+	if (n->bad)
+		return;
+	if (n->kind != Y_SEQ) {
+		problem_at(ld, n, "expected a list for 'lines', got %s",
+			   kind_name(n));
+		return;
+	}
+	if (!n->nkids)
+		return;
+	if (!(*out = calloc(n->nkids, sizeof(**out)))) {
+		ld->oom = 1;
+		return;
+	}
+	for (i = 0; i < n->nkids; i++) {
+		int l = get_line(ld, n->kids[i], "lines");
+
+		if (l > 0)
+			(*out)[(*nout)++] = l;
+	}
+}
+
+static void get_disp(struct loader *ld, const struct ynode *n,
+		     struct rec_disp *d)
+{
+	static const struct field f[] = {
+	    {"item", 1},
+	    {"disposition", 1},
+	    {"note", 0},
+	    {"lines", 0},
+	};
+	const struct ynode *v[SR_ARRAY_SIZE(f)];
+	int k;
+
+	if (!get_fields(ld, n, "dispositions", f, SR_ARRAY_SIZE(f), v))
+		return;
+	if (v[0])
+		d->item = get_id(ld, v[0], "item", 1);
+	if (v[1] && (k = get_enum(ld, v[1], "disposition", disposition_names,
+				  DISP__COUNT)) >= 0)
+		d->disposition = (enum rec_disposition)k;
+	if (v[2])
+		d->note = get_str(ld, v[2], "note", 1);
+	if (v[3])
+		get_lines(ld, v[3], &d->lines, &d->nlines);
+}
+
+static void get_annotation(struct loader *ld, const struct ynode *n,
+			   struct rec_annotation *a)
+{
+	static const struct field f[] = {
+	    {"line", 1}, {"hash", 1}, {"snippet", 1}, {"note", 1}, {"item", 0},
+	};
+	const struct ynode *v[SR_ARRAY_SIZE(f)];
+
+	if (!get_fields(ld, n, "annotations", f, SR_ARRAY_SIZE(f), v))
+		return;
+	if (v[0])
+		a->line = get_line(ld, v[0], "line");
+	if (v[1])
+		get_hex(ld, v[1], "hash", 16, a->hash);
+	if (v[2])
+		a->snippet = get_str(ld, v[2], "snippet", 1);
+	if (v[3])
+		a->note = get_str(ld, v[3], "note", 0);
+	if (v[4])
+		a->item = get_id(ld, v[4], "item", 1);
+}
+
+/* A list (possibly empty); reports anything else. */
+static int check_list(struct loader *ld, const struct ynode *n,
+		      const char *what)
+{
+	if (n->bad)
+		return 0;
+	if (n->kind != Y_SEQ) {
+		problem_at(ld, n, "expected a list for '%s', got %s", what,
+			   kind_name(n));
+		return 0;
+	}
+	return 1;
+}
+
+static void get_disps(struct loader *ld, const struct ynode *n,
+		      struct record *r)
+{
+	size_t i, j;
+
+	if (!check_list(ld, n, "dispositions") || !n->nkids)
+		return;
+	if (!(r->disps = calloc(n->nkids, sizeof(*r->disps)))) {
+		ld->oom = 1;
+		return;
+	}
+	r->ndisps = n->nkids;
+	for (i = 0; i < n->nkids; i++) {
+		get_disp(ld, n->kids[i], &r->disps[i]);
+		/* One disposition per item and record: no contradictions. */
+		for (j = 0; r->disps[i].item && j < i; j++) {
+			if (r->disps[j].item &&
+			    !strcmp(r->disps[j].item, r->disps[i].item)) {
+				problem_at(ld, n->kids[i],
+					   "duplicate disposition for item "
+					   "'%s' (first at line %d)",
+					   r->disps[i].item, n->kids[j]->line);
+				break;
+			}
+		}
+	}
+}
+
+static void get_annotations(struct loader *ld, const struct ynode *n,
+			    struct record *r)
+{
+	size_t i;
+
+	if (!check_list(ld, n, "annotations") || !n->nkids)
+		return;
+	if (!(r->notes = calloc(n->nkids, sizeof(*r->notes)))) {
+		ld->oom = 1;
+		return;
+	}
+	r->nnotes = n->nkids;
+	for (i = 0; i < n->nkids; i++)
+		get_annotation(ld, n->kids[i], &r->notes[i]);
+}
+
+/*
+ * The version is looked at first: a record of another version is not
+ * judged by this version's schema (its keys could all be "unknown").
+ * Returns 1 when the walk should go on.
+ */
+static int check_version(struct loader *ld, const struct ynode *root)
+{
+	size_t i;
+
+	if (root->kind != Y_MAP)
+		return 1;
+	for (i = 0; i + 1 < root->nkids; i += 2) {
+		const struct ynode *k = root->kids[i], *v = root->kids[i + 1];
+		size_t j;
+
+		if (k->kind != Y_SCALAR || strcmp(k->str, "version") ||
+		    v->kind != Y_SCALAR || !v->plain || !v->len)
+			continue;
+		for (j = 0; j < v->len; j++)
+			if (v->str[j] < '0' || v->str[j] > '9')
+				return 1; /* reported by the walk */
+		if (strspn(v->str, "0") == v->len - 1 &&
+		    v->str[v->len - 1] == '0' + RECORD_VERSION)
+			return 1;
+		problem_at(ld, v,
+			   "unsupported record version %s (this "
+			   "specreview reads version %d)",
+			   v->str, RECORD_VERSION);
+		return 0;
+	}
+	return 1;
+}
+
+static void get_record(struct loader *ld, const struct ynode *root,
+		       struct record *r)
+{
+	static const struct field f[] = {
+	    {"version", 1},   {"spec", 1},	   {"spec_commit", 1},
+	    {"spec_blob", 1}, {"checklist", 1},	   {"who", 1},
+	    {"role", 1},      {"decision", 1},	   {"time", 1},
+	    {"summary", 0},   {"dispositions", 0}, {"annotations", 0},
+	};
+	static const struct field fc[] = {
+	    {"id", 1},
+	    {"version", 1},
+	    {"blob", 0},
+	};
+	static const struct field fw[] = {{"name", 1}, {"email", 1}};
+	const struct ynode *v[SR_ARRAY_SIZE(f)], *vc[3], *vw[2];
+	const char *why;
+	int k;
+
+	if (!check_version(ld, root))
+		return;
+	if (!get_fields(ld, root, "record", f, SR_ARRAY_SIZE(f), v))
+		return;
+	if (v[0] && get_uint(ld, v[0], "version", INT_MAX) >= 0)
+		r->version = RECORD_VERSION; /* check_version saw to it */
+	if (v[1] && (r->spec = get_str(ld, v[1], "spec", 0)) &&
+	    (why = spec_path_problem(r->spec)))
+		problem_at(ld, v[1], "invalid spec path '%s': %s", r->spec,
+			   why);
+	if (v[2])
+		get_hex(ld, v[2], "spec_commit", 40, r->spec_commit);
+	if (v[3])
+		get_hex(ld, v[3], "spec_blob", 40, r->spec_blob);
+	if (v[4] && get_fields(ld, v[4], "checklist", fc, 3, vc)) {
+		if (vc[0])
+			r->checklist_id = get_id(ld, vc[0], "id", 0);
+		if (vc[1] &&
+		    (r->checklist_version = get_str(ld, vc[1], "version", 0)) &&
+		    has_ctl(r->checklist_version))
+			problem_at(ld, vc[1],
+				   "control character in checklist "
+				   "version");
+		/* The built-in checklist has no blob: "" or absent. */
+		if (vc[2] && check_str(ld, vc[2], "blob", 1) && vc[2]->len)
+			get_hex(ld, vc[2], "blob", 40, r->checklist_blob);
+	}
+	if (v[5] && get_fields(ld, v[5], "who", fw, 2, vw)) {
+		if (vw[0] && (r->name = get_str(ld, vw[0], "name", 0)) &&
+		    !is_name(r->name))
+			problem_at(ld, vw[0],
+				   "invalid name '%s' (no control "
+				   "characters, '<' or '>')",
+				   r->name);
+		if (vw[1] && (r->email = get_str(ld, vw[1], "email", 0)) &&
+		    !is_email(r->email))
+			problem_at(ld, vw[1],
+				   "invalid email '%s' (no blanks, "
+				   "control characters, '<' or '>')",
+				   r->email);
+	}
+	if (v[6] &&
+	    (k = get_enum(ld, v[6], "role", role_names, ROLE__COUNT)) >= 0)
+		r->role = (enum rec_role)k;
+	if (v[7] && (k = get_enum(ld, v[7], "decision", decision_names,
+				  DEC__COUNT)) >= 0)
+		r->decision = (enum rec_decision)k;
+	if (v[8] && check_str(ld, v[8], "time", 1) &&
+	    record_parse_time(v[8]->str, &r->time) < 0)
+		problem_at(ld, v[8],
+			   "invalid time '%s' (expected UTC as "
+			   "YYYY-MM-DDTHH:MM:SSZ)",
+			   v[8]->str);
+	if (v[9])
+		r->summary = get_str(ld, v[9], "summary", 1);
+	if (v[10])
+		get_disps(ld, v[10], r);
+	if (v[11])
+		get_annotations(ld, v[11], r);
+}
+
+int record_parse(struct record **out, const char *buf, size_t len,
+		 const char *path, struct sr_error *err)
+{
+	struct loader ld;
+	struct ynode *root = NULL;
+	struct record *r = NULL;
+	int ret = 0;
+
+	*out = NULL;
+	memset(&ld, 0, sizeof(ld));
+	ld.path = path;
+	if (len > REC_MAX_BYTES) {
+		problem(&ld, 0, 0, "record is %zu bytes, over the limit of %u",
+			len, (unsigned)REC_MAX_BYTES);
+		ret = SR_ELIMIT;
+		goto out;
+	}
+	ld.buf = buf;
+	ld.len = len;
+	ret = parse_tree(&ld, "a record", &root);
+	if (ret < 0)
+		goto out;
+	if (!root || (root->kind == Y_SCALAR && root->null)) {
+		problem(&ld, 1, 1, "empty record");
+		ret = SR_EPARSE;
+		goto out;
+	}
+	if (!(r = record_new())) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	get_record(&ld, root, r);
+	if (ld.oom)
+		ret = SR_ENOMEM;
+	else if (ld.nerr)
+		ret = SR_EPARSE;
+	else {
+		*out = r;
+		r = NULL;
+	}
+out:
+	if (ld.oom)
+		ret = SR_ENOMEM;
+	if (ret == SR_ENOMEM)
+		sr_error_add(&ld.diags, SR_ENOMEM, path, 0, 0, "out of memory");
+	else if (ret < 0 && !ld.diags.nerrors)
+		sr_error_add(&ld.diags, ret, path, 0, 0, "%s",
+			     sr_strerror(ret));
+	sort_diags(&ld.diags, ld.diags.n - (size_t)ld.truncated);
+	if (err && sr_error_move(err, &ld.diags) < 0)
+		ret = SR_ENOMEM;
+	sr_error_release(&ld.diags);
+	ynode_free(root);
+	record_free(r);
+	if (ret < 0 && *out) {
+		record_free(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+/*
+ * Appends `s` as a double-quoted YAML scalar.  Line breaks are written as
+ * "\n" followed by an escaped break and `indent` spaces, so the text stays
+ * readable; a space that starts such a continuation line is escaped ("\ ")
+ * because YAML would strip it.  `s` is valid UTF-8 (record_valid).
+ */
+static void emit_str(struct strbuf *sb, const char *s, int indent)
+{
+	size_t len = strlen(s), i = 0;
+
+	strbuf_addch(sb, '"');
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp;
+		size_t n;
+
+		if (c == '"' || c == '\\') {
+			strbuf_addch(sb, '\\');
+			strbuf_addch(sb, c);
+			i++;
+		} else if (c == '\n') {
+			strbuf_addstr(sb, "\\n");
+			i++;
+			if (i < len) {
+				strbuf_addstr(sb, "\\\n");
+				strbuf_addchars(sb, ' ', (size_t)indent);
+				if (s[i] == ' ') {
+					strbuf_addstr(sb, "\\ ");
+					i++;
+				}
+			}
+		} else if (c == '\t') {
+			strbuf_addstr(sb, "\\t");
+			i++;
+		} else if (is_ctl(c)) {
+			strbuf_addf(sb, "\\u%04X", (unsigned)c);
+			i++;
+		} else if (c < 0x80) {
+			strbuf_addch(sb, c);
+			i++;
+		} else {
+			n = utf8_decode(s + i, len - i, &cp, NULL);
+			/*
+			 * C1 controls, NEL, LS, PS (line breaks to YAML), the
+			 * BOM and the non-characters libyaml refuses.
+			 */
+			if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
+			    cp == 0x2029 || cp == 0xfeff || cp == 0xfffe ||
+			    cp == 0xffff)
+				strbuf_addf(sb, "\\u%04X", (unsigned)cp);
+			else
+				strbuf_add(sb, s + i, n);
+			i += n;
+		}
+	}
+	strbuf_addch(sb, '"');
+}
+
+/* "key: "value"\n" at `indent`, the value quoted. */
+static void emit_kv(struct strbuf *sb, int indent, const char *key,
+		    const char *val)
+{
+	strbuf_addchars(sb, ' ', (size_t)indent);
+	strbuf_addf(sb, "%s: ", key);
+	emit_str(sb, val, indent + 2);
+	strbuf_addch(sb, '\n');
+}
+
+static int valid_text(const char *s)
+{
+	return s && utf8_find_invalid(s, strlen(s)) == strlen(s);
+}
+
+/* Whether the record can be written so that it reads back the same. */
+static int record_valid(const struct record *r)
+{
+	size_t i;
+
+	if (r->version != RECORD_VERSION || spec_path_problem(r->spec) ||
+	    !is_hex(r->spec_commit, 40) || !is_hex(r->spec_blob, 40) ||
+	    !is_id(r->checklist_id, 0) || !r->checklist_version ||
+	    !*r->checklist_version || has_ctl(r->checklist_version) ||
+	    (*r->checklist_blob && !is_hex(r->checklist_blob, 40)) ||
+	    !valid_text(r->checklist_version) || !is_name(r->name) ||
+	    !valid_text(r->name) || !is_email(r->email) ||
+	    !valid_text(r->email) || (unsigned)r->role >= ROLE__COUNT ||
+	    (unsigned)r->decision >= DEC__COUNT || r->time < 0 ||
+	    r->time > REC_MAX_TIME || (r->summary && !valid_text(r->summary)))
+		return 0;
+	for (i = 0; i < r->ndisps; i++) {
+		const struct rec_disp *d = &r->disps[i];
+		size_t j;
+
+		if (!is_id(d->item, 1) ||
+		    (unsigned)d->disposition >= DISP__COUNT ||
+		    (d->note && !valid_text(d->note)) ||
+		    (d->nlines && !d->lines))
+			return 0;
+		for (j = 0; j < d->nlines; j++)
+			if (d->lines[j] <= 0)
+				return 0;
+		for (j = 0; j < i; j++)
+			if (!strcmp(r->disps[j].item, d->item))
+				return 0;
+	}
+	for (i = 0; i < r->nnotes; i++) {
+		const struct rec_annotation *a = &r->notes[i];
+
+		if (a->line <= 0 || !is_hex(a->hash, 16) ||
+		    !valid_text(a->snippet) || !valid_text(a->note) ||
+		    !*a->note || (a->item && !is_id(a->item, 1)))
+			return 0;
+	}
+	return 1;
+}
+
+int record_emit(const struct record *r, struct strbuf *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char t[21];
+	size_t i, j;
+	int ret = 0;
+
+	if (!record_valid(r)) {
+		ret = SR_EINVAL;
+		goto out;
+	}
+	record_format_time(r->time, t);
+	strbuf_addf(&sb, "version: %d\n", r->version);
+	emit_kv(&sb, 0, "spec", r->spec);
+	strbuf_addf(&sb, "spec_commit: \"%s\"\n", r->spec_commit);
+	strbuf_addf(&sb, "spec_blob: \"%s\"\n", r->spec_blob);
+	strbuf_addstr(&sb, "checklist:\n");
+	emit_kv(&sb, 2, "id", r->checklist_id);
+	emit_kv(&sb, 2, "version", r->checklist_version);
+	if (*r->checklist_blob)
+		strbuf_addf(&sb, "  blob: \"%s\"\n", r->checklist_blob);
+	strbuf_addstr(&sb, "who:\n");
+	emit_kv(&sb, 2, "name", r->name);
+	emit_kv(&sb, 2, "email", r->email);
+	strbuf_addf(&sb, "role: %s\n", rec_role_name(r->role));
+	strbuf_addf(&sb, "decision: %s\n", rec_decision_name(r->decision));
+	strbuf_addf(&sb, "time: \"%s\"\n", t);
+	if (r->summary)
+		emit_kv(&sb, 0, "summary", r->summary);
+	if (r->ndisps)
+		strbuf_addstr(&sb, "dispositions:\n");
+	for (i = 0; i < r->ndisps; i++) {
+		const struct rec_disp *d = &r->disps[i];
+
+		strbuf_addstr(&sb, "  - item: ");
+		emit_str(&sb, d->item, 6);
+		strbuf_addch(&sb, '\n');
+		strbuf_addf(&sb, "    disposition: %s\n",
+			    rec_disposition_name(d->disposition));
+		if (d->note)
+			emit_kv(&sb, 4, "note", d->note);
+		if (d->nlines) {
+			strbuf_addstr(&sb, "    lines: [");
+			for (j = 0; j < d->nlines; j++)
+				strbuf_addf(&sb, "%s%d", j ? ", " : "",
+					    d->lines[j]);
+			strbuf_addstr(&sb, "]\n");
+		}
+	}
+	if (r->nnotes)
+		strbuf_addstr(&sb, "annotations:\n");
+	for (i = 0; i < r->nnotes; i++) {
+		const struct rec_annotation *a = &r->notes[i];
+
+		strbuf_addf(&sb, "  - line: %d\n", a->line);
+		strbuf_addf(&sb, "    hash: \"%s\"\n", a->hash);
+		emit_kv(&sb, 4, "snippet", a->snippet);
+		emit_kv(&sb, 4, "note", a->note);
+		if (a->item)
+			emit_kv(&sb, 4, "item", a->item);
+	}
+	if (sb.failed) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	strbuf_add(out, sb.buf, sb.len);
+	if (out->failed)
+		ret = SR_ENOMEM;
+out:
+	strbuf_release(&sb);
+	return ret;
+}
+
+/* ---- path, commit message, line hash ----------------------------------- */
+
+int record_path(const struct record *r, struct strbuf *out)
+{
+	const char *email = r->email ? r->email : "", *at, *p;
+	char t[21];
+	size_t n = 0, start;
+
+	if (spec_path_problem(r->spec) || (unsigned)r->role >= ROLE__COUNT)
+		return SR_EINVAL;
+	record_format_time(r->time, t);
+	strbuf_addf(out, "records/%s/%.4s%.2s%.2sT%.2s%.2s%.2sZ-%s-", r->spec,
+		    t, t + 5, t + 8, t + 11, t + 14, t + 17,
+		    rec_role_name(r->role));
+	at = strrchr(email, '@');
+	if (!at)
+		at = email + strlen(email);
+	start = out->len;
+	for (p = email; p < at && n < REC_MAX_USER; n++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c >= 'A' && c <= 'Z')
+			strbuf_addch(out, c - 'A' + 'a');
+		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			 c == '.' || c == '_' || c == '-')
+			strbuf_addch(out, c);
+		else
+			strbuf_addch(out, '-');
+		/* One '-' for a whole multi-byte character. */
+		p++;
+		if (c >= 0x80)
+			while (p < at && ((unsigned char)*p & 0xc0) == 0x80)
+				p++;
+	}
+	if (out->len == start)
+		strbuf_addstr(out, "user");
+	strbuf_addstr(out, ".yaml");
+	return out->failed ? SR_ENOMEM : 0;
+}
+
+int record_commit_message(const struct record *r, struct strbuf *out)
+{
+	const char *dec = rec_decision_name(r->decision);
+	const char *s, *e;
+
+	/* A trailer value with a line break could forge another trailer. */
+	if (spec_path_problem(r->spec) || !is_hex(r->spec_blob, 40) ||
+	    !r->checklist_id || has_ctl(r->checklist_id) ||
+	    !r->checklist_version || has_ctl(r->checklist_version) ||
+	    (unsigned)r->role >= ROLE__COUNT ||
+	    (unsigned)r->decision >= DEC__COUNT)
+		return SR_EINVAL;
+	strbuf_addf(out, "review: %s %s\n\n", dec, r->spec);
+	/* The summary's first non-blank line, controls made spaces. */
+	for (s = r->summary; s && *s; s = *e ? e + 1 : e) {
+		const char *p, *q;
+
+		e = strchr(s, '\n');
+		if (!e)
+			e = s + strlen(s);
+		for (p = s; p < e && (*p == ' ' || *p == '\t' || *p == '\r');
+		     p++)
+			;
+		for (q = e;
+		     q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r');
+		     q--)
+			;
+		if (p == q)
+			continue;
+		for (; p < q; p++)
+			strbuf_addch(out, is_ctl((unsigned char)*p) ? ' ' : *p);
+		strbuf_addstr(out, "\n\n");
+		break;
+	}
+	strbuf_addf(out, "Spec: %s\n", r->spec);
+	strbuf_addf(out, "Spec-Blob: %s\n", r->spec_blob);
+	strbuf_addf(out, "Checklist: %s %s\n", r->checklist_id,
+		    r->checklist_version);
+	strbuf_addf(out, "Role: %s\n", rec_role_name(r->role));
+	strbuf_addf(out, "Decision: %s\n", dec);
+	return out->failed ? SR_ENOMEM : 0;
+}
+
+void record_line_hash(const char *line, size_t len, char out[17])
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		    c == '\v' || c == '\f')
+			continue;
+		/* U+3000 IDEOGRAPHIC SPACE */
+		if (c == 0xe3 && i + 2 < len &&
+		    (unsigned char)line[i + 1] == 0x80 &&
+		    (unsigned char)line[i + 2] == 0x80) {
+			i += 2;
+			continue;
+		}
+		h ^= c;
+		h *= UINT64_C(0x100000001b3);
+	}
+	snprintf(out, 17, "%016" PRIx64, h);
+}
