@@ -532,7 +532,7 @@ static int numbered_is_heading(const char *s, uint32_t rest, uint32_t end,
 		"that", "the", "to", "which", "will", "with",
 	};
 	uint32_t e = rtrim_space(s, rest, end), i, n, cp = 0, last = 0;
-	int count = 0;
+	int count = 0, comma = 0;
 	size_t w;
 
 	*cont = 0;
@@ -543,6 +543,13 @@ static int numbered_is_heading(const char *s, uint32_t rest, uint32_t end,
 		n = dec(s, i, e, &cp);
 		if (cp == 0x3002 || ++count > 40)
 			return 0;
+		/* "受託者は、" opens a sentence, never a heading; another
+		 * 、 makes a continued line a list item. */
+		if (cp == 0x3001 || cp == 0xFF0C) {
+			if (last == 0x306F)
+				return 0;
+			comma = 1;
+		}
 		last = cp;
 	}
 	switch (last) {
@@ -555,6 +562,8 @@ static int numbered_is_heading(const char *s, uint32_t rest, uint32_t end,
 	default:
 		break;
 	}
+	if (comma)
+		*cont = 1;
 	if (last >= 'a' && last <= 'z') {
 		i = e;
 		while (i > rest && e - i < 8 && is_ascii_alpha((unsigned char)s[i - 1]))

@@ -624,6 +624,14 @@ static void test_wrapped_numbered_line_is_list_item(void **state)
 	assert_int_equal(doc->nsections, 0);
 	doc_free(doc);
 
+	/* "…は、" opens a sentence: a line broken mid-word goes on below */
+	doc = parse_ok("（９）　受託者は、当省が実施する情報セキュリティ監査を受け入\n"
+		       "れること。\n");
+	assert_int_equal(doc->nblocks, 1);
+	assert_int_equal(doc->blocks[0].kind, DOC_LIST_ITEM);
+	assert_int_equal(doc->nsentences, 1);
+	doc_free(doc);
+
 	/* a title ending otherwise stays a heading over its body */
 	doc = parse_ok("（2）業務の実施について\n受託者は誠実に業務を行う。\n");
 	assert_int_equal(doc->nblocks, 2);

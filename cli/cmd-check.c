@@ -1,0 +1,283 @@
+/*
+ * cmd-check.c - `specreview check`: check spec files against a checklist.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "checklist.h"
+#include "cli.h"
+#include "error.h"
+#include "format.h"
+#include "match.h"
+#include "specs.h"
+#include "strbuf.h"
+#include "banned.h"
+
+struct check_ctx {
+	struct format_state fmt;
+	int color, verbose, progress;
+	size_t total;
+	int any_failing, any_error;
+	struct sr_error errors; /* specs that could not be checked */
+	struct strbuf out;
+};
+
+#define C_RESET "\033[m"
+#define C_BOLD "\033[1m"
+
+static const char *status_color(enum finding_status s)
+{
+	switch (s) {
+	case FINDING_SATISFIED: return "\033[32m";
+	case FINDING_PARTIAL: return "\033[33m";
+	case FINDING_BY_REFERENCE: return "\033[35m";
+	case FINDING_MISSING: return "\033[31m";
+	case FINDING_NOT_APPLICABLE: return "\033[2m";
+	}
+	return "";
+}
+
+static void text_finding(struct check_ctx *c, const struct check_report *rep,
+			 const struct finding *f)
+{
+	struct strbuf *o = &c->out;
+	int line = rep->body_line, col = 1;
+	size_t e;
+
+	if (f->nevidence) {
+		line = f->evidence[0].pos.line;
+		col = f->evidence[0].pos.col;
+	}
+	strbuf_addf(o, "%s:%d:%d: %s ", rep->path, line, col, f->item->id);
+	if (c->color)
+		strbuf_addf(o, "%s%s%s", status_color(f->status),
+			    finding_status_name(f->status), C_RESET);
+	else
+		strbuf_addstr(o, finding_status_name(f->status));
+	strbuf_addf(o, ": %s", f->item->title.en);
+	if (f->item->severity == CL_RECOMMENDED)
+		strbuf_addstr(o, " (recommended)");
+	strbuf_addch(o, '\n');
+	if (!c->verbose)
+		return;
+	for (e = 0; e < f->nevidence; e++)
+		strbuf_addf(o, "    %d:%d: %s\n", f->evidence[e].pos.line,
+			    f->evidence[e].pos.col, f->evidence[e].quote);
+}
+
+static void text_spec(struct check_ctx *c, const struct check_report *rep)
+{
+	const struct check_summary *s = &rep->summary;
+	struct strbuf *o = &c->out;
+	size_t i;
+
+	if (c->color)
+		strbuf_addstr(o, C_BOLD);
+	strbuf_addf(o, "%s: %zu/%zu mandatory satisfied", rep->path,
+		    s->mandatory_satisfied, s->mandatory);
+	if (c->color)
+		strbuf_addstr(o, C_RESET);
+	strbuf_addf(o, " (partial %zu, missing %zu, by reference %zu",
+		    s->partial, s->missing, s->by_reference);
+	if (s->items != s->applicable)
+		strbuf_addf(o, ", not applicable %zu",
+			    s->items - s->applicable);
+	strbuf_addstr(o, ")");
+	if (rep->title) {
+		strbuf_addstr(o, " ");
+		format_quote(o, rep->title, 0, strlen(rep->title));
+	}
+	strbuf_addch(o, '\n');
+	for (i = 0; i < rep->result.nfindings; i++) {
+		const struct finding *f = &rep->result.findings[i];
+
+		if (f->status == FINDING_NOT_APPLICABLE ||
+		    (f->status == FINDING_SATISFIED && !c->verbose))
+			continue;
+		text_finding(c, rep, f);
+	}
+}
+
+static void progress(struct check_ctx *c, size_t done)
+{
+	if (!c->progress)
+		return;
+	if (done < c->total)
+		fprintf(stderr, "\rchecking %zu/%zu specs", done, c->total);
+	else
+		fprintf(stderr, "\r\033[K");
+}
+
+static int emit(struct check_report *rep, size_t index, void *ctx)
+{
+	struct check_ctx *c = ctx;
+	size_t i;
+	int ret;
+
+	/* Warnings (invalid UTF-8, ...) and errors about this spec. */
+	if (rep->diags.n) {
+		if (c->progress)
+			fprintf(stderr, "\r\033[K");
+		cli_print_diags(&rep->diags);
+	}
+	if (rep->status < 0) {
+		c->any_error = 1;
+		for (i = 0; i < rep->diags.n; i++)
+			sr_error_add(&c->errors, SR_ERROR,
+				     rep->diags.diags[i].path,
+				     rep->diags.diags[i].line,
+				     rep->diags.diags[i].col, "%s",
+				     rep->diags.diags[i].msg);
+		if (!rep->diags.n)
+			sr_error_add(&c->errors, rep->status, rep->path, 0, 0,
+				     "%s", sr_strerror(rep->status));
+	} else if (rep->summary.failing) {
+		c->any_failing = 1;
+	}
+	if (c->fmt.kind == FORMAT_TEXT) {
+		if (rep->checked)
+			text_spec(c, rep);
+	} else {
+		format_spec(&c->out, &c->fmt, rep);
+	}
+	progress(c, index + 1);
+	if (c->out.len >= 65536 || index + 1 == c->total) {
+		if (c->out.failed) {
+			cli_error("out of memory");
+			return EXIT_USAGE;
+		}
+		ret = cli_write_stdout(c->out.buf, c->out.len);
+		strbuf_reset(&c->out);
+		return ret;
+	}
+	return 0;
+}
+
+static int load_checklist(struct checklist **cl, const char *path)
+{
+	struct sr_error err = SR_ERROR_INIT;
+	int ret;
+
+	ret = path ? checklist_load_file(cl, path, &err)
+		   : check_load_default_checklist(cl, &err);
+	cli_print_diags(&err);
+	sr_error_release(&err);
+	return ret;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "checklist", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct check_ctx c;
+	struct spec_list specs = SPEC_LIST_INIT;
+	struct checklist *cl = NULL;
+	struct matcher *m = NULL;
+	struct sr_error err = SR_ERROR_INIT;
+	const char *checklist_path = NULL;
+	long jobs = 2;
+	int opt, i, ret = 0, fmt = FORMAT_TEXT;
+
+	memset(&c, 0, sizeof(c));
+	strbuf_init(&c.out, 0);
+	while ((opt = getopt_long(argc, argv, "c:f:j:vh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			checklist_path = optarg;
+			break;
+		case 'f':
+			fmt = format_parse(optarg);
+			if (fmt < 0)
+				return cli_usage_error("check",
+						       "unknown format '%s' "
+						       "(text, json, sarif, junit)",
+						       optarg);
+			break;
+		case 'j':
+			jobs = strtol(optarg, NULL, 10);
+			if (jobs < 1 || jobs > 16)
+				return cli_usage_error("check",
+						       "--jobs takes 1 to 16");
+			break;
+		case 'v':
+			c.verbose = 1;
+			break;
+		case 'h':
+			return cli_help("check");
+		default:
+			return cli_usage_error("check", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("check", "no spec named");
+	for (i = optind; i < argc; i++)
+		if (spec_list_add(&specs, argv[i]) < 0) {
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	if (!specs.n) {
+		cli_error("no spec files found");
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (load_checklist(&cl, checklist_path) < 0) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (matcher_new(&m, cl, &err) < 0) {
+		cli_print_diags(&err);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	c.fmt.kind = (enum format_kind)fmt;
+	c.fmt.cl = cl;
+	c.color = fmt == FORMAT_TEXT && cli_use_color(stdout);
+	c.total = specs.n;
+	c.progress = specs.n > 1 && cli_show_progress() && !isatty(STDOUT_FILENO);
+	format_begin(&c.out, &c.fmt);
+	ret = check_files(m, specs.paths, specs.n, (int)jobs, emit, &c);
+	if (ret)
+		goto out;
+	format_end(&c.out, &c.fmt, &c.errors);
+	if ((ret = cli_write_stdout(c.out.buf, c.out.len)))
+		goto out;
+	ret = c.any_error ? EXIT_USAGE : c.any_failing ? EXIT_FINDINGS : 0;
+out:
+	matcher_free(m);
+	checklist_free(cl);
+	spec_list_release(&specs);
+	sr_error_release(&err);
+	sr_error_release(&c.errors);
+	strbuf_release(&c.out);
+	return ret;
+}
+
+const struct cmd_entry cmd_check_entry = {
+	"check",
+	"[--checklist FILE] [--format text|json|sarif|junit] [-v] [-j N] SPEC...",
+	"check specs for the mandatory security clauses",
+	"Checks each SPEC (a Markdown or text file, or a directory searched for\n"
+	"*.md, *.markdown and *.txt) against the checklist and reports every\n"
+	"clause that is missing, partial or only given by reference.\n"
+	"\n"
+	"  -c, --checklist FILE  the checklist (default: the built-in\n"
+	"                        outsourcing-security checklist)\n"
+	"  -f, --format FORMAT   text (default), json, sarif or junit\n"
+	"  -v, --verbose         also show satisfied clauses and the evidence\n"
+	"  -j, --jobs N          check N specs at a time (default 2)\n"
+	"\n"
+	"Exit status: 0 when no applicable mandatory clause is missing, partial\n"
+	"or by reference; 1 when some are; 2 on usage errors or when a spec\n"
+	"cannot be read (the others are still checked).\n",
+	cmd_check,
+};

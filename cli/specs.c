@@ -1,0 +1,102 @@
+#include "specs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+static int push(struct spec_list *l, const char *path)
+{
+	char *p = strdup(path);
+
+	if (!p || SR_ALLOC_GROW(l->paths, l->n + 1, l->alloc) < 0) {
+		free(p);
+		cli_error("out of memory");
+		return -1;
+	}
+	l->paths[l->n++] = p;
+	return 0;
+}
+
+static int is_spec_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return 0;
+	return (n > 3 && !strcmp(name + n - 3, ".md")) ||
+	       (n > 4 && !strcmp(name + n - 4, ".txt")) ||
+	       (n > 9 && !strcmp(name + n - 9, ".markdown"));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(struct spec_list *l, const char *dir, int depth)
+{
+	struct dirent **ents = NULL;
+	int n, i, ret = 0;
+
+	if (depth > 32) {
+		cli_error("%s: directories nested too deeply", dir);
+		return -1;
+	}
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		cli_error("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct strbuf path = STRBUF_INIT;
+		struct stat st;
+		const char *name = ents[i]->d_name;
+
+		if (ret == 0 && name[0] != '.') {
+			strbuf_addf(&path, "%s%s%s", dir,
+				    dir[strlen(dir) - 1] == '/' ? "" : "/",
+				    name);
+			if (stat(path.buf, &st) == 0 && S_ISDIR(st.st_mode))
+				ret = walk(l, path.buf, depth + 1);
+			else if (is_spec_name(name))
+				ret = push(l, path.buf);
+		}
+		strbuf_release(&path);
+		free(ents[i]);
+	}
+	free(ents);
+	return ret;
+}
+
+int spec_list_add(struct spec_list *l, const char *arg)
+{
+	struct stat st;
+	size_t first = l->n;
+
+	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (walk(l, arg, 0) < 0)
+			return -1;
+		qsort(l->paths + first, l->n - first, sizeof(*l->paths),
+		      cmp_str);
+		return 0;
+	}
+	/* Files that cannot be read are reported by the check itself. */
+	return push(l, arg);
+}
+
+void spec_list_release(struct spec_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->paths[i]);
+	free(l->paths);
+	memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,613 @@
+#include "check.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "checklist.h"
+#include "doc.h"
+#include "format.h"
+#include "strbuf.h"
+#include "text.h"
+#include "util.h"
+#include "banned.h"
+
+#define DEFAULT_CHECKLIST "checklists/outsourcing-security.yaml"
+
+int check_finding_fails(const struct finding *f)
+{
+	if (f->status == FINDING_SATISFIED ||
+	    f->status == FINDING_NOT_APPLICABLE)
+		return 0;
+	return f->item->severity != CL_RECOMMENDED;
+}
+
+void check_summarize(struct check_report *rep)
+{
+	struct check_summary *s = &rep->summary;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->items = rep->result.nfindings;
+	for (i = 0; i < rep->result.nfindings; i++) {
+		const struct finding *f = &rep->result.findings[i];
+		int mand = f->item->severity != CL_RECOMMENDED;
+
+		if (f->status == FINDING_NOT_APPLICABLE)
+			continue;
+		s->applicable++;
+		s->mandatory += mand;
+		switch (f->status) {
+		case FINDING_SATISFIED:
+			s->satisfied++;
+			s->mandatory_satisfied += mand;
+			break;
+		case FINDING_PARTIAL: s->partial++; break;
+		case FINDING_MISSING: s->missing++; break;
+		case FINDING_BY_REFERENCE: s->by_reference++; break;
+		case FINDING_NOT_APPLICABLE: break;
+		}
+		s->failing += check_finding_fails(f);
+	}
+}
+
+int check_resolve(struct check_report *rep, const struct doc *doc)
+{
+	const struct text_lines *lines = &doc->lines;
+	struct strbuf q = STRBUF_INIT;
+	size_t i, e, h;
+	int l, c;
+
+	if ((doc->meta.title && !(rep->title = strdup(doc->meta.title))) ||
+	    (doc->meta.kind && !(rep->kind = strdup(doc->meta.kind))) ||
+	    (doc->meta.lang && !(rep->lang = strdup(doc->meta.lang))))
+		return SR_ENOMEM;
+	text_lines_pos(lines, doc->body_start, &l, &c);
+	rep->body_line = l;
+	for (i = 0; i < rep->result.nfindings; i++) {
+		struct finding *f = &rep->result.findings[i];
+
+		for (e = 0; e < f->nevidence; e++) {
+			struct match_evidence *ev = &f->evidence[e];
+
+			text_lines_pos(lines, ev->start, &ev->pos.line,
+				       &ev->pos.col);
+			text_lines_pos(lines, ev->end, &ev->pos.end_line,
+				       &ev->pos.end_col);
+			strbuf_reset(&q);
+			format_quote(&q, doc->text, ev->start, ev->end);
+			if (q.failed || !(ev->quote = strdup(q.buf)))
+				goto oom;
+			for (h = 0; h < ev->nhits; h++) {
+				struct match_hit *hit = &ev->hits[h];
+
+				text_lines_pos(lines, hit->start,
+					       &hit->pos.line, &hit->pos.col);
+				text_lines_pos(lines, hit->end,
+					       &hit->pos.end_line,
+					       &hit->pos.end_col);
+				strbuf_reset(&q);
+				format_quote(&q, doc->text, hit->start,
+					     hit->end);
+				if (q.failed || !(hit->text = strdup(q.buf)))
+					goto oom;
+			}
+		}
+	}
+	strbuf_release(&q);
+	return 0;
+oom:
+	strbuf_release(&q);
+	return SR_ENOMEM;
+}
+
+/* Parses, matches and resolves; the document is not kept. */
+static int check_doc(struct check_report *rep, const struct matcher *m,
+		     const char *path, const char *buf, size_t len,
+		     unsigned flags)
+{
+	struct doc *doc = NULL;
+	int ret;
+
+	ret = doc_parse(&doc, path, buf, len, flags, &rep->diags);
+	if (ret < 0)
+		goto out;
+	if (!(flags & DOC_COPY))
+		doc->text_owned = 1; /* the document frees buf */
+	ret = matcher_run(&rep->result, m, doc, &rep->diags);
+	if (ret == 0)
+		ret = check_resolve(rep, doc);
+	if (ret == 0) {
+		check_summarize(rep);
+		rep->checked = 1;
+	} else if (ret == SR_ENOMEM) {
+		sr_error_add(&rep->diags, ret, path, 0, 0, "out of memory");
+	}
+out:
+	if (!doc && !(flags & DOC_COPY))
+		free((char *)buf);
+	doc_free(doc);
+	return rep->status = ret;
+}
+
+int check_buffer(struct check_report *rep, const struct matcher *m,
+		 const char *path, const char *buf, size_t len)
+{
+	if (!rep->path && !(rep->path = strdup(path)))
+		return rep->status = SR_ENOMEM;
+	return check_doc(rep, m, path, buf, len, DOC_COPY);
+}
+
+int check_file(struct check_report *rep, const struct matcher *m,
+	       const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (!(rep->path = strdup(path)))
+		return rep->status = SR_ENOMEM;
+	ret = sr_read_file(&buf, &len, path, SR_MAX_SPEC_BYTES, &rep->diags);
+	if (ret < 0)
+		return rep->status = ret;
+	/* The document takes the bytes over instead of copying them. */
+	return check_doc(rep, m, path, buf, len, 0);
+}
+
+void check_report_release(struct check_report *rep)
+{
+	free(rep->path);
+	free(rep->title);
+	free(rep->kind);
+	free(rep->lang);
+	match_result_release(&rep->result);
+	sr_error_release(&rep->diags);
+	memset(rep, 0, sizeof(*rep));
+}
+
+/* ---- the cache form ------------------------------------------------- */
+
+/*
+ * Lines of tab-separated fields; strings escape \\, tab and newline:
+ *   specreview-report 1
+ *   M <body_line> <title> <kind> <lang>      ("-" = none, else "+text")
+ *   F <item index> <status> <groups_hit>
+ *   E <line> <col> <end_line> <end_col> <start> <end> <quote>
+ *   H <line> <col> <end_line> <end_col> <start> <end> <group> <text>
+ *   W <line> <col> <message>
+ */
+static void ser_str(struct strbuf *o, const char *s)
+{
+	strbuf_addch(o, '\t');
+	if (!s) {
+		strbuf_addch(o, '-');
+		return;
+	}
+	strbuf_addch(o, '+');
+	for (; *s; s++) {
+		if (*s == '\\')
+			strbuf_addstr(o, "\\\\");
+		else if (*s == '\t')
+			strbuf_addstr(o, "\\t");
+		else if (*s == '\n')
+			strbuf_addstr(o, "\\n");
+		else
+			strbuf_addch(o, *s);
+	}
+}
+
+static void ser_pos(struct strbuf *o, const struct match_pos *p,
+		    uint32_t start, uint32_t end)
+{
+	strbuf_addf(o, "\t%d\t%d\t%d\t%d\t%u\t%u", p->line, p->col,
+		    p->end_line, p->end_col, start, end);
+}
+
+int check_report_serialize(const struct check_report *rep,
+			   struct strbuf *o)
+{
+	size_t i, e, h;
+
+	strbuf_addf(o, "specreview-report 1\nM\t%d", rep->body_line);
+	ser_str(o, rep->title);
+	ser_str(o, rep->kind);
+	ser_str(o, rep->lang);
+	strbuf_addch(o, '\n');
+	for (i = 0; i < rep->result.nfindings; i++) {
+		const struct finding *f = &rep->result.findings[i];
+
+		strbuf_addf(o, "F\t%zu\t%d\t%u\n", i, (int)f->status,
+			    f->groups_hit);
+		for (e = 0; e < f->nevidence; e++) {
+			const struct match_evidence *ev = &f->evidence[e];
+
+			strbuf_addch(o, 'E');
+			ser_pos(o, &ev->pos, ev->start, ev->end);
+			ser_str(o, ev->quote);
+			strbuf_addch(o, '\n');
+			for (h = 0; h < ev->nhits; h++) {
+				const struct match_hit *hit = &ev->hits[h];
+
+				strbuf_addch(o, 'H');
+				ser_pos(o, &hit->pos, hit->start, hit->end);
+				strbuf_addf(o, "\t%d", hit->group);
+				ser_str(o, hit->text);
+				strbuf_addch(o, '\n');
+			}
+		}
+	}
+	for (i = 0; i < rep->diags.n; i++) {
+		const struct sr_diag *d = &rep->diags.diags[i];
+
+		if (d->severity != SR_SEV_WARNING)
+			continue;
+		strbuf_addf(o, "W\t%d\t%d", d->line, d->col);
+		ser_str(o, d->msg);
+		strbuf_addch(o, '\n');
+	}
+	return o->failed ? SR_ENOMEM : 0;
+}
+
+/* Splits the line [p, end) at tabs into at most `max` fields. */
+static size_t fields(char *p, char **f, size_t max)
+{
+	size_t n = 0;
+
+	f[n++] = p;
+	for (; *p && n < max; p++)
+		if (*p == '\t') {
+			*p = '\0';
+			f[n++] = p + 1;
+		}
+	return n;
+}
+
+static int de_str(const char *s, char **out)
+{
+	char *d;
+
+	*out = NULL;
+	if (s[0] == '-' && !s[1])
+		return 0;
+	if (s[0] != '+')
+		return SR_EPARSE;
+	if (!(d = *out = strdup(s + 1)))
+		return SR_ENOMEM;
+	for (s++; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			*d++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s;
+		} else {
+			*d++ = *s;
+		}
+	}
+	*d = '\0';
+	return 0;
+}
+
+static int de_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < min || v > max)
+		return SR_EPARSE;
+	*out = v;
+	return 0;
+}
+
+static int de_pos(char **f, struct match_pos *p, uint32_t *start,
+		  uint32_t *end)
+{
+	long v[6];
+	int i;
+
+	for (i = 0; i < 6; i++)
+		if (de_int(f[i], 0, i < 4 ? 0x7fffffff : 0xffffffffL, &v[i]) < 0)
+			return SR_EPARSE;
+	p->line = (int)v[0];
+	p->col = (int)v[1];
+	p->end_line = (int)v[2];
+	p->end_col = (int)v[3];
+	*start = (uint32_t)v[4];
+	*end = (uint32_t)v[5];
+	return 0;
+}
+
+int check_report_deserialize(struct check_report *rep,
+			     const struct checklist *cl, const char *buf,
+			     size_t len)
+{
+	char *copy = sr_strndup(buf, len), *line, *next;
+	struct finding *f = NULL;
+	struct match_evidence *ev = NULL;
+	int ret = SR_EPARSE, r = 0;
+	long v;
+
+	if (!copy)
+		return SR_ENOMEM;
+	line = copy;
+	next = strchr(line, '\n');
+	if (!next || strncmp(line, "specreview-report 1\n", 20))
+		goto out;
+	rep->result.findings = calloc(cl->nitems ? cl->nitems : 1,
+				      sizeof(*rep->result.findings));
+	if (!rep->result.findings) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	rep->result.nfindings = cl->nitems;
+	for (v = 0; v < (long)cl->nitems; v++) {
+		rep->result.findings[v].item = &cl->items[v];
+		rep->result.findings[v].status = FINDING_MISSING;
+	}
+	for (line = next + 1; *line; line = next) {
+		char *fl[10];
+		size_t n;
+
+		next = strchr(line, '\n');
+		if (!next)
+			goto out;
+		*next++ = '\0';
+		n = fields(line, fl, 10);
+		switch (line[0]) {
+		case 'M':
+			if (n != 5 || de_int(fl[1], 0, 0x7fffffff, &v) < 0)
+				goto out;
+			rep->body_line = (int)v;
+			if ((r = de_str(fl[2], &rep->title)) < 0 ||
+			    (r = de_str(fl[3], &rep->kind)) < 0 ||
+			    (r = de_str(fl[4], &rep->lang)) < 0)
+				goto fail;
+			break;
+		case 'F':
+			if (n != 4 ||
+			    de_int(fl[1], 0, (long)cl->nitems - 1, &v) < 0)
+				goto out;
+			f = &rep->result.findings[v];
+			ev = NULL;
+			if (de_int(fl[2], 0, FINDING_NOT_APPLICABLE, &v) < 0)
+				goto out;
+			f->status = (enum finding_status)v;
+			if (de_int(fl[3], 0, 0xffffffffL, &v) < 0)
+				goto out;
+			f->groups_hit = (unsigned)v;
+			break;
+		case 'E':
+			if (!f || n != 8 || f->nevidence == MATCH_MAX_EVIDENCE)
+				goto out;
+			if (!f->evidence &&
+			    !(f->evidence = calloc(MATCH_MAX_EVIDENCE,
+						   sizeof(*f->evidence)))) {
+				ret = SR_ENOMEM;
+				goto out;
+			}
+			ev = &f->evidence[f->nevidence++];
+			if (de_pos(fl + 1, &ev->pos, &ev->start, &ev->end) < 0)
+				goto out;
+			if ((r = de_str(fl[7], &ev->quote)) < 0)
+				goto fail;
+			break;
+		case 'H': {
+			struct match_hit *h;
+			size_t alloc = ev ? ev->nhits : 0;
+
+			if (!ev || n != 9 ||
+			    de_int(fl[7], -1, MATCH_MAX_GROUPS, &v) < 0)
+				goto out;
+			if (SR_ALLOC_GROW(ev->hits, ev->nhits + 1, alloc) < 0) {
+				ret = SR_ENOMEM;
+				goto out;
+			}
+			h = &ev->hits[ev->nhits++];
+			memset(h, 0, sizeof(*h));
+			h->group = (int)v;
+			if (de_pos(fl + 1, &h->pos, &h->start, &h->end) < 0)
+				goto out;
+			if ((r = de_str(fl[8], &h->text)) < 0)
+				goto fail;
+			break;
+		}
+		case 'W': {
+			long l, c;
+			char *msg = NULL;
+
+			if (n != 4 || de_int(fl[1], 0, 0x7fffffff, &l) < 0 ||
+			    de_int(fl[2], 0, 0x7fffffff, &c) < 0 ||
+			    (r = de_str(fl[3], &msg)) < 0 || !msg) {
+				free(msg);
+				goto fail;
+			}
+			sr_error_warn(&rep->diags, rep->path, (int)l, (int)c,
+				      "%s", msg);
+			free(msg);
+			break;
+		}
+		default:
+			goto out;
+		}
+	}
+	check_summarize(rep);
+	rep->checked = 1;
+	ret = 0;
+	goto out;
+fail:
+	ret = r < 0 ? r : SR_EPARSE;
+out:
+	free(copy);
+	if (ret < 0) {
+		char *path = rep->path;
+
+		rep->path = NULL;
+		check_report_release(rep);
+		rep->path = path;
+	}
+	return ret;
+}
+
+int check_load_default_checklist(struct checklist **out, struct sr_error *err)
+{
+	const struct builtin_file *f = builtin_find(DEFAULT_CHECKLIST);
+
+	*out = NULL;
+	if (!f)
+		return sr_error_add(err, SR_ENOTFOUND, DEFAULT_CHECKLIST, 0, 0,
+				    "the built-in checklist is missing");
+	return checklist_load_buffer(out, f->data, f->len, DEFAULT_CHECKLIST,
+				     err);
+}
+
+static int example_status(const struct matcher *m, const char *text,
+			  size_t item, enum finding_status *st)
+{
+	struct check_report rep = CHECK_REPORT_INIT;
+	int ret = check_buffer(&rep, m, "example", text, strlen(text));
+
+	if (ret == 0)
+		*st = rep.result.findings[item].status;
+	check_report_release(&rep);
+	return ret;
+}
+
+int check_run_examples(const struct checklist *cl, const struct matcher *m,
+		       struct sr_error *err)
+{
+	size_t i, k;
+	int failures = 0, ret;
+
+	for (i = 0; i < cl->nitems; i++) {
+		const struct cl_item *it = &cl->items[i];
+
+		for (k = 0; k < it->nex_satisfied + it->nex_missing; k++) {
+			int want_sat = k < it->nex_satisfied;
+			const struct cl_example *ex =
+				want_sat ? &it->ex_satisfied[k]
+					 : &it->ex_missing[k - it->nex_satisfied];
+			enum finding_status st = FINDING_MISSING;
+
+			ret = example_status(m, ex->text, i, &st);
+			if (ret < 0)
+				return sr_error_add(err, ret, cl->path, ex->line,
+						    ex->col,
+						    "%s: cannot check example: %s",
+						    it->id, sr_strerror(ret));
+			if (want_sat == (st == FINDING_SATISFIED))
+				continue;
+			failures++;
+			sr_error_add(err, SR_EINVAL, cl->path, ex->line, ex->col,
+				     "%s: example should be %s but is %s",
+				     it->id,
+				     want_sat ? "satisfied" : "not satisfied",
+				     finding_status_name(st));
+		}
+	}
+	return failures;
+}
+
+/* ---- many files, in parallel, in order ---------------------------------- */
+
+#define CHECK_WINDOW 32
+
+struct pool {
+	const struct matcher *m;
+	char *const *paths;
+	size_t n;
+	size_t next;    /* next index to take */
+	size_t emitted; /* reports handed to emit so far */
+	int stop;
+	struct check_report slot[CHECK_WINDOW];
+	unsigned char ready[CHECK_WINDOW];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		size_t i;
+
+		while (!p->stop && p->next < p->n &&
+		       p->next >= p->emitted + CHECK_WINDOW)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop || p->next >= p->n)
+			break;
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		check_file(&p->slot[i % CHECK_WINDOW], p->m, p->paths[i]);
+		pthread_mutex_lock(&p->mu);
+		p->ready[i % CHECK_WINDOW] = 1;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int check_files(const struct matcher *m, char *const *paths, size_t n,
+		int nthreads, check_emit_fn emit, void *ctx)
+{
+	struct pool p;
+	pthread_t tid[16];
+	int nt = 0, i, ret = 0;
+
+	if (nthreads <= 1 || n < 2) {
+		size_t k;
+
+		for (k = 0; k < n && !ret; k++) {
+			struct check_report rep = CHECK_REPORT_INIT;
+
+			check_file(&rep, m, paths[k]);
+			ret = emit(&rep, k, ctx);
+			check_report_release(&rep);
+		}
+		return ret;
+	}
+	memset(&p, 0, sizeof(p));
+	p.m = m;
+	p.paths = paths;
+	p.n = n;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (nthreads > (int)SR_ARRAY_SIZE(tid))
+		nthreads = (int)SR_ARRAY_SIZE(tid);
+	for (i = 0; i < nthreads; i++)
+		if (pthread_create(&tid[nt], NULL, worker, &p) == 0)
+			nt++;
+	pthread_mutex_lock(&p.mu);
+	while (p.emitted < n && !ret) {
+		size_t s = p.emitted % CHECK_WINDOW;
+
+		if (!nt && !p.ready[s]) {
+			/* No thread could start: do the work here. */
+			size_t k = p.next++;
+
+			pthread_mutex_unlock(&p.mu);
+			check_file(&p.slot[k % CHECK_WINDOW], m, paths[k]);
+			pthread_mutex_lock(&p.mu);
+			p.ready[k % CHECK_WINDOW] = 1;
+		}
+		while (!p.ready[s])
+			pthread_cond_wait(&p.cv, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+		ret = emit(&p.slot[s], p.emitted, ctx);
+		check_report_release(&p.slot[s]);
+		pthread_mutex_lock(&p.mu);
+		p.ready[s] = 0;
+		p.emitted++;
+		pthread_cond_broadcast(&p.cv);
+	}
+	p.stop = 1;
+	pthread_cond_broadcast(&p.cv);
+	pthread_mutex_unlock(&p.mu);
+	for (i = 0; i < nt; i++)
+		pthread_join(tid[i], NULL);
+	/* Reports finished after a stop are not emitted, but freed. */
+	for (i = 0; i < CHECK_WINDOW; i++)
+		check_report_release(&p.slot[i]);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
+	return ret;
+}

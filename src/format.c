@@ -1,0 +1,372 @@
+#include "format.h"
+
+#include <string.h>
+
+#include "check.h"
+#include "checklist.h"
+#include "doc.h"
+#include "strbuf.h"
+#include "text.h"
+#include "banned.h"
+
+int format_parse(const char *name)
+{
+	static const char *const names[] = { "text", "json", "sarif",
+					     "junit" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -1;
+}
+
+void format_quote(struct strbuf *out, const char *text, size_t start,
+		  size_t end)
+{
+	size_t i = start, room = FORMAT_MAX_QUOTE;
+	int space = 0;
+
+	while (i < end && (text[i] == ' ' || text[i] == '\t' ||
+			   text[i] == '\n' || text[i] == '\r'))
+		i++;
+	while (i < end) {
+		uint32_t cp;
+		size_t n = utf8_decode(text + i, end - i, &cp, NULL);
+
+		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+		    cp == 0x3000) {
+			space = 1;
+			i += n;
+			continue;
+		}
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
+			i += n;
+			continue;
+		}
+		if (n + space > room) {
+			strbuf_addstr(out, "\xe2\x80\xa6"); /* … */
+			return;
+		}
+		if (space) {
+			strbuf_addch(out, ' ');
+			room--;
+			space = 0;
+		}
+		if (cp == TEXT_REPLACEMENT)
+			strbuf_addstr(out, "\xef\xbf\xbd");
+		else
+			strbuf_add(out, text + i, n);
+		room -= n;
+		i += n;
+	}
+}
+
+static void json_key_str(struct strbuf *o, const char *key, const char *val)
+{
+	strbuf_addf(o, "\"%s\":", key);
+	if (val)
+		strbuf_add_json_str(o, val, strlen(val));
+	else
+		strbuf_addstr(o, "null");
+}
+
+static void json_pos(struct strbuf *o, const struct match_pos *p,
+		     const char *text)
+{
+	strbuf_addf(o, "\"line\":%d,\"column\":%d,\"end_line\":%d,"
+		       "\"end_column\":%d,\"text\":",
+		    p->line, p->col, p->end_line, p->end_col);
+	strbuf_add_json_str(o, text ? text : "", text ? strlen(text) : 0);
+}
+
+static void json_finding(struct strbuf *o, const struct finding *f)
+{
+	size_t e, h;
+
+	strbuf_addch(o, '{');
+	json_key_str(o, "item", f->item->id);
+	strbuf_addch(o, ',');
+	json_key_str(o, "severity", cl_severity_name(f->item->severity));
+	strbuf_addch(o, ',');
+	json_key_str(o, "status", finding_status_name(f->status));
+	strbuf_addch(o, ',');
+	json_key_str(o, "title", f->item->title.en);
+	strbuf_addch(o, ',');
+	json_key_str(o, "title_ja", f->item->title.ja);
+	strbuf_addstr(o, ",\"evidence\":[");
+	for (e = 0; e < f->nevidence; e++) {
+		const struct match_evidence *ev = &f->evidence[e];
+
+		strbuf_addstr(o, e ? ",{" : "{");
+		json_pos(o, &ev->pos, ev->quote);
+		strbuf_addstr(o, ",\"hits\":[");
+		for (h = 0; h < ev->nhits; h++) {
+			strbuf_addstr(o, h ? ",{" : "{");
+			json_pos(o, &ev->hits[h].pos, ev->hits[h].text);
+			if (ev->hits[h].group < 0)
+				strbuf_addstr(o, ",\"group\":null,"
+						 "\"by_reference\":true}");
+			else
+				strbuf_addf(o, ",\"group\":%d}",
+					    ev->hits[h].group + 1);
+		}
+		strbuf_addstr(o, "]}");
+	}
+	strbuf_addstr(o, "]}");
+}
+
+static void json_diags(struct strbuf *o, const struct sr_error *err)
+{
+	size_t i;
+
+	for (i = 0; err && i < err->n; i++) {
+		const struct sr_diag *dg = &err->diags[i];
+
+		strbuf_addstr(o, i ? ",{" : "{");
+		json_key_str(o, "path", dg->path);
+		strbuf_addf(o, ",\"line\":%d,\"column\":%d,", dg->line, dg->col);
+		json_key_str(o, "severity", dg->severity == SR_SEV_WARNING
+						    ? "warning"
+						    : "error");
+		strbuf_addch(o, ',');
+		json_key_str(o, "message", dg->msg);
+		strbuf_addch(o, '}');
+	}
+}
+
+static void json_spec(struct strbuf *o, const struct check_report *rep,
+		      const struct checklist *cl, size_t index)
+{
+	const struct check_summary *s = &rep->summary;
+	size_t i;
+
+	strbuf_addstr(o, index ? ",\n{" : "\n{");
+	json_key_str(o, "path", rep->path);
+	strbuf_addch(o, ',');
+	json_key_str(o, "title", rep->title);
+	strbuf_addch(o, ',');
+	json_key_str(o, "kind", rep->kind);
+	strbuf_addch(o, ',');
+	json_key_str(o, "lang", rep->lang);
+	strbuf_addstr(o, ",\"checklist\":{");
+	json_key_str(o, "id", cl->id);
+	strbuf_addch(o, ',');
+	json_key_str(o, "version", cl->version);
+	strbuf_addf(o, "},\"summary\":{\"items\":%zu,\"applicable\":%zu,"
+		       "\"mandatory\":%zu,\"mandatory_satisfied\":%zu,"
+		       "\"satisfied\":%zu,\"partial\":%zu,\"missing\":%zu,"
+		       "\"by_reference\":%zu},\"findings\":[",
+		    s->items, s->applicable, s->mandatory,
+		    s->mandatory_satisfied, s->satisfied, s->partial,
+		    s->missing, s->by_reference);
+	for (i = 0; i < rep->result.nfindings; i++) {
+		if (i)
+			strbuf_addch(o, ',');
+		json_finding(o, &rep->result.findings[i]);
+	}
+	strbuf_addstr(o, "],\"warnings\":[");
+	json_diags(o, &rep->diags);
+	strbuf_addstr(o, "]}");
+}
+
+/* ---- SARIF --------------------------------------------------------- */
+
+static const char *sarif_level(const struct cl_item *it)
+{
+	return it->severity == CL_RECOMMENDED ? "warning" : "error";
+}
+
+static void sarif_begin(struct strbuf *o, const struct checklist *cl)
+{
+	size_t i;
+
+	strbuf_addstr(o, "{\"$schema\":\"https://json.schemastore.org/"
+			 "sarif-2.1.0.json\",\"version\":\"2.1.0\","
+			 "\"runs\":[{\"tool\":{\"driver\":{"
+			 "\"name\":\"specreview\",\"version\":\"" SR_VERSION
+			 "\",\"rules\":[");
+	for (i = 0; i < cl->nitems; i++) {
+		const struct cl_item *it = &cl->items[i];
+
+		strbuf_addstr(o, i ? ",{" : "{");
+		json_key_str(o, "id", it->id);
+		strbuf_addstr(o, ",\"shortDescription\":{");
+		json_key_str(o, "text", it->title.en);
+		strbuf_addstr(o, "},\"fullDescription\":{");
+		json_key_str(o, "text", it->guidance.en ? it->guidance.en
+							: it->title.en);
+		strbuf_addf(o, "},\"defaultConfiguration\":{\"level\":\"%s\"},"
+			       "\"properties\":{",
+			    sarif_level(it));
+		json_key_str(o, "severity", cl_severity_name(it->severity));
+		strbuf_addch(o, ',');
+		json_key_str(o, "reference", it->reference);
+		strbuf_addstr(o, "}}");
+	}
+	strbuf_addstr(o, "]}},\"columnKind\":\"unicodeCodePoints\","
+			 "\"results\":[");
+}
+
+static void sarif_spec(struct strbuf *o, const struct check_report *rep,
+		       size_t *nresults)
+{
+	size_t i;
+
+	if (!rep->checked)
+		return;
+	for (i = 0; i < rep->result.nfindings; i++) {
+		const struct finding *f = &rep->result.findings[i];
+		struct strbuf msg = STRBUF_INIT;
+		struct match_pos p = { rep->body_line, 1, rep->body_line, 1 };
+
+		if (f->status == FINDING_SATISFIED ||
+		    f->status == FINDING_NOT_APPLICABLE)
+			continue;
+		if (f->nevidence)
+			p = f->evidence[0].pos;
+		strbuf_addf(&msg, "%s %s: %s", f->item->id,
+			    finding_status_name(f->status), f->item->title.en);
+		strbuf_addstr(o, (*nresults)++ ? ",\n{" : "\n{");
+		json_key_str(o, "ruleId", f->item->id);
+		strbuf_addf(o, ",\"ruleIndex\":%zu,\"level\":\"%s\","
+			       "\"message\":{",
+			    i, check_finding_fails(f) ? "error" : "warning");
+		json_key_str(o, "text", msg.buf);
+		strbuf_addstr(o, "},\"locations\":[{\"physicalLocation\":{"
+				 "\"artifactLocation\":{");
+		json_key_str(o, "uri", rep->path);
+		strbuf_addf(o, "},\"region\":{\"startLine\":%d,"
+			       "\"startColumn\":%d,\"endLine\":%d,"
+			       "\"endColumn\":%d}}}],\"properties\":{",
+			    p.line, p.col, p.end_line, p.end_col);
+		json_key_str(o, "status", finding_status_name(f->status));
+		strbuf_addstr(o, "}}");
+		strbuf_release(&msg);
+	}
+}
+
+/* ---- JUnit --------------------------------------------------------- */
+
+static void xml_attr(struct strbuf *o, const char *name, const char *val)
+{
+	strbuf_addf(o, " %s=\"", name);
+	if (val)
+		strbuf_add_xml_str(o, val, strlen(val));
+	strbuf_addch(o, '"');
+}
+
+static void junit_spec(struct strbuf *o, const struct check_report *rep)
+{
+	const struct check_summary *s = &rep->summary;
+	struct strbuf tmp = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addstr(o, "  <testsuite");
+	xml_attr(o, "name", rep->path);
+	if (!rep->checked) {
+		strbuf_addstr(o, " tests=\"1\" failures=\"0\" errors=\"1\">\n"
+				 "    <testcase");
+		xml_attr(o, "classname", rep->path);
+		xml_attr(o, "name", "read");
+		strbuf_addstr(o, ">\n      <error");
+		xml_attr(o, "message", rep->diags.n ? rep->diags.diags[0].msg
+						     : "cannot check");
+		strbuf_addstr(o, "/>\n    </testcase>\n  </testsuite>\n");
+		return;
+	}
+	strbuf_addf(o, " tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
+		    s->items, s->failing, s->items - s->applicable);
+	for (i = 0; i < rep->result.nfindings; i++) {
+		const struct finding *f = &rep->result.findings[i];
+
+		strbuf_reset(&tmp);
+		strbuf_addf(&tmp, "%s %s", f->item->id, f->item->title.en);
+		strbuf_addstr(o, "    <testcase");
+		xml_attr(o, "classname", rep->path);
+		xml_attr(o, "name", tmp.buf);
+		if (f->status == FINDING_SATISFIED) {
+			strbuf_addstr(o, "/>\n");
+			continue;
+		}
+		strbuf_addstr(o, ">\n");
+		if (f->status == FINDING_NOT_APPLICABLE) {
+			strbuf_addstr(o, "      <skipped message=\"not "
+					 "applicable\"/>\n");
+		} else if (check_finding_fails(f)) {
+			strbuf_addstr(o, "      <failure");
+			xml_attr(o, "message", finding_status_name(f->status));
+			xml_attr(o, "type", cl_severity_name(f->item->severity));
+			strbuf_addstr(o, "/>\n");
+		} else {
+			strbuf_addstr(o, "      <system-out>");
+			strbuf_addstr(o, finding_status_name(f->status));
+			strbuf_addstr(o, " (recommended)</system-out>\n");
+		}
+		strbuf_addstr(o, "    </testcase>\n");
+	}
+	strbuf_addstr(o, "  </testsuite>\n");
+	strbuf_release(&tmp);
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+void format_begin(struct strbuf *out, struct format_state *st)
+{
+	st->nspecs = st->nresults = 0;
+	switch (st->kind) {
+	case FORMAT_JSON:
+		strbuf_addstr(out, "{\"version\":1,\"specs\":[");
+		break;
+	case FORMAT_SARIF:
+		sarif_begin(out, st->cl);
+		break;
+	case FORMAT_JUNIT:
+		strbuf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+				   "<testsuites name=\"specreview\">\n");
+		break;
+	case FORMAT_TEXT:
+		break;
+	}
+}
+
+void format_spec(struct strbuf *out, struct format_state *st,
+		 const struct check_report *rep)
+{
+	switch (st->kind) {
+	case FORMAT_JSON:
+		if (!rep->checked)
+			return;
+		json_spec(out, rep, st->cl, st->nspecs);
+		break;
+	case FORMAT_SARIF:
+		sarif_spec(out, rep, &st->nresults);
+		break;
+	case FORMAT_JUNIT:
+		junit_spec(out, rep);
+		break;
+	case FORMAT_TEXT:
+		return;
+	}
+	st->nspecs++;
+}
+
+void format_end(struct strbuf *out, struct format_state *st,
+		const struct sr_error *errors)
+{
+	switch (st->kind) {
+	case FORMAT_JSON:
+		strbuf_addstr(out, "\n],\"errors\":[");
+		json_diags(out, errors);
+		strbuf_addstr(out, "]}\n");
+		break;
+	case FORMAT_SARIF:
+		strbuf_addstr(out, "\n]}]}\n");
+		break;
+	case FORMAT_JUNIT:
+		strbuf_addstr(out, "</testsuites>\n");
+		break;
+	case FORMAT_TEXT:
+		break;
+	}
+}

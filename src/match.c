@@ -1,0 +1,1313 @@
+/*
+ * match.c - the clause matcher: one Aho-Corasick DFA for every term of a
+ * checklist, then per-item evaluation over the document's scope units.
+ * See match.h for the model.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "match.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "checklist.h"
+#include "doc.h"
+#include "error.h"
+#include "text.h"
+#include "util.h"
+#include "banned.h"
+
+/* What a pattern means when it is found. */
+enum ref_kind { REF_TERM, REF_EXCLUDE, REF_BYREF };
+
+struct ref {
+	enum ref_kind kind;
+	int item;  /* item index; -1 for checklist-wide exclude / byref */
+	int group; /* for REF_TERM */
+	int weak;  /* REF_TERM: the term is one of the item's not_alone */
+};
+
+enum { BOUND_START = 1, BOUND_END = 2 };
+
+struct pattern {
+	const char *bytes; /* normalized term, borrowed from the checklist */
+	size_t len;
+	unsigned bound;
+	size_t ref0, nref; /* slice of matcher->refs */
+};
+
+struct mregex {
+	pcre2_code *code; /* borrowed from the checklist */
+	struct ref ref;
+};
+
+#define OUT_FLAG 0x80000000u
+
+struct matcher {
+	const struct checklist *cl;
+	struct pattern *pats;
+	size_t npats;
+	struct ref *refs;
+	size_t nrefs;
+	struct mregex *regexes;
+	size_t nregexes;
+	/* DFA: delta[state * nclasses + class]; OUT_FLAG marks states with
+	 * output; outputs of state s are out[out0[s] .. out0[s]+outn[s]). */
+	uint8_t cls[256];
+	size_t nclasses;
+	uint32_t *delta;
+	size_t nstates;
+	uint32_t *out0, *outn, *out;
+	size_t max_exclude_len;
+	char **empty_markers; /* normalized, borrowed */
+	size_t nempty;
+};
+
+/* ---- compiling --------------------------------------------------------- */
+
+struct pat_entry {
+	const char *bytes;
+	size_t len;
+	unsigned bound;
+	struct ref ref;
+};
+
+static int is_word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct pat_entry *x = a, *y = b;
+	int c;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	c = memcmp(x->bytes, y->bytes, x->len);
+	if (c)
+		return c;
+	return (int)x->bound - (int)y->bound;
+}
+
+struct builder {
+	struct pat_entry *e;
+	size_t n, alloc;
+};
+
+static int add_term(struct builder *b, const struct cl_term *t,
+		    struct ref ref)
+{
+	struct pat_entry *pe;
+	size_t len = strlen(t->norm);
+
+	if (!len)
+		return 0;
+	if (SR_ALLOC_GROW(b->e, b->n + 1, b->alloc) < 0)
+		return SR_ENOMEM;
+	pe = &b->e[b->n++];
+	pe->bytes = t->norm;
+	pe->len = len;
+	pe->bound = 0;
+	if (is_word_byte((unsigned char)t->norm[0]))
+		pe->bound |= BOUND_START;
+	if (!t->prefix && is_word_byte((unsigned char)t->norm[len - 1]))
+		pe->bound |= BOUND_END;
+	pe->ref = ref;
+	return 0;
+}
+
+static int add_regex(struct matcher *m, size_t *alloc,
+		     const struct cl_regex *r, struct ref ref)
+{
+	if (!r->code)
+		return 0;
+	if (SR_ALLOC_GROW(m->regexes, m->nregexes + 1, *alloc) < 0)
+		return SR_ENOMEM;
+	m->regexes[m->nregexes].code = r->code;
+	m->regexes[m->nregexes].ref = ref;
+	m->nregexes++;
+	/* JIT is an optimisation: without it pcre2_match interprets. */
+	pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+	return 0;
+}
+
+static int is_weak(const struct cl_item *it, const struct cl_term *t)
+{
+	size_t i;
+
+	for (i = 0; i < it->nnot_alone; i++)
+		if (!strcmp(it->not_alone[i].norm, t->norm))
+			return 1;
+	return 0;
+}
+
+static int collect(struct matcher *m, struct builder *b)
+{
+	const struct checklist *cl = m->cl;
+	size_t i, g, k, ralloc = 0;
+	int ret;
+
+	for (i = 0; i < cl->nitems; i++) {
+		const struct cl_item *it = &cl->items[i];
+
+		for (g = 0; g < it->ngroups; g++) {
+			const struct cl_group *gr = &it->groups[g];
+
+			for (k = 0; k < gr->nterms; k++) {
+				struct ref r = { REF_TERM, (int)i, (int)g,
+						 is_weak(it, &gr->terms[k]) };
+				if ((ret = add_term(b, &gr->terms[k], r)) < 0)
+					return ret;
+			}
+			for (k = 0; k < gr->nregexes; k++) {
+				struct ref r = { REF_TERM, (int)i, (int)g, 0 };
+				if ((ret = add_regex(m, &ralloc,
+						     &gr->regexes[k], r)) < 0)
+					return ret;
+			}
+		}
+		for (k = 0; k < it->nexclude; k++) {
+			struct ref r = { REF_EXCLUDE, (int)i, -1, 0 };
+			if ((ret = add_term(b, &it->exclude[k], r)) < 0)
+				return ret;
+		}
+	}
+	for (k = 0; k < cl->nexclude; k++) {
+		struct ref r = { REF_EXCLUDE, -1, -1, 0 };
+		if ((ret = add_term(b, &cl->exclude[k], r)) < 0)
+			return ret;
+	}
+	for (k = 0; k < cl->by_reference.nterms; k++) {
+		struct ref r = { REF_BYREF, -1, -1, 0 };
+		if ((ret = add_term(b, &cl->by_reference.terms[k], r)) < 0)
+			return ret;
+	}
+	for (k = 0; k < cl->by_reference.nregexes; k++) {
+		struct ref r = { REF_BYREF, -1, -1, 0 };
+		if ((ret = add_regex(m, &ralloc, &cl->by_reference.regexes[k],
+				     r)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Merges entries with the same bytes and boundary rule into patterns. */
+static int make_patterns(struct matcher *m, struct builder *b)
+{
+	size_t i, j;
+
+	if (b->n)
+		qsort(b->e, b->n, sizeof(*b->e), cmp_entry);
+	m->refs = calloc(b->n ? b->n : 1, sizeof(*m->refs));
+	m->pats = calloc(b->n ? b->n : 1, sizeof(*m->pats));
+	if (!m->refs || !m->pats)
+		return SR_ENOMEM;
+	for (i = 0; i < b->n; i = j) {
+		struct pattern *p = &m->pats[m->npats++];
+
+		p->bytes = b->e[i].bytes;
+		p->len = b->e[i].len;
+		p->bound = b->e[i].bound;
+		p->ref0 = m->nrefs;
+		for (j = i; j < b->n && !cmp_entry(&b->e[i], &b->e[j]); j++)
+			m->refs[m->nrefs++] = b->e[j].ref;
+		p->nref = m->nrefs - p->ref0;
+		if (b->e[i].ref.kind == REF_EXCLUDE &&
+		    p->len > m->max_exclude_len)
+			m->max_exclude_len = p->len;
+	}
+	return 0;
+}
+
+#define NONE 0xffffffffu
+
+static int build_dfa(struct matcher *m)
+{
+	size_t i, j, k, cap, maxstates = 1, nout = 0, outcap;
+	uint32_t *own = NULL, *fail = NULL, *queue = NULL;
+	int ret = SR_ENOMEM;
+
+	/* Byte classes: every byte used by a pattern gets its own class. */
+	memset(m->cls, 0, sizeof(m->cls));
+	m->nclasses = 1;
+	for (i = 0; i < m->npats; i++) {
+		maxstates += m->pats[i].len;
+		for (j = 0; j < m->pats[i].len; j++) {
+			unsigned char c = (unsigned char)m->pats[i].bytes[j];
+
+			if (!m->cls[c])
+				m->cls[c] = (uint8_t)m->nclasses++;
+		}
+	}
+	if (maxstates >= OUT_FLAG / m->nclasses)
+		return SR_ELIMIT;
+	cap = maxstates * m->nclasses;
+	m->delta = malloc(cap * sizeof(*m->delta));
+	own = malloc(maxstates * sizeof(*own));
+	fail = calloc(maxstates, sizeof(*fail));
+	queue = malloc(maxstates * sizeof(*queue));
+	m->out0 = calloc(maxstates, sizeof(*m->out0));
+	m->outn = calloc(maxstates, sizeof(*m->outn));
+	if (!m->delta || !own || !fail || !queue || !m->out0 || !m->outn)
+		goto out;
+	for (i = 0; i < cap; i++)
+		m->delta[i] = NONE;
+	own[0] = NONE;
+	m->nstates = 1;
+
+	/* The trie. */
+	for (i = 0; i < m->npats; i++) {
+		uint32_t s = 0;
+
+		for (j = 0; j < m->pats[i].len; j++) {
+			size_t c = m->cls[(unsigned char)m->pats[i].bytes[j]];
+			uint32_t *t = &m->delta[s * m->nclasses + c];
+
+			if (*t == NONE) {
+				own[m->nstates] = NONE;
+				*t = (uint32_t)m->nstates++;
+			}
+			s = *t;
+		}
+		own[s] = (uint32_t)i; /* patterns are unique */
+	}
+
+	/* Breadth first: failure links, full transitions, output lists. */
+	outcap = m->nstates + 16;
+	m->out = malloc(outcap * sizeof(*m->out));
+	if (!m->out)
+		goto out;
+	{
+		size_t head = 0, tail = 0;
+
+		for (k = 0; k < m->nclasses; k++) {
+			uint32_t *t = &m->delta[k];
+
+			if (*t == NONE) {
+				*t = 0;
+			} else {
+				fail[*t] = 0;
+				queue[tail++] = *t;
+			}
+		}
+		while (head < tail) {
+			uint32_t s = queue[head++];
+			uint32_t f = fail[s];
+			size_t need = (own[s] != NONE) + m->outn[f];
+
+			if (nout + need > outcap) {
+				uint32_t *no;
+
+				outcap = (nout + need) * 2;
+				no = realloc(m->out, outcap * sizeof(*m->out));
+				if (!no)
+					goto out;
+				m->out = no;
+			}
+			m->out0[s] = (uint32_t)nout;
+			if (own[s] != NONE)
+				m->out[nout++] = own[s];
+			memcpy(m->out + nout, m->out + m->out0[f],
+			       m->outn[f] * sizeof(*m->out));
+			nout += m->outn[f];
+			m->outn[s] = (uint32_t)(nout - m->out0[s]);
+
+			for (k = 0; k < m->nclasses; k++) {
+				uint32_t *t = &m->delta[s * m->nclasses + k];
+				uint32_t via = m->delta[f * m->nclasses + k] &
+					       ~OUT_FLAG;
+
+				if (*t == NONE) {
+					*t = via;
+				} else {
+					fail[*t] = s == 0 ? 0 : via;
+					queue[tail++] = *t;
+				}
+			}
+		}
+	}
+	/* Mark transitions into states with output. */
+	for (i = 0; i < m->nstates * m->nclasses; i++)
+		if (m->outn[m->delta[i] & ~OUT_FLAG])
+			m->delta[i] |= OUT_FLAG;
+	ret = 0;
+out:
+	free(own);
+	free(fail);
+	free(queue);
+	return ret;
+}
+
+int matcher_new(struct matcher **out, const struct checklist *cl,
+		struct sr_error *err)
+{
+	struct matcher *m;
+	struct builder b = { NULL, 0, 0 };
+	size_t i;
+	int ret;
+
+	*out = NULL;
+	for (i = 0; i < cl->nitems; i++)
+		if (cl->items[i].ngroups > MATCH_MAX_GROUPS)
+			return sr_error_add(err, SR_ELIMIT, cl->path,
+					    cl->items[i].line, cl->items[i].col,
+					    "item '%s' has more than %d groups",
+					    cl->items[i].id, MATCH_MAX_GROUPS);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
+				    "out of memory");
+	m->cl = cl;
+	if ((ret = collect(m, &b)) < 0 || (ret = make_patterns(m, &b)) < 0 ||
+	    (ret = build_dfa(m)) < 0)
+		goto out;
+	m->empty_markers = calloc(cl->nempty_markers + 1,
+				  sizeof(*m->empty_markers));
+	if (!m->empty_markers) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < cl->nempty_markers; i++)
+		m->empty_markers[m->nempty++] = cl->empty_markers[i].norm;
+	*out = m;
+	m = NULL;
+out:
+	free(b.e);
+	matcher_free(m);
+	if (ret < 0)
+		sr_error_add(err, ret, cl->path, 0, 0,
+			     "cannot compile the checklist: %s",
+			     sr_strerror(ret));
+	return ret;
+}
+
+void matcher_free(struct matcher *m)
+{
+	if (!m)
+		return;
+	free(m->pats);
+	free(m->refs);
+	free(m->regexes);
+	free(m->delta);
+	free(m->out0);
+	free(m->outn);
+	free(m->out);
+	free(m->empty_markers);
+	free(m);
+}
+
+/* ---- running ----------------------------------------------------------- */
+
+/* A pattern or regex found in the normalized text. */
+struct raw_hit {
+	uint32_t nstart, nend; /* normalized offsets */
+	uint32_t ostart, oend; /* original offsets (end exclusive) */
+	size_t ref0, nref;     /* refs of a pattern */
+	const struct ref *rref; /* or the single ref of a regex */
+	size_t block;          /* the block holding it, or (size_t)-1 */
+	int dropped;           /* inside an emptied section */
+};
+
+/* One hit of one item's group. */
+struct item_hit {
+	uint32_t hit; /* index in hits */
+	uint16_t item;
+	uint8_t group;
+	uint8_t weak;
+};
+
+/*
+ * Accumulated groups of one unit for one item: every hit (mask), the
+ * hits of terms that are not `not_alone` (strong), and the strong hits
+ * outside headings (own).  A heading is context, not evidence: its hits
+ * count for the units of its section's own body, but a unit satisfies an
+ * item only with a strong hit of its own.
+ */
+struct unit_acc {
+	size_t unit;
+	unsigned mask, strong, own;
+};
+
+struct run {
+	const struct matcher *m;
+	const struct doc *doc;
+	struct text_norm norm;
+	uint32_t base; /* original offset of norm.buf[0] */
+	struct raw_hit *hits;
+	size_t nhits, ahits;
+	struct item_hit *ihits;
+	size_t nihits;
+	size_t *item_first; /* ihits of item i: [item_first[i], [i+1]) */
+	uint8_t *block_byref; /* block holds a by-reference phrase */
+	struct unit_acc *acc;
+	size_t nacc, aacc;
+	struct unit_acc *sec_acc; /* nsections, for section scope */
+};
+
+static uint32_t orig_end_of(const struct run *r, uint32_t nend)
+{
+	/* The original character that produced the last normalized byte. */
+	uint32_t o = r->norm.map[nend - 1] + r->base;
+	uint32_t cp;
+	size_t n = utf8_decode(r->doc->text + o, r->doc->len - o, &cp, NULL);
+
+	return o + (uint32_t)n;
+}
+
+static int push_hit(struct run *r, uint32_t ns, uint32_t ne, size_t ref0,
+		    size_t nref, const struct ref *rref)
+{
+	struct raw_hit *h;
+
+	if (SR_ALLOC_GROW(r->hits, r->nhits + 1, r->ahits) < 0)
+		return SR_ENOMEM;
+	h = &r->hits[r->nhits++];
+	h->nstart = ns;
+	h->nend = ne;
+	h->ostart = r->norm.map[ns] + r->base;
+	h->oend = orig_end_of(r, ne);
+	h->ref0 = ref0;
+	h->nref = nref;
+	h->rref = rref;
+	h->dropped = 0;
+	return 0;
+}
+
+static int scan(struct run *r)
+{
+	const struct matcher *m = r->m;
+	const unsigned char *t = (const unsigned char *)r->norm.buf;
+	const uint32_t *delta = m->delta;
+	const uint8_t *cls = m->cls;
+	size_t n = r->norm.len, K = m->nclasses, i;
+	uint32_t s = 0;
+
+	for (i = 0; i < n; i++) {
+		uint32_t next = delta[(size_t)s * K + cls[t[i]]];
+
+		s = next & ~OUT_FLAG;
+		if (next & OUT_FLAG) {
+			uint32_t k;
+
+			for (k = 0; k < m->outn[s]; k++) {
+				const struct pattern *p =
+					&m->pats[m->out[m->out0[s] + k]];
+				size_t st = i + 1 - p->len;
+
+				if ((p->bound & BOUND_START) && st > 0 &&
+				    is_word_byte(t[st - 1]))
+					continue;
+				if ((p->bound & BOUND_END) && i + 1 < n &&
+				    is_word_byte(t[i + 1]))
+					continue;
+				if (push_hit(r, (uint32_t)st, (uint32_t)i + 1,
+					     p->ref0, p->nref, NULL) < 0)
+					return SR_ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+static int scan_regexes(struct run *r)
+{
+	const struct matcher *m = r->m;
+	pcre2_match_data *md = NULL;
+	size_t i;
+	int ret = 0;
+
+	if (!m->nregexes || !r->norm.len)
+		return 0;
+	md = pcre2_match_data_create(1, NULL);
+	if (!md)
+		return SR_ENOMEM;
+	for (i = 0; i < m->nregexes; i++) {
+		PCRE2_SIZE off = 0;
+
+		while (off < r->norm.len) {
+			PCRE2_SIZE *ov;
+			/* Normalized text is valid UTF-8 by construction:
+			 * checking it on every call would be quadratic. */
+			int rc = pcre2_match(m->regexes[i].code,
+					     (PCRE2_SPTR)r->norm.buf,
+					     r->norm.len, off,
+					     PCRE2_NO_UTF_CHECK, md, NULL);
+
+			if (rc < 0)
+				break; /* no match, or a match limit: stop */
+			ov = pcre2_get_ovector_pointer(md);
+			if (ov[1] > ov[0] &&
+			    push_hit(r, (uint32_t)ov[0], (uint32_t)ov[1], 0,
+				     0, &m->regexes[i].ref) < 0) {
+				ret = SR_ENOMEM;
+				break;
+			}
+			off = ov[1] > off ? ov[1] : off + 1;
+			/* Restart on a character boundary. */
+			while (off < r->norm.len &&
+			       ((unsigned char)r->norm.buf[off] & 0xc0) == 0x80)
+				off++;
+		}
+	}
+	pcre2_match_data_free(md);
+	return ret;
+}
+
+static const struct ref *hit_ref(const struct run *r,
+				 const struct raw_hit *h, size_t k)
+{
+	return h->rref ? h->rref : &r->m->refs[h->ref0 + k];
+}
+
+static size_t hit_nrefs(const struct raw_hit *h)
+{
+	return h->rref ? 1 : h->nref;
+}
+
+static int is_byref(const struct run *r, const struct raw_hit *h)
+{
+	size_t k;
+
+	for (k = 0; k < hit_nrefs(h); k++)
+		if (hit_ref(r, h, k)->kind == REF_BYREF)
+			return 1;
+	return 0;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const struct raw_hit *x = a, *y = b;
+
+	if (x->nstart != y->nstart)
+		return x->nstart < y->nstart ? -1 : 1;
+	if (x->nend != y->nend)
+		return x->nend < y->nend ? -1 : 1;
+	return 0;
+}
+
+/* Index of the last unit with start <= off, or (size_t)-1. */
+#define FIND_UNIT(arr, n, off)                                               \
+	({                                                                   \
+		size_t lo_ = 0, hi_ = (n);                                   \
+		while (lo_ < hi_) {                                          \
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;                 \
+			if ((arr)[mid_].start <= (off))                      \
+				lo_ = mid_ + 1;                              \
+			else                                                 \
+				hi_ = mid_;                                  \
+		}                                                            \
+		lo_ ? lo_ - 1 : (size_t)-1;                                  \
+	})
+
+static size_t block_of(const struct doc *d, uint32_t start, uint32_t end)
+{
+	size_t b = FIND_UNIT(d->blocks, d->nblocks, start);
+
+	if (b == (size_t)-1 || end > d->blocks[b].end)
+		return (size_t)-1;
+	return b;
+}
+
+/* Innermost section holding [start, end), or (size_t)-1. */
+static size_t section_of(const struct doc *d, uint32_t start, uint32_t end)
+{
+	size_t b = FIND_UNIT(d->blocks, d->nblocks, start);
+	long s;
+
+	if (b == (size_t)-1)
+		return (size_t)-1;
+	for (s = d->blocks[b].section; s >= 0; s = d->sections[s].parent)
+		if (d->sections[s].start <= start && end <= d->sections[s].end)
+			return (size_t)s;
+	return (size_t)-1;
+}
+
+/* Normalized offset of the first normalized byte at or after `orig`. */
+static uint32_t norm_of(const struct run *r, uint32_t orig)
+{
+	size_t lo = 0, hi = r->norm.len;
+
+	if (orig < r->base)
+		return 0;
+	orig -= r->base;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->norm.map[mid] < orig)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
+static int is_trim_byte(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '.' || c == ':' || c == '-' ||
+	       c == '*' || c == '(' || c == ')' || c == ';' || c == ',';
+}
+
+/* Is normalized text [ns, ne) nothing but an empty marker? */
+static int is_empty_marker(const struct run *r, uint32_t ns, uint32_t ne)
+{
+	const char *t = r->norm.buf;
+	size_t i;
+
+	for (;;) {
+		while (ns < ne && is_trim_byte((unsigned char)t[ns]))
+			ns++;
+		while (ne > ns && is_trim_byte((unsigned char)t[ne - 1]))
+			ne--;
+		/* CJK punctuation: 。 、 ： （ ） 「 」 */
+		if (ne - ns >= 3 && (!memcmp(t + ne - 3, "\xe3\x80\x82", 3) ||
+				     !memcmp(t + ne - 3, "\xe3\x80\x81", 3))) {
+			ne -= 3;
+			continue;
+		}
+		break;
+	}
+	if (ne <= ns)
+		return 0;
+	for (i = 0; i < r->m->nempty; i++) {
+		size_t l = strlen(r->m->empty_markers[i]);
+
+		if (l == ne - ns && !memcmp(t + ns, r->m->empty_markers[i], l))
+			return 1;
+	}
+	return 0;
+}
+
+/* End of a section's own body: its first subsection, or its end. */
+static uint32_t own_body_end(const struct doc *d, size_t s)
+{
+	if (s + 1 < d->nsections && d->sections[s + 1].parent == (long)s)
+		return d->sections[s + 1].start;
+	return d->sections[s].end;
+}
+
+/*
+ * Drops hits in sections whose own body (up to the first subsection) is
+ * only an empty marker: the heading's words are not evidence then.
+ */
+static void drop_empty_sections(struct run *r)
+{
+	const struct doc *d = r->doc;
+	size_t s, i;
+
+	for (s = 0; s < d->nsections; s++) {
+		const struct doc_section *sec = &d->sections[s];
+		uint32_t body_end = own_body_end(d, s);
+		size_t lo = 0, hi = r->nhits;
+
+		if (sec->body_start >= body_end ||
+		    !is_empty_marker(r, norm_of(r, sec->body_start),
+				     norm_of(r, body_end)))
+			continue;
+		/* Hits are sorted by position: find the first in range. */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (r->hits[mid].ostart < sec->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (i = lo; i < r->nhits && r->hits[i].ostart < body_end; i++)
+			r->hits[i].dropped = 1;
+	}
+}
+
+/* Is term hit h (of item `item`) inside a longer exclusion phrase? */
+static int excluded(const struct run *r, size_t h, int item)
+{
+	const struct raw_hit *x = &r->hits[h];
+	size_t j, k;
+
+	/* Hits are sorted by start: exclusions start at most
+	 * max_exclude_len bytes before. */
+	for (j = h + 1; j-- > 0;) {
+		const struct raw_hit *e = &r->hits[j];
+
+		if (e->nstart + r->m->max_exclude_len < x->nstart)
+			break;
+		if (e->nstart > x->nstart || e->nend < x->nend ||
+		    e->nend - e->nstart <= x->nend - x->nstart)
+			continue;
+		for (k = 0; k < hit_nrefs(e); k++) {
+			const struct ref *ref = hit_ref(r, e, k);
+
+			if (ref->kind == REF_EXCLUDE &&
+			    (ref->item < 0 || ref->item == item))
+				return 1;
+		}
+	}
+	/* Longer hits starting at the same offset sort after h. */
+	for (j = h + 1; j < r->nhits && r->hits[j].nstart == x->nstart; j++) {
+		const struct raw_hit *e = &r->hits[j];
+
+		for (k = 0; k < hit_nrefs(e); k++) {
+			const struct ref *ref = hit_ref(r, e, k);
+
+			if (ref->kind == REF_EXCLUDE && e->nend > x->nend &&
+			    (ref->item < 0 || ref->item == item))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Sorts the hits that count out to their items (r->ihits, sliced by
+ * r->item_first) and notes which blocks hold a by-reference phrase.
+ */
+static int distribute(struct run *r)
+{
+	size_t nitems = r->m->cl->nitems, i, k, b = 0, pass;
+	const struct doc *d = r->doc;
+	size_t *fill = NULL;
+
+	r->item_first = calloc(nitems + 1, sizeof(*r->item_first));
+	r->block_byref = calloc(d->nblocks ? d->nblocks : 1, 1);
+	fill = calloc(nitems + 1, sizeof(*fill));
+	if (!r->item_first || !r->block_byref || !fill) {
+		free(fill);
+		return SR_ENOMEM;
+	}
+	/* Blocks of hits: both are in document order, so walk them. */
+	for (i = 0; i < r->nhits; i++) {
+		struct raw_hit *h = &r->hits[i];
+
+		while (b + 1 < d->nblocks && d->blocks[b + 1].start <= h->ostart)
+			b++;
+		h->block = d->nblocks && d->blocks[b].start <= h->ostart &&
+					   h->oend <= d->blocks[b].end
+				   ? b
+				   : (size_t)-1;
+	}
+	/*
+	 * Two passes, a counting sort by item: count the hits of each item,
+	 * then place them.  Within an item they stay in document order.
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < r->nhits; i++) {
+			const struct raw_hit *h = &r->hits[i];
+
+			if (h->dropped)
+				continue;
+			for (k = 0; k < hit_nrefs(h); k++) {
+				const struct ref *ref = hit_ref(r, h, k);
+				struct item_hit *ih;
+
+				if (ref->kind == REF_BYREF) {
+					if (!pass && h->block != (size_t)-1)
+						r->block_byref[h->block] = 1;
+					continue;
+				}
+				if (ref->kind != REF_TERM ||
+				    excluded(r, i, ref->item))
+					continue;
+				if (!pass) {
+					r->item_first[ref->item + 1]++;
+					continue;
+				}
+				ih = &r->ihits[fill[ref->item]++];
+				ih->hit = (uint32_t)i;
+				ih->item = (uint16_t)ref->item;
+				ih->group = (uint8_t)ref->group;
+				ih->weak = (uint8_t)ref->weak;
+			}
+		}
+		if (pass)
+			break;
+		for (i = 0; i < nitems; i++)
+			r->item_first[i + 1] += r->item_first[i];
+		r->nihits = r->item_first[nitems];
+		r->ihits = malloc((r->nihits ? r->nihits : 1) *
+				  sizeof(*r->ihits));
+		if (!r->ihits) {
+			free(fill);
+			return SR_ENOMEM;
+		}
+		memcpy(fill, r->item_first, nitems * sizeof(*fill));
+	}
+	free(fill);
+	return 0;
+}
+
+/* The unit of `scope` that holds [start, end), or (size_t)-1. */
+static size_t unit_of(const struct doc *d, enum cl_scope scope, uint32_t start,
+		      uint32_t end)
+{
+	size_t u;
+
+	switch (scope) {
+	case CL_SENTENCE:
+		u = FIND_UNIT(d->sentences, d->nsentences, start);
+		if (u == (size_t)-1 || end > d->sentences[u].end)
+			return (size_t)-1;
+		return u;
+	case CL_PARAGRAPH:
+		return block_of(d, start, end);
+	case CL_SECTION:
+		return section_of(d, start, end);
+	case CL_DOCUMENT:
+		return 0;
+	}
+	return (size_t)-1;
+}
+
+static void unit_range(const struct doc *d, enum cl_scope scope, size_t u,
+		       uint32_t *start, uint32_t *end)
+{
+	switch (scope) {
+	case CL_SENTENCE:
+		*start = d->sentences[u].start;
+		*end = d->sentences[u].end;
+		return;
+	case CL_PARAGRAPH:
+		*start = d->blocks[u].start;
+		*end = d->blocks[u].end;
+		return;
+	case CL_SECTION:
+		*start = d->sections[u].start;
+		*end = d->sections[u].end;
+		return;
+	case CL_DOCUMENT:
+		*start = d->body_start;
+		*end = (uint32_t)d->len;
+		return;
+	}
+}
+
+static int popcount(unsigned v)
+{
+	return __builtin_popcount(v);
+}
+
+static int is_heading_block(const struct doc *d, size_t b)
+{
+	return b != (size_t)-1 && d->blocks[b].kind == DOC_HEADING;
+}
+
+/* The heading block a sentence or paragraph unit is, or (size_t)-1. */
+static size_t unit_heading(const struct doc *d, enum cl_scope scope, size_t u)
+{
+	size_t b = scope == CL_SENTENCE ? d->sentences[u].block : u;
+
+	return is_heading_block(d, b) ? b : (size_t)-1;
+}
+
+static size_t nunits(const struct doc *d, enum cl_scope scope)
+{
+	return scope == CL_SENTENCE ? d->nsentences : d->nblocks;
+}
+
+static uint32_t unit_start(const struct doc *d, enum cl_scope scope, size_t u)
+{
+	return scope == CL_SENTENCE ? d->sentences[u].start
+				    : d->blocks[u].start;
+}
+
+static int cmp_acc(const void *a, const void *b)
+{
+	const struct unit_acc *x = a, *y = b;
+
+	return x->unit < y->unit ? -1 : x->unit > y->unit;
+}
+
+/*
+ * Sentence and paragraph scope: a heading's hits also count, as context,
+ * for every unit of its section's own body.
+ */
+static int inherit_headings(struct run *r, enum cl_scope scope)
+{
+	const struct doc *d = r->doc;
+	size_t i, n = r->nacc, out;
+
+	for (i = 0; i < n; i++) {
+		size_t hb = unit_heading(d, scope, r->acc[i].unit), u;
+		long s;
+		uint32_t bs, be;
+
+		if (hb == (size_t)-1 || (s = d->blocks[hb].section) < 0)
+			continue;
+		bs = d->sections[s].body_start;
+		be = own_body_end(d, (size_t)s);
+		u = r->acc[i].unit + 1;
+		for (; u < nunits(d, scope) && unit_start(d, scope, u) < be; u++) {
+			struct unit_acc *a;
+
+			if (unit_start(d, scope, u) < bs)
+				continue;
+			if (SR_ALLOC_GROW(r->acc, r->nacc + 1, r->aacc) < 0)
+				return SR_ENOMEM;
+			a = &r->acc[r->nacc++];
+			a->unit = u;
+			a->mask = r->acc[i].mask;
+			a->strong = r->acc[i].strong;
+			a->own = 0;
+		}
+	}
+	if (r->nacc == n)
+		return 0;
+	qsort(r->acc, r->nacc, sizeof(*r->acc), cmp_acc);
+	for (i = 0, out = 0; i < r->nacc; i++) {
+		if (out && r->acc[out - 1].unit == r->acc[i].unit) {
+			r->acc[out - 1].mask |= r->acc[i].mask;
+			r->acc[out - 1].strong |= r->acc[i].strong;
+			r->acc[out - 1].own |= r->acc[i].own;
+		} else {
+			r->acc[out++] = r->acc[i];
+		}
+	}
+	r->nacc = out;
+	return 0;
+}
+
+/* Collects the per-unit group masks of item `it` into r->acc. */
+static int accumulate(struct run *r, size_t item)
+{
+	const struct cl_item *it = &r->m->cl->items[item];
+	const struct doc *d = r->doc;
+	size_t i;
+
+	r->nacc = 0;
+	if (it->scope == CL_SECTION && d->nsections)
+		memset(r->sec_acc, 0, d->nsections * sizeof(*r->sec_acc));
+	for (i = r->item_first[item]; i < r->item_first[item + 1]; i++) {
+		const struct item_hit *ih = &r->ihits[i];
+		const struct raw_hit *h = &r->hits[ih->hit];
+		unsigned bit = 1u << ih->group;
+		size_t u = unit_of(d, it->scope, h->ostart, h->oend);
+		struct unit_acc *a;
+
+		if (u == (size_t)-1)
+			continue;
+		if (it->scope == CL_SECTION) {
+			a = &r->sec_acc[u];
+		} else {
+			/* Hits are in document order, so are units. */
+			if (!r->nacc || r->acc[r->nacc - 1].unit != u) {
+				if (SR_ALLOC_GROW(r->acc, r->nacc + 1,
+						  r->aacc) < 0)
+					return SR_ENOMEM;
+				a = &r->acc[r->nacc++];
+				a->unit = u;
+				a->mask = a->strong = a->own = 0;
+			}
+			a = &r->acc[r->nacc - 1];
+		}
+		a->mask |= bit;
+		if (!ih->weak) {
+			a->strong |= bit;
+			if (!is_heading_block(d, h->block))
+				a->own |= bit;
+		}
+	}
+	if (it->scope == CL_SENTENCE || it->scope == CL_PARAGRAPH)
+		return inherit_headings(r, it->scope);
+	if (it->scope == CL_SECTION) {
+		/* A section holds what its subsections hold; children come
+		 * after their parents. */
+		for (i = d->nsections; i-- > 0;) {
+			long p = d->sections[i].parent;
+
+			if (p >= 0) {
+				r->sec_acc[p].mask |= r->sec_acc[i].mask;
+				r->sec_acc[p].strong |= r->sec_acc[i].strong;
+				r->sec_acc[p].own |= r->sec_acc[i].own;
+			}
+		}
+		for (i = 0; i < d->nsections; i++) {
+			if (!r->sec_acc[i].mask)
+				continue;
+			if (SR_ALLOC_GROW(r->acc, r->nacc + 1, r->aacc) < 0)
+				return SR_ENOMEM;
+			r->acc[r->nacc] = r->sec_acc[i];
+			r->acc[r->nacc++].unit = i;
+		}
+	}
+	return 0;
+}
+
+/* Does a heading's own body hold a by-reference phrase? */
+static int body_by_reference(const struct run *r, size_t hb)
+{
+	const struct doc *d = r->doc;
+	long s = d->blocks[hb].section;
+	uint32_t be;
+	size_t b;
+
+	if (s < 0)
+		return 0;
+	be = own_body_end(d, (size_t)s);
+	for (b = hb + 1; b < d->nblocks && d->blocks[b].start < be; b++)
+		if (r->block_byref[b])
+			return 1;
+	return 0;
+}
+
+/*
+ * Does the unit defer the item to another document?  The subject (a
+ * strong hit of the first group) and a by-reference phrase must sit in
+ * one block, or the subject in a heading whose own body has the phrase.
+ */
+static int unit_by_reference(const struct run *r, size_t item,
+			     const struct unit_acc *a)
+{
+	const struct cl_item *it = &r->m->cl->items[item];
+	const struct doc *d = r->doc;
+	size_t i;
+
+	if (!(a->strong & 1))
+		return 0;
+	if (it->scope == CL_SENTENCE || it->scope == CL_PARAGRAPH) {
+		size_t b = it->scope == CL_SENTENCE
+				   ? d->sentences[a->unit].block
+				   : a->unit;
+
+		return r->block_byref[b] ||
+		       (is_heading_block(d, b) && body_by_reference(r, b));
+	}
+	for (i = r->item_first[item]; i < r->item_first[item + 1]; i++) {
+		const struct item_hit *ih = &r->ihits[i];
+		const struct raw_hit *h = &r->hits[ih->hit];
+
+		if (ih->group != 0 || ih->weak || h->block == (size_t)-1 ||
+		    unit_of(d, it->scope, h->ostart, h->oend) != a->unit)
+			continue;
+		if (r->block_byref[h->block] ||
+		    (is_heading_block(d, h->block) &&
+		     body_by_reference(r, h->block)))
+			return 1;
+	}
+	return 0;
+}
+
+static int add_evidence(struct run *r, struct finding *f, size_t item,
+			size_t u, int with_byref)
+{
+	const struct cl_item *it = &r->m->cl->items[item];
+	const struct doc *d = r->doc;
+	struct match_evidence *ev;
+	size_t i, alloc = 0;
+
+	if (!f->evidence) {
+		f->evidence = calloc(MATCH_MAX_EVIDENCE, sizeof(*f->evidence));
+		if (!f->evidence)
+			return SR_ENOMEM;
+	}
+	ev = &f->evidence[f->nevidence++];
+	unit_range(d, it->scope, u, &ev->start, &ev->end);
+	for (i = r->item_first[item]; i < r->item_first[item + 1]; i++) {
+		const struct item_hit *ih = &r->ihits[i];
+		const struct raw_hit *h = &r->hits[ih->hit];
+
+		if (h->ostart < ev->start || h->oend > ev->end)
+			continue;
+		if (unit_of(d, it->scope, h->ostart, h->oend) != u)
+			continue;
+		if (ev->nhits && ev->hits[ev->nhits - 1].start == h->ostart &&
+		    ev->hits[ev->nhits - 1].end == h->oend)
+			continue; /* the same words for two groups */
+		if (SR_ALLOC_GROW(ev->hits, ev->nhits + 1, alloc) < 0)
+			return SR_ENOMEM;
+		memset(&ev->hits[ev->nhits], 0, sizeof(*ev->hits));
+		ev->hits[ev->nhits].start = h->ostart;
+		ev->hits[ev->nhits].end = h->oend;
+		ev->hits[ev->nhits].group = ih->group;
+		ev->nhits++;
+	}
+	if (with_byref) {
+		for (i = 0; i < r->nhits; i++) {
+			const struct raw_hit *h = &r->hits[i];
+
+			if (h->dropped || h->ostart < ev->start ||
+			    h->oend > ev->end || !is_byref(r, h))
+				continue;
+			if (SR_ALLOC_GROW(ev->hits, ev->nhits + 1, alloc) < 0)
+				return SR_ENOMEM;
+			memset(&ev->hits[ev->nhits], 0, sizeof(*ev->hits));
+			ev->hits[ev->nhits].start = h->ostart;
+			ev->hits[ev->nhits].end = h->oend;
+			ev->hits[ev->nhits].group = -1;
+			ev->nhits++;
+		}
+	}
+	return 0;
+}
+
+static int evaluate(struct run *r, size_t item, struct finding *f)
+{
+	const struct cl_item *it = &r->m->cl->items[item];
+	unsigned full = it->ngroups >= 32 ? ~0u : (1u << it->ngroups) - 1;
+	size_t i;
+	int best = 0, ret;
+
+	f->item = it;
+	if (!match_item_applies(it, r->doc)) {
+		f->status = FINDING_NOT_APPLICABLE;
+		return 0;
+	}
+	f->status = FINDING_MISSING;
+	if (!it->ngroups || (ret = accumulate(r, item)) < 0)
+		return it->ngroups ? ret : 0;
+
+	for (i = 0; i < r->nacc; i++) {
+		const struct unit_acc *a = &r->acc[i];
+
+		if (a->mask == full && a->own) {
+			f->status = FINDING_SATISFIED;
+			f->groups_hit = full;
+			if (f->nevidence < MATCH_MAX_EVIDENCE &&
+			    (ret = add_evidence(r, f, item, a->unit, 0)) < 0)
+				return ret;
+		}
+	}
+	if (f->status == FINDING_SATISFIED)
+		return 0;
+	for (i = 0; i < r->nacc; i++) {
+		const struct unit_acc *a = &r->acc[i];
+
+		if (unit_by_reference(r, item, a)) {
+			f->status = FINDING_BY_REFERENCE;
+			f->groups_hit |= a->mask;
+			if (f->nevidence < MATCH_MAX_EVIDENCE &&
+			    (ret = add_evidence(r, f, item, a->unit, 1)) < 0)
+				return ret;
+		}
+	}
+	if (f->status == FINDING_BY_REFERENCE)
+		return 0;
+	/* Partial: the units that hit the subject and the most groups. */
+	for (i = 0; i < r->nacc; i++)
+		if ((r->acc[i].strong & 1) && popcount(r->acc[i].mask) > best)
+			best = popcount(r->acc[i].mask);
+	if (!best)
+		return 0;
+	f->status = FINDING_PARTIAL;
+	for (i = 0; i < r->nacc; i++) {
+		const struct unit_acc *a = &r->acc[i];
+
+		if (!(a->strong & 1) || popcount(a->mask) != best)
+			continue;
+		if (!f->groups_hit)
+			f->groups_hit = a->mask;
+		if (f->nevidence < MATCH_MAX_EVIDENCE &&
+		    (ret = add_evidence(r, f, item, a->unit, 0)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+int match_item_applies(const struct cl_item *item, const struct doc *doc)
+{
+	size_t c, i, j;
+
+	for (c = 0; c < item->nconds; c++) {
+		const struct cl_cond *cond = &item->conds[c];
+		const struct doc_fm_entry *e = doc_fm_get(doc, cond->key);
+		int holds = 0;
+
+		if (!e || !e->nvalues)
+			continue;
+		for (i = 0; i < e->nvalues && !holds; i++)
+			for (j = 0; j < cond->nvalues && !holds; j++)
+				holds = !strcasecmp(e->values[i],
+						    cond->values[j]);
+		if (!holds)
+			return 0;
+	}
+	return 1;
+}
+
+int matcher_run(struct match_result *out, const struct matcher *m,
+		const struct doc *doc, struct sr_error *err)
+{
+	struct run r;
+	size_t i, nitems = m->cl->nitems;
+	int ret;
+
+	match_result_release(out);
+	memset(&r, 0, sizeof(r));
+	r.m = m;
+	r.doc = doc;
+	r.base = doc->body_start;
+	r.norm = (struct text_norm)TEXT_NORM_INIT;
+	ret = text_normalize(&r.norm, doc->text + doc->body_start,
+			     doc->len - doc->body_start, TEXT_NORM_MARKUP);
+	if (ret < 0)
+		goto out;
+	if ((ret = scan(&r)) < 0 || (ret = scan_regexes(&r)) < 0)
+		goto out;
+	if (r.nhits)
+		qsort(r.hits, r.nhits, sizeof(*r.hits), cmp_hit);
+	drop_empty_sections(&r);
+	if ((ret = distribute(&r)) < 0)
+		goto out;
+	r.sec_acc = calloc(doc->nsections ? doc->nsections : 1,
+			   sizeof(*r.sec_acc));
+	out->findings = calloc(nitems ? nitems : 1, sizeof(*out->findings));
+	if (!r.sec_acc || !out->findings) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	out->nfindings = nitems;
+	for (i = 0; i < nitems; i++)
+		if ((ret = evaluate(&r, i, &out->findings[i])) < 0)
+			goto out;
+out:
+	if (ret < 0) {
+		match_result_release(out);
+		sr_error_add(err, ret, doc->path, 0, 0, "cannot check: %s",
+			     sr_strerror(ret));
+	}
+	text_norm_release(&r.norm);
+	free(r.hits);
+	free(r.ihits);
+	free(r.item_first);
+	free(r.block_byref);
+	free(r.acc);
+	free(r.sec_acc);
+	return ret;
+}
+
+void match_result_release(struct match_result *res)
+{
+	size_t i, j;
+
+	if (!res)
+		return;
+	for (i = 0; i < res->nfindings; i++) {
+		struct finding *f = &res->findings[i];
+
+		for (j = 0; j < f->nevidence; j++) {
+			struct match_evidence *ev = &f->evidence[j];
+			size_t k;
+
+			for (k = 0; k < ev->nhits; k++)
+				free(ev->hits[k].text);
+			free(ev->hits);
+			free(ev->quote);
+		}
+		free(f->evidence);
+	}
+	free(res->findings);
+	res->findings = NULL;
+	res->nfindings = 0;
+}
+
+const char *finding_status_name(enum finding_status s)
+{
+	switch (s) {
+	case FINDING_SATISFIED: return "satisfied";
+	case FINDING_PARTIAL: return "partial";
+	case FINDING_BY_REFERENCE: return "by-reference";
+	case FINDING_MISSING: return "missing";
+	case FINDING_NOT_APPLICABLE: return "not-applicable";
+	}
+	return "unknown";
+}

@@ -1,0 +1,238 @@
+/*
+ * test_cli.c - the program as users run it: options, exit codes, error
+ * messages with positions, and the machine-readable formats.
+ */
+#include "testutil.h"
+#include "jsonv.h"
+
+static char *dir;
+
+static const char *const mini_checklist =
+	"id: mini\n"
+	"version: '1'\n"
+	"title: {ja: ミニ, en: Mini}\n"
+	"items:\n"
+	"  - id: A-1\n"
+	"    title: {ja: 秘密保持, en: Confidentiality}\n"
+	"    severity: mandatory\n"
+	"    match:\n"
+	"      all:\n"
+	"        - any: [秘密保持, confidential*]\n"
+	"        - any: [開示, disclos*]\n"
+	"  - id: A-2\n"
+	"    title: {ja: 監査, en: Audit}\n"
+	"    severity: recommended\n"
+	"    match:\n"
+	"      all:\n"
+	"        - any: [監査, audit*]\n";
+
+static int setup(void **state)
+{
+	char p[4200];
+
+	(void)state;
+	dir = t_mkdtemp();
+	snprintf(p, sizeof(p), "%s/mini.yaml", dir);
+	t_write(p, mini_checklist);
+	snprintf(p, sizeof(p), "%s/good.md", dir);
+	t_write(p, "---\ntitle: 良い仕様書\n---\n# 仕様\n\n受託者は、秘密保持のため、"
+		   "知り得た情報を第三者に開示してはならない。\n\n監査を受け入れること。\n");
+	snprintf(p, sizeof(p), "%s/gap.md", dir);
+	t_write(p, "# Spec\n\nThe contractor shall keep information confidential.\n");
+	snprintf(p, sizeof(p), "%s/bin.md", dir);
+	{
+		FILE *f = fopen(p, "wb");
+		assert_non_null(f);
+		fwrite("\x7f" "ELF\0\0\0binary", 1, 13, f);
+		fclose(f);
+	}
+	snprintf(p, sizeof(p), "%s/broken.yaml", dir);
+	t_write(p, "id: broken\nversion: '1'\ntitle: {ja: x, en: x}\nitems:\n"
+		   "  - id: B-1\n    title: {ja: x, en: x}\n    severty: mandatory\n"
+		   "    match:\n      all:\n        - any: []\n");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	t_rm_rf(dir);
+	free(dir);
+	return 0;
+}
+
+static void test_version_and_help(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(t_run(&out, NULL, "%s --version", t_prog()), 0);
+	assert_non_null(strstr(out, "specreview "));
+	free(out);
+	assert_int_equal(t_run(&out, NULL, "%s --help", t_prog()), 0);
+	assert_non_null(strstr(out, "check"));
+	assert_non_null(strstr(out, "lint"));
+	free(out);
+	assert_int_equal(t_run(&out, NULL, "%s help check", t_prog()), 0);
+	assert_non_null(strstr(out, "--format"));
+	free(out);
+	assert_int_equal(t_run(&out, NULL, "%s check --help", t_prog()), 0);
+	assert_non_null(strstr(out, "usage: specreview check"));
+	free(out);
+}
+
+static void test_unknown_command_and_option(void **state)
+{
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(t_run(NULL, &err, "%s frobnicate", t_prog()), 2);
+	assert_non_null(strstr(err, "unknown command 'frobnicate'"));
+	assert_non_null(strstr(err, "Try 'specreview --help'"));
+	free(err);
+	assert_int_equal(t_run(NULL, &err, "%s --frob", t_prog()), 2);
+	assert_non_null(strstr(err, "Try 'specreview --help'"));
+	free(err);
+	assert_int_equal(t_run(NULL, &err, "%s check --frob x.md", t_prog()), 2);
+	assert_non_null(strstr(err, "Try 'specreview help check'"));
+	free(err);
+	assert_int_equal(t_run(NULL, &err, "%s check --format yaml x.md", t_prog()), 2);
+	assert_non_null(strstr(err, "unknown format 'yaml'"));
+	free(err);
+	assert_int_equal(t_run(NULL, &err, "%s help frob", t_prog()), 2);
+	free(err);
+}
+
+static void test_lint_shipped_checklist(void **state)
+{
+	char *out = NULL, *err = NULL;
+
+	(void)state;
+	assert_int_equal(t_run(&out, &err, "%s lint %s", t_prog(),
+			       t_src("checklists/outsourcing-security.yaml")),
+			 0);
+	assert_non_null(strstr(out, "ok (28 items"));
+	free(out);
+	free(err);
+}
+
+static void test_lint_reports_every_problem(void **state)
+{
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(t_run(NULL, &err, "%s lint %s/broken.yaml", t_prog(), dir), 1);
+	/* The misspelt key and the empty group, each with its position; the
+	 * missing severity is reported at the item. */
+	assert_non_null(strstr(err, "broken.yaml:7:5: unknown key 'severty' (did you mean 'severity'?)"));
+	assert_non_null(strstr(err, "broken.yaml:10:16:"));
+	assert_non_null(strstr(err, "missing required key 'severity'"));
+	free(err);
+	assert_int_equal(t_run(NULL, &err, "%s lint %s/nothing.yaml", t_prog(), dir), 2);
+	assert_non_null(strstr(err, "nothing.yaml"));
+	free(err);
+	assert_int_equal(t_run(NULL, &err, "%s lint", t_prog()), 2);
+	free(err);
+}
+
+static void test_check_exit_codes(void **state)
+{
+	char *out = NULL, *err = NULL;
+
+	(void)state;
+	assert_int_equal(t_run(&out, NULL, "%s check -c %s/mini.yaml %s/good.md",
+			       t_prog(), dir, dir), 0);
+	assert_non_null(strstr(out, "good.md: 1/1 mandatory satisfied"));
+	free(out);
+	assert_int_equal(t_run(&out, NULL, "%s check -c %s/mini.yaml %s/gap.md",
+			       t_prog(), dir, dir), 1);
+	/* The partial item points at the sentence that came closest. */
+	assert_non_null(strstr(out, "gap.md:3:1: A-1 partial: Confidentiality"));
+	assert_non_null(strstr(out, "A-2 missing: Audit (recommended)"));
+	assert_null(strstr(out, "\033[")); /* no color when piped */
+	free(out);
+	/* A binary file is reported and skipped; the others are checked. */
+	assert_int_equal(t_run(&out, &err, "%s check -c %s/mini.yaml %s/bin.md %s/good.md",
+			       t_prog(), dir, dir, dir), 2);
+	assert_non_null(strstr(err, "bin.md"));
+	assert_non_null(strstr(out, "good.md: 1/1 mandatory satisfied"));
+	free(out);
+	free(err);
+	assert_int_equal(t_run(NULL, &err, "%s check -c %s/mini.yaml %s/none.md",
+			       t_prog(), dir, dir), 2);
+	assert_non_null(strstr(err, "none.md"));
+	free(err);
+	assert_int_equal(t_run(NULL, &err, "%s check", t_prog()), 2);
+	free(err);
+}
+
+static void test_check_json(void **state)
+{
+	char *out = NULL;
+	const char *p;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(t_run(&out, NULL, "%s check -f json -c %s/mini.yaml %s/bin.md %s/good.md %s/gap.md",
+			       t_prog(), dir, dir, dir, dir), 2);
+	assert_true(json_valid(out));
+	assert_non_null(strstr(out, "\"version\":1"));
+	/* Every item for every readable spec, in checklist order. */
+	for (p = out; (p = strstr(p, "\"item\":\"A-")); p++)
+		n++;
+	assert_int_equal(n, 4);
+	assert_non_null(strstr(out, "\"title\":\"良い仕様書\""));
+	assert_non_null(strstr(out, "\"summary\":{\"items\":2,\"applicable\":2,\"mandatory\":1,"
+				    "\"mandatory_satisfied\":1,\"satisfied\":2"));
+	assert_non_null(strstr(out, "\"errors\":[{\"path\":"));
+	free(out);
+}
+
+static void test_check_sarif_and_junit(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(t_run(&out, NULL, "%s check -f sarif -c %s/mini.yaml %s/good.md %s/gap.md",
+			       t_prog(), dir, dir, dir), 1);
+	assert_true(json_valid(out));
+	assert_non_null(strstr(out, "\"version\":\"2.1.0\""));
+	assert_non_null(strstr(out, "\"ruleId\":\"A-1\""));
+	assert_non_null(strstr(out, "\"startLine\":3"));
+	free(out);
+	assert_int_equal(t_run(&out, NULL, "%s check -f junit -c %s/mini.yaml %s/good.md %s/gap.md",
+			       t_prog(), dir, dir, dir), 1);
+	assert_true(xml_balanced(out));
+	assert_non_null(strstr(out, "<failure message=\"partial\""));
+	free(out);
+}
+
+static void test_check_directory_and_builtin(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	/* Without --checklist the built-in checklist is used, from any
+	 * directory. */
+	assert_int_equal(t_run(&out, NULL, "cd / && %s check -f json %s", t_prog(), dir), 2);
+	assert_true(json_valid(out));
+	assert_non_null(strstr(out, "\"id\":\"outsourcing-security\""));
+	assert_non_null(strstr(out, "good.md"));
+	assert_non_null(strstr(out, "gap.md"));
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version_and_help),
+		cmocka_unit_test(test_unknown_command_and_option),
+		cmocka_unit_test(test_lint_shipped_checklist),
+		cmocka_unit_test(test_lint_reports_every_problem),
+		cmocka_unit_test(test_check_exit_codes),
+		cmocka_unit_test(test_check_json),
+		cmocka_unit_test(test_check_sarif_and_junit),
+		cmocka_unit_test(test_check_directory_and_builtin),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,376 @@
+/*
+ * test_match.c - the matcher: automaton, scope units, statuses and the
+ * traps of CLAUSES.md, on small checklists written here.
+ */
+#include "testutil.h"
+
+#include "check.h"
+#include "checklist.h"
+#include "doc.h"
+#include "error.h"
+#include "match.h"
+#include "strbuf.h"
+#include "text.h"
+
+static const char *const base_yaml =
+	"id: t\n"
+	"version: '1'\n"
+	"title: {ja: テスト, en: Test}\n"
+	"by_reference:\n"
+	"  any: [契約書に定める, 別紙, as set out in the contract]\n"
+	"  regex: ['far\\s*52\\.\\d']\n"
+	"empty_markers: [特になし, 該当なし, n/a, none]\n"
+	"exclude: [廃棄物]\n"
+	"items:\n"
+	"  - id: SUB\n"
+	"    title: {ja: 再委託, en: Subcontracting}\n"
+	"    severity: mandatory\n"
+	"    match:\n"
+	"      scope: sentence\n"
+	"      all:\n"
+	"        - any: [再委託, 再々委託, subcontract*]\n"
+	"        - any: [承認, 禁止, してはならない, prior approval, prohibited]\n"
+	"  - id: DEL\n"
+	"    title: {ja: 消去, en: Deletion}\n"
+	"    severity: mandatory\n"
+	"    match:\n"
+	"      scope: paragraph\n"
+	"      all:\n"
+	"        - any: [廃棄, 消去, 返却, destroy*, return*]\n"
+	"        - any: [情報, データ, data, information]\n"
+	"        - any: [業務終了, 契約終了, end of the contract]\n"
+	"  - id: INC\n"
+	"    title: {ja: 事故, en: Incident}\n"
+	"    severity: conditional\n"
+	"    applies_when: {kind: [operations]}\n"
+	"    match:\n"
+	"      scope: sentence\n"
+	"      all:\n"
+	"        - any: [インシデント, incident*]\n"
+	"        - any: [直ちに, 報告, immediately]\n"
+	"          regex: ['within \\d+ hours?']\n"
+	"  - id: NDA\n"
+	"    title: {ja: 秘密, en: NDA}\n"
+	"    severity: recommended\n"
+	"    match:\n"
+	"      scope: section\n"
+	"      all:\n"
+	"        - any: [秘密保持, nda, confidential*]\n"
+	"        - any: [第三者, third part*, disclos*]\n"
+	"      not_alone: [confidential*]\n"
+	"  - id: AUD\n"
+	"    title: {ja: 監査, en: Audit}\n"
+	"    severity: mandatory\n"
+	"    match:\n"
+	"      scope: paragraph\n"
+	"      all:\n"
+	"        - any: [audit]\n";
+
+struct fixture {
+	struct checklist *cl;
+	struct matcher *m;
+	struct check_report rep;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct sr_error err = SR_ERROR_INIT;
+
+	assert_non_null(f);
+	if (checklist_load_buffer(&f->cl, base_yaml, strlen(base_yaml),
+				  "t.yaml", &err) < 0) {
+		for (size_t i = 0; i < err.n; i++)
+			fprintf(stderr, "%d:%d: %s\n", err.diags[i].line,
+				err.diags[i].col, err.diags[i].msg);
+		fail();
+	}
+	assert_int_equal(matcher_new(&f->m, f->cl, &err), 0);
+	sr_error_release(&err);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	check_report_release(&f->rep);
+	matcher_free(f->m);
+	checklist_free(f->cl);
+	free(f);
+	return 0;
+}
+
+static const struct finding *run(struct fixture *f, const char *text,
+				 const char *id)
+{
+	size_t i;
+
+	check_report_release(&f->rep);
+	assert_int_equal(check_buffer(&f->rep, f->m, "spec.md", text,
+				      strlen(text)),
+			 0);
+	for (i = 0; i < f->rep.result.nfindings; i++)
+		if (!strcmp(f->rep.result.findings[i].item->id, id))
+			return &f->rep.result.findings[i];
+	fail_msg("no finding for %s", id);
+	return NULL;
+}
+
+static enum finding_status status(struct fixture *f, const char *text,
+				  const char *id)
+{
+	return run(f, text, id)->status;
+}
+
+/* One table for the statuses: text, item, expected status. */
+static const struct {
+	const char *text, *item;
+	enum finding_status want;
+} cases[] = {
+	/* Prohibition and permission both satisfy. */
+	{ "受託者は、本業務を再委託してはならない。", "SUB", FINDING_SATISFIED },
+	{ "再委託する場合は、あらかじめ当省の承認を得ること。", "SUB", FINDING_SATISFIED },
+	{ "The contractor shall not subcontract without prior approval.", "SUB", FINDING_SATISFIED },
+	{ "Subcontracting is prohibited.", "SUB", FINDING_SATISFIED },
+	{ "Subcontractors are listed in Annex B.", "SUB", FINDING_PARTIAL },
+	/* 再々委託 is its own term, not 再委託 inside something. */
+	{ "再々委託は禁止する。", "SUB", FINDING_SATISFIED },
+	/* The groups must co-occur in one sentence. */
+	{ "再委託先の一覧を示す。承認された者に限る。", "SUB", FINDING_PARTIAL },
+	/* Only the second group: nothing about the subject. */
+	{ "成果物は承認を得ること。", "SUB", FINDING_MISSING },
+	/* By reference. */
+	{ "再委託については契約書に定めるとおりとする。", "SUB", FINDING_BY_REFERENCE },
+	{ "Subcontracting terms are as set out in the contract.", "SUB", FINDING_BY_REFERENCE },
+	{ "Subcontracting: FAR 52.244-2 applies.", "SUB", FINDING_BY_REFERENCE },
+	/* A heading whose body says "none". */
+	{ "## 再委託の承認\n\n特になし\n\n## 次\n\n本文。\n", "SUB", FINDING_MISSING },
+	{ "## Subcontracting approval\n\nN/A.\n", "SUB", FINDING_MISSING },
+	/* A heading is context for its body, never evidence on its own. */
+	{ "## 再委託\n\n事前に当省の承認を得ること。\n", "SUB", FINDING_SATISFIED },
+	{ "## 再委託の承認\n\n本章では概要を示す。\n", "SUB", FINDING_PARTIAL },
+	{ "## 再委託の承認\n\n別紙のとおりとする。\n", "SUB", FINDING_BY_REFERENCE },
+	{ "## 再委託の承認\n\n### 細目\n\n事前に承認を得ること。\n", "SUB", FINDING_PARTIAL },
+	/* 廃棄物 is waste, not disposal of information. */
+	{ "業務終了後、産業廃棄物の情報を届け出ること。", "DEL", FINDING_MISSING },
+	{ "業務終了時に、提供された情報を返却し、又は消去すること。", "DEL", FINDING_SATISFIED },
+	/* Conditional items follow the front matter. */
+	{ "---\nkind: development\n---\nインシデントは直ちに報告すること。\n", "INC", FINDING_NOT_APPLICABLE },
+	{ "---\nkind: operations\n---\nインシデントは直ちに報告すること。\n", "INC", FINDING_SATISFIED },
+	{ "インシデントは直ちに報告すること。\n", "INC", FINDING_SATISFIED },
+	/* Regex alternatives inside a group. */
+	{ "Report any incident within 24 hours.", "INC", FINDING_SATISFIED },
+	/* not_alone: "confidential" alone does not make the clause. */
+	{ "## Handling\n\nConfidential information shall not be disclosed.\n", "NDA", FINDING_SATISFIED },
+	{ "## Marking\n\nConfidential material is not shared with third parties.\n", "NDA", FINDING_SATISFIED },
+	/* Word boundaries for ASCII terms; a trailing * lifts the end one. */
+	{ "This is standard practice for third parties.", "NDA", FINDING_MISSING },
+	{ "An auditor will visit.", "AUD", FINDING_MISSING },
+	{ "An audit will take place.", "AUD", FINDING_SATISFIED },
+	/* Normalization: full width, PDF spaces, emphasis, line breaks. */
+	{ "ＡＵＤＩＴ rights apply.", "AUD", FINDING_SATISFIED },
+	{ "受託者は、再 委 託する場合、承 認を得ること。", "SUB", FINDING_SATISFIED },
+	{ "受託者は、**再委託**する場合は\n承認を得ること。", "SUB", FINDING_SATISFIED },
+	{ "The contractor shall not subcontract without the prior\napproval of the agency.", "SUB", FINDING_SATISFIED },
+};
+
+static void test_status_table(void **state)
+{
+	struct fixture *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum finding_status got = status(f, cases[i].text, cases[i].item);
+
+		if (got != cases[i].want)
+			fail_msg("case %zu (%s in \"%s\"): want %s, got %s", i,
+				 cases[i].item, cases[i].text,
+				 finding_status_name(cases[i].want),
+				 finding_status_name(got));
+	}
+}
+
+static void test_not_alone_only(void **state)
+{
+	struct fixture *f = *state;
+	/* Both groups hit, but by one weak word and... itself: the only
+	 * evidence for the subject is "confidential" and for the second group
+	 * "disclosure" is strong, so this is satisfied; with nothing strong
+	 * it is not. */
+	static const char *yaml =
+		"id: w\nversion: '1'\ntitle: {ja: a, en: a}\nitems:\n"
+		"  - id: W\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n        - any: [confidential*, secret]\n"
+		"      not_alone: [confidential*]\n";
+	struct checklist *cl = NULL;
+	struct matcher *m = NULL;
+	struct check_report rep = CHECK_REPORT_INIT;
+	const char *text = "Confidential.";
+
+	(void)f;
+	assert_int_equal(checklist_load_buffer(&cl, yaml, strlen(yaml), "w",
+					       NULL),
+			 0);
+	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
+	assert_int_equal(rep.result.findings[0].status, FINDING_MISSING);
+	check_report_release(&rep);
+	text = "Keep it secret.";
+	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
+	assert_int_equal(rep.result.findings[0].status, FINDING_SATISFIED);
+	check_report_release(&rep);
+	matcher_free(m);
+	checklist_free(cl);
+}
+
+/* Evidence points at the original text, line and column. */
+static void test_evidence_positions(void **state)
+{
+	struct fixture *f = *state;
+	const char *text = "# 仕様\n\n受託者は、**再 委 託**する場合は\n承認を得ること。\n";
+	const struct finding *fd = run(f, text, "SUB");
+	const struct match_evidence *ev;
+
+	assert_int_equal(fd->status, FINDING_SATISFIED);
+	assert_int_equal(fd->nevidence, 1);
+	ev = &fd->evidence[0];
+	/* The sentence starts at 受 on line 3 and ends after 。 on line 4. */
+	assert_int_equal(ev->pos.line, 3);
+	assert_int_equal(ev->pos.col, 1);
+	assert_int_equal(ev->pos.end_line, 4);
+	assert_int_equal(ev->pos.end_col, 9);
+	assert_string_equal(ev->quote, "受託者は、**再 委 託**する場合は 承認を得ること。");
+	assert_int_equal(ev->nhits, 2);
+	/* 再 委 託 is found where it is written, spaces and all. */
+	assert_int_equal(ev->hits[0].pos.line, 3);
+	assert_int_equal(ev->hits[0].pos.col, 8);
+	assert_int_equal(ev->hits[0].pos.end_col, 13);
+	assert_string_equal(ev->hits[0].text, "再 委 託");
+	assert_int_equal(ev->hits[0].group, 0);
+	assert_int_equal(ev->hits[1].pos.line, 4);
+	assert_int_equal(ev->hits[1].pos.col, 1);
+	assert_string_equal(ev->hits[1].text, "承認");
+	assert_int_equal(ev->hits[1].group, 1);
+}
+
+/* The cache form gives back exactly the report it was made from. */
+static void test_serialize_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct check_report back = CHECK_REPORT_INIT;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	const char *text = "---\ntitle: \"タブ\tと改行\"\nkind: operations\n---\n"
+			   "# 仕様\n\n再委託は禁止する。\n\nReport incidents within 2 hours.\n\xff\n";
+
+	run(f, text, "SUB");
+	assert_int_equal(check_report_serialize(&f->rep, &a), 0);
+	assert_int_equal(check_report_deserialize(&back, f->cl, a.buf, a.len), 0);
+	assert_int_equal(check_report_serialize(&back, &b), 0);
+	assert_string_equal(a.buf, b.buf);
+	assert_string_equal(back.title, "タブ\tと改行");
+	assert_int_equal(back.summary.satisfied, f->rep.summary.satisfied);
+	assert_int_equal(back.summary.failing, f->rep.summary.failing);
+	assert_int_equal(back.diags.n, 1); /* the invalid byte's warning */
+	check_report_release(&back);
+	/* Anything damaged is refused, never half-used. */
+	for (size_t cut = 0; cut < a.len; cut += 7) {
+		struct strbuf bad = STRBUF_INIT;
+
+		strbuf_add(&bad, a.buf, cut);
+		strbuf_addstr(&bad, "X\tjunk\n");
+		assert_int_equal(check_report_deserialize(&back, f->cl, bad.buf, bad.len),
+				 SR_EPARSE);
+		assert_int_equal(back.result.nfindings, 0);
+		check_report_release(&back);
+		strbuf_release(&bad);
+	}
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+/* Several satisfying units give several pieces of evidence, capped. */
+static void test_evidence_cap(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf sb = STRBUF_INIT;
+	const struct finding *fd;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		strbuf_addstr(&sb, "再委託は禁止する。\n\n");
+	fd = run(f, sb.buf, "SUB");
+	assert_int_equal(fd->status, FINDING_SATISFIED);
+	assert_int_equal(fd->nevidence, MATCH_MAX_EVIDENCE);
+	strbuf_release(&sb);
+}
+
+/* Section scope: the heading and its subsections belong to the unit. */
+static void test_section_scope(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(status(f, "## 秘密保持\n\n### 1.1 範囲\n\n第三者に開示しないこと。\n",
+				"NDA"),
+			 FINDING_SATISFIED);
+	/* Across two sibling sections it does not combine. */
+	assert_int_equal(status(f, "## 秘密保持\n\n対象を定める。\n\n## 別件\n\n第三者に開示しないこと。\n",
+				"NDA"),
+			 FINDING_PARTIAL);
+}
+
+/* Every item of the checklist gets a finding, in checklist order. */
+static void test_findings_in_order(void **state)
+{
+	struct fixture *f = *state;
+	size_t i;
+
+	run(f, "nothing here", "SUB");
+	assert_int_equal(f->rep.result.nfindings, f->cl->nitems);
+	for (i = 0; i < f->cl->nitems; i++)
+		assert_ptr_equal(f->rep.result.findings[i].item,
+				 &f->cl->items[i]);
+	assert_int_equal(f->rep.summary.applicable, 5);
+	assert_int_equal(f->rep.summary.mandatory, 4);
+	assert_int_equal(f->rep.summary.missing, 5);
+	assert_int_equal(f->rep.summary.failing, 4);
+}
+
+/* Empty and whitespace-only specs are fine: everything is missing. */
+static void test_empty_spec(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(status(f, "", "SUB"), FINDING_MISSING);
+	assert_int_equal(status(f, "\n\n   \n", "AUD"), FINDING_MISSING);
+	assert_int_equal(status(f, "---\ntitle: x\n---\n", "AUD"),
+			 FINDING_MISSING);
+}
+
+/* Invalid bytes do not stop matching around them. */
+static void test_invalid_utf8(void **state)
+{
+	struct fixture *f = *state;
+	const char text[] = "\xff\xfe audit \xc3 here";
+
+	assert_int_equal(status(f, text, "AUD"), FINDING_SATISFIED);
+	assert_true(f->rep.diags.n >= 1);
+	assert_int_equal(f->rep.diags.diags[0].severity, SR_SEV_WARNING);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_status_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_alone_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence_positions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_serialize_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_section_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_findings_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_spec, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
