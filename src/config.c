@@ -1,0 +1,1004 @@
+/*
+ * config.c - `.specreview.yaml`: the settings table, a strict loader and
+ * the glob matcher used for the spec globs.
+ *
+ * Every key is declared once in `keys[]` with its type, default and help;
+ * config_init() fills the defaults from it and config_parse() validates
+ * against it.  The file is small and flat (a mapping of strings and lists
+ * of strings), so it is read straight from libyaml's event stream without
+ * building a tree.  Values are staged while the file is read and only
+ * applied to the caller's struct when the whole file was clean, so a bad
+ * file never leaves half of its settings behind.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "error.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+/* Past this many problems the loader says so once and stops recording. */
+#define CONFIG_MAX_ERRORS 100
+
+/* ---- the settings table ---------------------------------------------- */
+
+enum ctype { CT_STRING, CT_LIST };
+
+/* A value check: 0 when fine, else a reason appended to `why`. */
+typedef int (*check_fn)(const char *v, size_t len, struct strbuf *why);
+
+struct config_key {
+	const char *name;
+	enum ctype type;
+	size_t off;	 /* char * (CT_STRING) or char ** (CT_LIST) */
+	size_t n_off;	 /* CT_LIST: the size_t count */
+	size_t flag_off; /* an int set to 1 when the file names the key */
+	const char *def_str;
+	const char *const *def_list;
+	check_fn check;
+	const char *help;
+};
+
+#define NO_OFF ((size_t)-1)
+
+static int check_glob(const char *v, size_t len, struct strbuf *why);
+static int check_path(const char *v, size_t len, struct strbuf *why);
+static int check_branch(const char *v, size_t len, struct strbuf *why);
+static int check_name(const char *v, size_t len, struct strbuf *why);
+
+static const char *const default_specs[] = {"specs/**/*.md", "specs/**/*.txt",
+					    NULL};
+static const char *const default_dictionaries[] = {"en_US", NULL};
+
+static const struct config_key keys[] = {
+    {"specs", CT_LIST, offsetof(struct sr_config, specs),
+     offsetof(struct sr_config, nspecs), NO_OFF, NULL, default_specs,
+     check_glob,
+     "globs of the spec files, relative to the repository root; "
+     "** matches any number of directories"},
+    {"checklists", CT_LIST, offsetof(struct sr_config, checklists),
+     offsetof(struct sr_config, nchecklists),
+     offsetof(struct sr_config, checklists_set), NULL, NULL, check_path,
+     "checklist files in the repository; without it, "
+     "checklists/outsourcing-security.yaml or the shipped one"},
+    {"records_branch", CT_STRING, offsetof(struct sr_config, records_branch),
+     NO_OFF, NO_OFF, "specreview/records", NULL, check_branch,
+     "the branch that holds review records and roles.yaml"},
+    {"dictionaries", CT_LIST, offsetof(struct sr_config, dictionaries),
+     offsetof(struct sr_config, ndictionaries), NO_OFF, NULL,
+     default_dictionaries, check_name,
+     "Hunspell dictionaries for the spelling of English text"},
+    {"words", CT_STRING, offsetof(struct sr_config, words), NO_OFF, NO_OFF,
+     NULL, NULL, check_path,
+     "a word list in the repository added to the dictionaries"},
+};
+
+static char **str_field(struct sr_config *c, const struct config_key *k)
+{
+	return (char **)(void *)((char *)c + k->off);
+}
+
+static char ***list_field(struct sr_config *c, const struct config_key *k)
+{
+	return (char ***)(void *)((char *)c + k->off);
+}
+
+static size_t *count_field(struct sr_config *c, const struct config_key *k)
+{
+	return (size_t *)(void *)((char *)c + k->n_off);
+}
+
+static void free_list(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+int config_init(struct sr_config *c)
+{
+	size_t i, j, n;
+	int ret = 0;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < SR_ARRAY_SIZE(keys); i++) {
+		const struct config_key *k = &keys[i];
+
+		if (k->type == CT_STRING) {
+			if (k->def_str &&
+			    !(*str_field(c, k) = strdup(k->def_str))) {
+				ret = SR_ENOMEM;
+				goto out;
+			}
+			continue;
+		}
+		for (n = 0; k->def_list && k->def_list[n]; n++)
+			;
+		if (!n)
+			continue;
+		*list_field(c, k) = calloc(n, sizeof(char *));
+		if (!*list_field(c, k)) {
+			ret = SR_ENOMEM;
+			goto out;
+		}
+		for (j = 0; j < n; j++) {
+			(*list_field(c, k))[j] = strdup(k->def_list[j]);
+			if (!(*list_field(c, k))[j]) {
+				*count_field(c, k) = j;
+				ret = SR_ENOMEM;
+				goto out;
+			}
+		}
+		*count_field(c, k) = n;
+	}
+out:
+	if (ret < 0)
+		config_release(c);
+	return ret;
+}
+
+void config_release(struct sr_config *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < SR_ARRAY_SIZE(keys); i++) {
+		const struct config_key *k = &keys[i];
+
+		if (k->type == CT_STRING)
+			free(*str_field(c, k));
+		else
+			free_list(*list_field(c, k), *count_field(c, k));
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+char *config_records_ref(const struct sr_config *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *b =
+	    c->records_branch ? c->records_branch : "specreview/records";
+
+	if (strncmp(b, "refs/", 5))
+		strbuf_addstr(&sb, "refs/heads/");
+	strbuf_addstr(&sb, b);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* ---- value checks ---------------------------------------------------- */
+
+static int has_nul(const char *v, size_t len)
+{
+	return memchr(v, '\0', len) != NULL;
+}
+
+/* Whether a '[' at p opens a class that is closed within the segment. */
+static const char *class_end(const char *p, const char *end)
+{
+	const char *q = p + 1;
+
+	if (q < end && (*q == '!' || *q == '^'))
+		q++;
+	if (q < end && *q == ']')
+		q++;
+	for (; q < end && *q != '/'; q++) {
+		if (*q == ']')
+			return q;
+	}
+	return NULL;
+}
+
+static int check_glob(const char *v, size_t len, struct strbuf *why)
+{
+	const char *p, *end = v + len;
+
+	if (!len)
+		strbuf_addstr(why, "empty glob");
+	else if (has_nul(v, len))
+		strbuf_addstr(why, "contains a NUL byte");
+	else if (v[0] == '/')
+		strbuf_addstr(why, "globs are relative to the repository root: "
+				   "drop the leading '/'");
+	else {
+		for (p = v; p < end; p++) {
+			if (*p == '\\' && p + 1 < end) {
+				p++;
+			} else if (*p == '[' && !class_end(p, end)) {
+				strbuf_addf(why,
+					    "unterminated '[' at offset %zu",
+					    (size_t)(p - v) + 1);
+				break;
+			}
+		}
+	}
+	return why->len ? SR_EINVAL : 0;
+}
+
+static int check_path(const char *v, size_t len, struct strbuf *why)
+{
+	const char *p = v, *end = v + len;
+
+	if (!len)
+		strbuf_addstr(why, "empty path");
+	else if (has_nul(v, len))
+		strbuf_addstr(why, "contains a NUL byte");
+	else if (v[0] == '/')
+		strbuf_addstr(why, "paths are relative to the repository root: "
+				   "drop the leading '/'");
+	else {
+		while (p < end) {
+			const char *s = memchr(p, '/', (size_t)(end - p));
+			size_t n = s ? (size_t)(s - p) : (size_t)(end - p);
+
+			if (n == 2 && !memcmp(p, "..", 2)) {
+				strbuf_addstr(why,
+					      "'..' leaves the repository");
+				break;
+			}
+			p += n + 1;
+		}
+	}
+	return why->len ? SR_EINVAL : 0;
+}
+
+/* The rules of git check-ref-format, for one branch name. */
+static int check_branch(const char *v, size_t len, struct strbuf *why)
+{
+	size_t i;
+
+	if (!len)
+		strbuf_addstr(why, "empty branch name");
+	else if (has_nul(v, len))
+		strbuf_addstr(why, "contains a NUL byte");
+	else if (v[0] == '/' || v[len - 1] == '/' || v[0] == '-' ||
+		 v[len - 1] == '.' || strstr(v, "..") || strstr(v, "//") ||
+		 strstr(v, "@{") || strstr(v, "/.") || v[0] == '.' ||
+		 (len >= 5 && !strcmp(v + len - 5, ".lock")) || !strcmp(v, "@"))
+		strbuf_addf(why, "'%s' is not a valid branch name", v);
+	else {
+		for (i = 0; i < len; i++) {
+			unsigned char ch = (unsigned char)v[i];
+
+			if (ch < 0x20 || ch == 0x7f ||
+			    strchr(" ~^:?*[\\", ch)) {
+				strbuf_addf(
+				    why, "'%s' is not a valid branch name", v);
+				break;
+			}
+		}
+	}
+	return why->len ? SR_EINVAL : 0;
+}
+
+static int check_name(const char *v, size_t len, struct strbuf *why)
+{
+	if (!len)
+		strbuf_addstr(why, "empty name");
+	else if (has_nul(v, len))
+		strbuf_addstr(why, "contains a NUL byte");
+	return why->len ? SR_EINVAL : 0;
+}
+
+/* ---- the loader ------------------------------------------------------ */
+
+struct staged {
+	int set;
+	int line; /* where the key was, for "duplicate key" */
+	char *str;
+	char **list;
+	size_t n, alloc;
+};
+
+struct cparse {
+	yaml_parser_t parser;
+	const char *path;
+	const char *buf;
+	size_t len;
+	struct sr_error *err;
+	size_t nerr;
+	int oom;
+	int stop; /* a syntax error: no more events */
+	struct staged staged[SR_ARRAY_SIZE(keys)];
+};
+
+static int mark_line(yaml_mark_t m)
+{
+	return m.line >= INT_MAX - 1 ? INT_MAX : (int)m.line + 1;
+}
+
+static int mark_col(yaml_mark_t m)
+{
+	return m.column >= INT_MAX - 1 ? INT_MAX : (int)m.column + 1;
+}
+
+static void problem(struct cparse *cp, yaml_mark_t m, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem(struct cparse *cp, yaml_mark_t m, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	cp->nerr++;
+	if (cp->nerr > CONFIG_MAX_ERRORS + 1)
+		return;
+	if (cp->nerr == CONFIG_MAX_ERRORS + 1) {
+		sr_error_add(cp->err, SR_EPARSE, cp->path, 0, 0,
+			     "too many errors, stopped after %d",
+			     CONFIG_MAX_ERRORS);
+		return;
+	}
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	if (sb.failed)
+		cp->oom = 1;
+	else
+		sr_error_add(cp->err, SR_EPARSE, cp->path, mark_line(m),
+			     mark_col(m), "%s", sb.buf);
+	if (cp->err && cp->err->oom)
+		cp->oom = 1;
+	strbuf_release(&sb);
+}
+
+/* The mark of byte `off` of the input (line breaks as libyaml counts the
+ * common ones; columns in code points). */
+static void offset_mark(const struct cparse *cp, size_t off, yaml_mark_t *m)
+{
+	size_t i, start = 0, line = 0, col = 0;
+
+	if (off > cp->len)
+		off = cp->len;
+	for (i = 0; i < off; i++) {
+		if (cp->buf[i] == '\n' ||
+		    (cp->buf[i] == '\r' &&
+		     (i + 1 >= cp->len || cp->buf[i + 1] != '\n'))) {
+			line++;
+			start = i + 1;
+		}
+	}
+	for (i = start; i < off; i++)
+		if (((unsigned char)cp->buf[i] & 0xc0) != 0x80)
+			col++;
+	m->index = off;
+	m->line = line;
+	m->column = col;
+}
+
+static void syntax_error(struct cparse *cp)
+{
+	yaml_parser_t *p = &cp->parser;
+	yaml_mark_t m = p->problem_mark;
+
+	cp->stop = 1;
+	if (p->error == YAML_MEMORY_ERROR) {
+		cp->oom = 1;
+		return;
+	}
+	if (p->error == YAML_READER_ERROR) {
+		/* The reader reports a byte offset, not a mark. */
+		offset_mark(cp, p->problem_offset, &m);
+		problem(cp, m, "syntax error: %s",
+			p->problem ? p->problem : "unreadable input");
+		return;
+	}
+	if (p->context)
+		problem(cp, m, "syntax error: %s (%s at line %d, column %d)",
+			p->problem ? p->problem : "invalid YAML", p->context,
+			mark_line(p->context_mark), mark_col(p->context_mark));
+	else
+		problem(cp, m, "syntax error: %s",
+			p->problem ? p->problem : "invalid YAML");
+}
+
+/* The next event; SR_EPARSE after a syntax error (reported). */
+static int next(struct cparse *cp, yaml_event_t *ev)
+{
+	if (cp->stop)
+		return SR_EPARSE;
+	if (!yaml_parser_parse(&cp->parser, ev)) {
+		memset(ev, 0, sizeof(*ev));
+		syntax_error(cp);
+		return cp->oom ? SR_ENOMEM : SR_EPARSE;
+	}
+	return 0;
+}
+
+static int is_null(const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	return !strcmp(v, "") || !strcmp(v, "~") || !strcmp(v, "null") ||
+	       !strcmp(v, "Null") || !strcmp(v, "NULL");
+}
+
+static const char *describe(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		return is_null(ev) ? "null" : "a string";
+	case YAML_SEQUENCE_START_EVENT:
+		return "a list";
+	case YAML_MAPPING_START_EVENT:
+		return "a mapping";
+	case YAML_ALIAS_EVENT:
+		return "an alias";
+	default:
+		return "nothing";
+	}
+}
+
+/*
+ * Skips the rest of the node that `first` starts (consumed already).
+ * Nesting is counted, not recursed, and bounded.
+ */
+static int skip_node(struct cparse *cp, const yaml_event_t *first)
+{
+	yaml_event_t ev;
+	size_t depth = 0;
+	int ret = 0;
+
+	if (first->type != YAML_SEQUENCE_START_EVENT &&
+	    first->type != YAML_MAPPING_START_EVENT)
+		return 0;
+	depth = 1;
+	while (depth > 0) {
+		ret = next(cp, &ev);
+		if (ret < 0)
+			break;
+		if (ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > SR_MAX_YAML_DEPTH) {
+				problem(cp, ev.start_mark,
+					"nesting deeper than %d levels",
+					SR_MAX_YAML_DEPTH);
+				cp->stop = 1;
+				ret = SR_ELIMIT;
+			}
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			   ev.type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		} else if (ev.type == YAML_STREAM_END_EVENT) {
+			depth = 0; /* cannot happen: libyaml balances */
+		}
+		yaml_event_delete(&ev);
+		if (ret < 0)
+			break;
+	}
+	return ret;
+}
+
+/* A scalar's value, checked by the key's check; NULL when refused. */
+static char *take_scalar(struct cparse *cp, const struct config_key *k,
+			 const yaml_event_t *ev)
+{
+	struct strbuf why = STRBUF_INIT;
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	char *res = NULL;
+
+	if (k->check && k->check(v, len, &why) < 0) {
+		if (why.failed)
+			cp->oom = 1;
+		else
+			problem(cp, ev->start_mark, "%s: %s", k->name, why.buf);
+		goto out;
+	}
+	res = sr_strndup(v, len);
+	if (!res)
+		cp->oom = 1;
+out:
+	strbuf_release(&why);
+	return res;
+}
+
+static int parse_string(struct cparse *cp, const struct config_key *k,
+			struct staged *st, const yaml_event_t *ev)
+{
+	if (ev->type != YAML_SCALAR_EVENT || is_null(ev)) {
+		problem(cp, ev->start_mark, "'%s' must be a string, not %s",
+			k->name, describe(ev));
+		return skip_node(cp, ev);
+	}
+	st->str = take_scalar(cp, k, ev);
+	return cp->oom ? SR_ENOMEM : 0;
+}
+
+static int parse_list(struct cparse *cp, const struct config_key *k,
+		      struct staged *st, const yaml_event_t *start)
+{
+	yaml_event_t ev;
+	int ret = 0;
+
+	if (start->type != YAML_SEQUENCE_START_EVENT) {
+		if (start->type == YAML_SCALAR_EVENT && !is_null(start))
+			problem(cp, start->start_mark,
+				"'%s' must be a list of strings, not a string "
+				"(write %s: [\"%s\"])",
+				k->name, k->name,
+				(const char *)start->data.scalar.value);
+		else
+			problem(cp, start->start_mark,
+				"'%s' must be a list of strings, not %s",
+				k->name, describe(start));
+		return skip_node(cp, start);
+	}
+	for (;;) {
+		char *v;
+
+		ret = next(cp, &ev);
+		if (ret < 0)
+			break;
+		if (ev.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (ev.type != YAML_SCALAR_EVENT || is_null(&ev)) {
+			problem(cp, ev.start_mark,
+				"'%s' entries must be strings, not %s", k->name,
+				describe(&ev));
+			ret = skip_node(cp, &ev);
+			yaml_event_delete(&ev);
+			if (ret < 0)
+				break;
+			continue;
+		}
+		v = take_scalar(cp, k, &ev);
+		yaml_event_delete(&ev);
+		if (cp->oom) {
+			ret = SR_ENOMEM;
+			break;
+		}
+		if (!v)
+			continue;
+		if (SR_ALLOC_GROW(st->list, st->n + 1, st->alloc) < 0) {
+			free(v);
+			cp->oom = 1;
+			ret = SR_ENOMEM;
+			break;
+		}
+		st->list[st->n++] = v;
+	}
+	return ret;
+}
+
+static void unknown_key(struct cparse *cp, const yaml_event_t *ev)
+{
+	const char *name = (const char *)ev->data.scalar.value;
+	const char *best = NULL;
+	size_t i, d, bestd = (size_t)-1, len = strlen(name);
+
+	for (i = 0; i < SR_ARRAY_SIZE(keys); i++) {
+		d = sr_edit_distance(name, keys[i].name);
+		if (d < bestd) {
+			bestd = d;
+			best = keys[i].name;
+		}
+	}
+	if (best && (bestd <= 2 || bestd * 3 <= len))
+		problem(cp, ev->start_mark,
+			"unknown key '%s' (did you mean '%s'?)", name, best);
+	else
+		problem(cp, ev->start_mark,
+			"unknown key '%s' (known keys: specs, checklists, "
+			"records_branch, dictionaries, words)",
+			name);
+}
+
+static int parse_mapping(struct cparse *cp)
+{
+	yaml_event_t key, val;
+	int ret = 0, have_key = 0, have_val = 0;
+	size_t i;
+
+	for (;;) {
+		const struct config_key *k = NULL;
+		struct staged *st = NULL;
+
+		ret = next(cp, &key);
+		if (ret < 0)
+			break;
+		have_key = 1;
+		if (key.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (key.type != YAML_SCALAR_EVENT) {
+			problem(cp, key.start_mark,
+				"a key must be a plain name, not %s",
+				describe(&key));
+			ret = skip_node(cp, &key);
+		} else {
+			const char *name = (const char *)key.data.scalar.value;
+
+			for (i = 0; i < SR_ARRAY_SIZE(keys); i++) {
+				if (!strcmp(keys[i].name, name)) {
+					k = &keys[i];
+					st = &cp->staged[i];
+					break;
+				}
+			}
+			if (!k) {
+				unknown_key(cp, &key);
+			} else if (st->set) {
+				problem(cp, key.start_mark,
+					"duplicate key '%s' (first on line %d)",
+					name, st->line);
+				k = NULL;
+			}
+		}
+		if (ret < 0)
+			break;
+		ret = next(cp, &val);
+		if (ret < 0)
+			break;
+		have_val = 1;
+		if (val.type == YAML_ALIAS_EVENT) {
+			problem(cp, val.start_mark,
+				"aliases are not supported in this file");
+		} else if (!k) {
+			ret = skip_node(cp, &val);
+		} else {
+			st->set = 1;
+			st->line = mark_line(key.start_mark);
+			if (k->type == CT_STRING)
+				ret = parse_string(cp, k, st, &val);
+			else
+				ret = parse_list(cp, k, st, &val);
+		}
+		yaml_event_delete(&key);
+		yaml_event_delete(&val);
+		have_key = have_val = 0;
+		if (ret < 0)
+			break;
+	}
+	if (have_key)
+		yaml_event_delete(&key);
+	if (have_val)
+		yaml_event_delete(&val);
+	return ret;
+}
+
+static int parse_stream(struct cparse *cp)
+{
+	yaml_event_t ev;
+	int ret = 0, docs = 0;
+
+	for (;;) {
+		ret = next(cp, &ev);
+		if (ret < 0)
+			break;
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (ev.type == YAML_DOCUMENT_START_EVENT && docs++ > 0) {
+			problem(cp, ev.start_mark,
+				"only one YAML document is allowed");
+			yaml_event_delete(&ev);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_MAPPING_START_EVENT:
+			ret = parse_mapping(cp);
+			break;
+		case YAML_SCALAR_EVENT:
+			if (!is_null(&ev))
+				problem(cp, ev.start_mark,
+					"expected a mapping of settings, not "
+					"%s",
+					describe(&ev));
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_ALIAS_EVENT:
+			problem(cp, ev.start_mark,
+				"expected a mapping of settings, not %s",
+				describe(&ev));
+			ret = skip_node(cp, &ev);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+		if (ret < 0)
+			break;
+	}
+	return ret;
+}
+
+static void staged_release(struct staged *st)
+{
+	free(st->str);
+	free_list(st->list, st->n);
+	memset(st, 0, sizeof(*st));
+}
+
+/* Moves every staged value into *c, replacing what was there. */
+static void apply(struct cparse *cp, struct sr_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < SR_ARRAY_SIZE(keys); i++) {
+		const struct config_key *k = &keys[i];
+		struct staged *st = &cp->staged[i];
+
+		if (!st->set)
+			continue;
+		if (k->type == CT_STRING) {
+			free(*str_field(c, k));
+			*str_field(c, k) = st->str;
+			st->str = NULL;
+		} else {
+			free_list(*list_field(c, k), *count_field(c, k));
+			*list_field(c, k) = st->list;
+			*count_field(c, k) = st->n;
+			st->list = NULL;
+			st->n = st->alloc = 0;
+		}
+		if (k->flag_off != NO_OFF)
+			*(int *)(void *)((char *)c + k->flag_off) = 1;
+	}
+}
+
+int config_parse(struct sr_config *c, const char *buf, size_t len,
+		 const char *path, struct sr_error *err)
+{
+	struct cparse cp;
+	int ret = 0, inited = 0;
+	size_t i;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.path = path;
+	cp.buf = buf;
+	cp.len = len;
+	cp.err = err;
+	if (!yaml_parser_initialize(&cp.parser)) {
+		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0, "out of memory");
+		goto out;
+	}
+	inited = 1;
+	yaml_parser_set_input_string(&cp.parser, (const unsigned char *)buf,
+				     len);
+	ret = parse_stream(&cp);
+	if (cp.oom) {
+		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0, "out of memory");
+		goto out;
+	}
+	if (cp.nerr) {
+		ret = SR_EPARSE;
+		goto out;
+	}
+	if (ret < 0)
+		goto out;
+	apply(&cp, c);
+out:
+	for (i = 0; i < SR_ARRAY_SIZE(keys); i++)
+		staged_release(&cp.staged[i]);
+	if (inited)
+		yaml_parser_delete(&cp.parser);
+	return ret;
+}
+
+/* ---- globs ----------------------------------------------------------- */
+
+/* Length of the UTF-8 character at s (1 for a stray or invalid byte). */
+static size_t u8len(const char *s, size_t avail)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t n = c < 0x80    ? 1
+		   : c >= 0xf0 ? 4
+		   : c >= 0xe0 ? 3
+		   : c >= 0xc0 ? 2
+			       : 1;
+	size_t i;
+
+	if (n > avail)
+		return 1;
+	for (i = 1; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+/* The code point at s (length n from u8len); a stray byte is itself. */
+static uint32_t u8cp(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	switch (n) {
+	case 2:
+		return ((uint32_t)(u[0] & 0x1f) << 6) | (u[1] & 0x3f);
+	case 3:
+		return ((uint32_t)(u[0] & 0x0f) << 12) |
+		       ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+	case 4:
+		return ((uint32_t)(u[0] & 0x07) << 18) |
+		       ((uint32_t)(u[1] & 0x3f) << 12) |
+		       ((uint32_t)(u[2] & 0x3f) << 6) | (u[3] & 0x3f);
+	default:
+		return u[0];
+	}
+}
+
+/*
+ * Matches the class at pattern p (p[0] == '[', closed before pend) against
+ * code point ch; *after receives the position after ']'.
+ */
+static int class_match(const char *p, const char *pend, uint32_t ch,
+		       const char **after)
+{
+	const char *q = p + 1, *close = class_end(p, pend);
+	int negate = 0, hit = 0;
+
+	if (*q == '!' || *q == '^') {
+		negate = 1;
+		q++;
+	}
+	/* class_end() took a ']' right after the opening as a member. */
+	while (q < close) {
+		uint32_t lo, hi;
+		size_t n;
+
+		if (*q == '\\' && q + 1 < close)
+			q++;
+		n = u8len(q, (size_t)(close - q));
+		lo = hi = u8cp(q, n);
+		q += n;
+		if (q + 1 < close && *q == '-') {
+			q++;
+			if (*q == '\\' && q + 1 < close)
+				q++;
+			n = u8len(q, (size_t)(close - q));
+			hi = u8cp(q, n);
+			q += n;
+		}
+		if (lo <= ch && ch <= hi)
+			hit = 1;
+	}
+	*after = close + 1;
+	return hit != negate;
+}
+
+/* One path segment against one pattern segment (neither holds '/'). */
+static int segment_match(const char *p, size_t plen, const char *s, size_t slen)
+{
+	const char *pe = p + plen, *se = s + slen;
+	const char *star_p = NULL, *star_s = NULL;
+
+	while (s < se) {
+		if (p < pe && *p == '*') {
+			while (p < pe && *p == '*')
+				p++;
+			star_p = p;
+			star_s = s;
+			continue;
+		}
+		if (p < pe) {
+			size_t n = u8len(s, (size_t)(se - s));
+
+			if (*p == '?') {
+				p++;
+				s += n;
+				continue;
+			}
+			if (*p == '[' && class_end(p, pe)) {
+				const char *after = NULL;
+
+				if (class_match(p, pe, u8cp(s, n), &after)) {
+					p = after;
+					s += n;
+					continue;
+				}
+			} else {
+				const char *lit = p;
+
+				if (*lit == '\\' && lit + 1 < pe)
+					lit++;
+				if (*lit == *s) {
+					p = lit + 1;
+					s++;
+					continue;
+				}
+			}
+		}
+		if (!star_p)
+			return 0;
+		star_s += u8len(star_s, (size_t)(se - star_s));
+		s = star_s;
+		p = star_p;
+	}
+	while (p < pe && *p == '*')
+		p++;
+	return p == pe;
+}
+
+struct seg {
+	const char *p;
+	size_t len;
+};
+
+static size_t split(const char *s, struct seg *out)
+{
+	size_t n = 0;
+	const char *e;
+
+	for (;;) {
+		e = strchr(s, '/');
+		if (out) {
+			out[n].p = s;
+			out[n].len = e ? (size_t)(e - s) : strlen(s);
+		}
+		n++;
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return n;
+}
+
+int config_glob_match(const char *pattern, const char *path)
+{
+	struct seg *ps = NULL, *ss = NULL;
+	unsigned char *dp = NULL;
+	size_t np, ns, i, j, w;
+	int res = 0;
+
+	np = split(pattern, NULL);
+	ns = split(path, NULL);
+	ps = calloc(np, sizeof(*ps));
+	ss = calloc(ns, sizeof(*ss));
+	w = ns + 1;
+	dp = calloc((np + 1) * w, 1);
+	if (!ps || !ss || !dp)
+		goto out;
+	split(pattern, ps);
+	split(path, ss);
+	/* dp[i][j]: pattern segments i.. match path segments j.. */
+	dp[np * w + ns] = 1;
+	for (i = np; i-- > 0;) {
+		int globstar = ps[i].len == 2 && !memcmp(ps[i].p, "**", 2);
+
+		for (j = ns + 1; j-- > 0;) {
+			unsigned char v = 0;
+
+			if (globstar && i + 1 == np)
+				/* a trailing ** : one or more segments */
+				v = j < ns;
+			else if (globstar)
+				/* zero segments, or one more and stay */
+				v = dp[(i + 1) * w + j] ||
+				    (j < ns && dp[i * w + j + 1]);
+			else if (j < ns)
+				v = dp[(i + 1) * w + j + 1] &&
+				    segment_match(ps[i].p, ps[i].len, ss[j].p,
+						  ss[j].len);
+			dp[i * w + j] = v;
+		}
+	}
+	res = dp[0];
+out:
+	free(ps);
+	free(ss);
+	free(dp);
+	return res;
+}
+
+int config_is_spec(const struct sr_config *c, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < c->nspecs; i++)
+		if (config_glob_match(c->specs[i], path))
+			return 1;
+	return 0;
+}
