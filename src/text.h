@@ -21,6 +21,40 @@
  * (`map`), so a match in normalized text maps back to the exact original
  * line and column.  `map` is non-decreasing.
  *
+ * The rules in detail:
+ *  - NFKC and case folding (utf8proc); half-width katakana and their
+ *    sound marks compose (ｶﾞ → ガ), and so do a kana and a following
+ *    ゛ or ゜.  Invisible format characters (ZWSP, soft hyphen, BOM,
+ *    variation selectors) are dropped.
+ *  - ー (and ｰ, − U+2212, ― U+2015, ‐ U+2010) right after a katakana is
+ *    dropped, wherever it is in the word (インターフェース → インタフェス,
+ *    the same as インタフェース).  Other dashes (‐ ‑ ‒ – — ― − －) become
+ *    '-'; 〜 and ～ become '~'.
+ *  - 又は → または, 及び → および, 並びに → ならびに, 若しくは → もしくは,
+ *    取り扱 → 取扱, 行な → 行 before う わ え っ, and before い unless
+ *    ないし follows.
+ *  - Whitespace (space, tab, CR, U+3000 and other spaces, a single
+ *    newline) collapses to one ' ', dropped when the normalized character
+ *    before or after it is CJK (text_is_cjk), at the start and at the end.
+ *    Whitespace holding a blank line becomes one '\n' instead.
+ *  - With TEXT_NORM_MARKUP, at a line start: indentation, '>' quote marks,
+ *    ATX heading marks and a "- ", "* " or "+ " bullet are whitespace;
+ *    lines that are only markup (table borders |---|:-:|, +---+, rules and
+ *    setext underlines ---, ===, ***, fences ``` ~~~ :::, an HTML comment)
+ *    vanish with their newline.  Inline: runs of * _ ~~ ` are removed
+ *    unless they stand between spaces (2 * 3), a '_' between letters or
+ *    digits (snake_case) and a '*' between digits stay; HTML tags and
+ *    comments are removed (block tags such as <br> and <td> count as
+ *    whitespace); pandoc attributes {.cls #id key=val} are removed;
+ *    [text](url), [text]{attrs} and [text][ref] keep only the text; '|' is
+ *    whitespace; a backslash escape keeps the character; &amp; &lt; &gt;
+ *    &quot; &apos; &nbsp; and numeric entities are decoded.
+ *
+ * Map: a character that becomes several (㌔ → キロ) maps every output byte
+ * to its own offset; rewritten okurigana map inserted bytes to the start
+ * of the character they replace (又は → また from 又, は from は); a
+ * collapsed whitespace run maps to its first byte.
+ *
  * Checklist terms go through text_normalize() too (without MARKUP), so a
  * term and the text it should match are always normalized the same way.
  */
@@ -100,10 +134,15 @@ struct text_norm {
 
 /*
  * Normalizes src[0..len) (at most UINT32_MAX bytes) into *out, which must
- * be initialised (TEXT_NORM_INIT) and is released first.  A leading UTF-8
- * BOM is skipped and CR is treated as whitespace.  Returns 0, SR_ENOMEM or
- * SR_ELIMIT.  Fast: ASCII and characters already in normal form take a
- * table lookup, not a call into utf8proc.
+ * be initialised (TEXT_NORM_INIT) and is released first; the caller owns
+ * the result and frees it with text_norm_release().  A leading UTF-8 BOM
+ * is skipped and CR is treated as whitespace.  Invalid bytes become
+ * U+FFFD and are counted (bytes inside markup that is removed, such as a
+ * link's URL, are not read).  Returns 0, SR_ENOMEM or SR_ELIMIT.
+ *
+ * Fast: ASCII and characters already in normal form take a table lookup,
+ * not a call into utf8proc.  The tables are built once, on first use, and
+ * are safe to share: several threads may normalize at once.
  */
 int text_normalize(struct text_norm *out, const char *src, size_t len,
 		   unsigned flags);

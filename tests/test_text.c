@@ -1,0 +1,1014 @@
+/*
+ * test_text.c - UTF-8 decoding, widths, the line index and normalization.
+ */
+#include "testutil.h"
+
+#include <pthread.h>
+
+#include "error.h"
+#include "text.h"
+
+/* ---- UTF-8 decoding ----------------------------------------------- */
+
+struct decode_case {
+	const char *s;
+	size_t len;
+	uint32_t cp;
+	size_t n;
+	int valid;
+};
+
+static void test_decode_table(void **state)
+{
+	static const struct decode_case cases[] = {
+	    {"A", 1, 'A', 1, 1},
+	    {"\xc3\xa9", 2, 0xE9, 2, 1},
+	    {"\xe5\xa7\x94", 3, 0x59D4, 3, 1},	    /* 委 */
+	    {"\xf0\x9f\x98\x80", 4, 0x1F600, 4, 1}, /* emoji */
+	    {"\xef\xbf\xbf", 3, 0xFFFF, 3, 1},
+	    {"\xf4\x8f\xbf\xbf", 4, 0x10FFFF, 4, 1},
+	    {"\x80", 1, TEXT_REPLACEMENT, 1, 0}, /* stray cont. */
+	    {"\xff", 1, TEXT_REPLACEMENT, 1, 0},
+	    {"\xc0\xaf", 2, TEXT_REPLACEMENT, 1, 0}, /* overlong / */
+	    {"\xc1\xbf", 2, TEXT_REPLACEMENT, 1, 0},
+	    {"\xe0\x80\xaf", 3, TEXT_REPLACEMENT, 1, 0}, /* overlong */
+	    {"\xf0\x80\x80\xaf", 4, TEXT_REPLACEMENT, 1, 0},
+	    {"\xed\xa0\x80", 3, TEXT_REPLACEMENT, 1, 0}, /* surrogate */
+	    {"\xed\xbf\xbf", 3, TEXT_REPLACEMENT, 1, 0},
+	    {"\xf4\x90\x80\x80", 4, TEXT_REPLACEMENT, 1, 0}, /* > max */
+	    {"\xf5\x80\x80\x80", 4, TEXT_REPLACEMENT, 1, 0},
+	    {"\xe5\xa7", 2, TEXT_REPLACEMENT, 1, 0},	 /* truncated */
+	    {"\xe5\xa7\x94", 2, TEXT_REPLACEMENT, 1, 0}, /* len cuts */
+	    {"\xe5"
+	     "A",
+	     2, TEXT_REPLACEMENT, 1, 0},
+	    {"\xf0\x9f\x98", 3, TEXT_REPLACEMENT, 1, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t cp = 0;
+		int valid = -1;
+		size_t n = utf8_decode(cases[i].s, cases[i].len, &cp, &valid);
+
+		assert_int_equal(n, cases[i].n);
+		assert_int_equal(cp, cases[i].cp);
+		assert_int_equal(valid, cases[i].valid);
+	}
+}
+
+static void test_decode_valid_may_be_null(void **state)
+{
+	uint32_t cp;
+
+	(void)state;
+	assert_int_equal(utf8_decode("\x80", 1, &cp, NULL), 1);
+	assert_int_equal(cp, TEXT_REPLACEMENT);
+}
+
+static void test_encode_roundtrip(void **state)
+{
+	static const uint32_t cps[] = {0,	'z',	 0x7F,	  0x80,
+				       0x7FF,	0x800,	 0x59D4,  0xFFFD,
+				       0x10000, 0x1F600, 0x10FFFF};
+	char buf[4];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+		uint32_t cp;
+		int valid;
+		size_t n = utf8_encode(cps[i], buf);
+
+		assert_int_equal(utf8_decode(buf, n, &cp, &valid), n);
+		assert_int_equal(cp, cps[i]);
+		assert_true(valid);
+	}
+}
+
+static void test_encode_invalid_gives_replacement(void **state)
+{
+	char buf[4];
+
+	(void)state;
+	assert_int_equal(utf8_encode(0xD800, buf), 3);
+	assert_memory_equal(buf, "\xef\xbf\xbd", 3);
+	assert_int_equal(utf8_encode(0x110000, buf), 3);
+	assert_memory_equal(buf, "\xef\xbf\xbd", 3);
+}
+
+static void test_find_invalid(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_find_invalid("abc", 3), 3);
+	assert_int_equal(utf8_find_invalid("委託", 6), 6);
+	assert_int_equal(utf8_find_invalid("ab\xff", 3), 2);
+	assert_int_equal(utf8_find_invalid("委\xe8\xa8", 5), 3);
+	assert_int_equal(utf8_find_invalid("", 0), 0);
+}
+
+static void test_count(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_count("abc", 3), 3);
+	assert_int_equal(utf8_count("委託a", 7), 3);
+	assert_int_equal(utf8_count("\xff\xfe", 2), 2);
+	assert_int_equal(utf8_count("\xe5\xa7", 2), 2);
+	assert_int_equal(utf8_count("", 0), 0);
+}
+
+static void test_is_cjk(void **state)
+{
+	static const uint32_t yes[] = {0x59D4, 0x3042,	0x30AB, 0x30FC,
+				       0x3001, 0x3002,	0x300C, 0xFF08,
+				       0xFF76, 0x20BB7, 0x3400, 0xF929};
+	static const uint32_t no[] = {'a',    '(',     0x3000, 0xE9,
+				      0xAC00, 0x1F600, 0x2212};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(text_is_cjk(yes[i]));
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(text_is_cjk(no[i]));
+}
+
+/* ---- line index ----------------------------------------------------- */
+
+static void test_lines_positions(void **state)
+{
+	/* line 1 "ab", line 2 "委託x" (CRLF), line 3 "", line 4 "z" */
+	static const char buf[] = "ab\r\n委託x\n\nz";
+	struct text_lines l = TEXT_LINES_INIT;
+	int line, col;
+
+	(void)state;
+	assert_int_equal(text_lines_init(&l, buf, sizeof(buf) - 1), 0);
+	assert_int_equal(l.n, 4);
+	text_lines_pos(&l, 0, &line, &col);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 1);
+	text_lines_pos(&l, 2, &line, &col); /* the '\r' */
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 3);
+	text_lines_pos(&l, 4, &line, &col); /* 委 */
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 1);
+	text_lines_pos(&l, 10, &line, &col); /* x after two kanji */
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 3);
+	text_lines_pos(&l, 12, &line, &col); /* the empty line */
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 1);
+	text_lines_pos(&l, 13, &line, &col);
+	assert_int_equal(line, 4);
+	assert_int_equal(col, 1);
+	text_lines_pos(&l, 14, &line, &col); /* end of buffer */
+	assert_int_equal(line, 4);
+	assert_int_equal(col, 2);
+	assert_int_equal(text_lines_line(&l, 3), 1);
+	assert_int_equal(text_lines_line(&l, 11), 2);
+	text_lines_release(&l);
+}
+
+static void test_lines_get_strips_eol(void **state)
+{
+	static const char buf[] = "ab\r\n委託x\n\nz\r";
+	struct text_lines l = TEXT_LINES_INIT;
+	const char *p;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(text_lines_init(&l, buf, sizeof(buf) - 1), 0);
+	p = text_lines_get(&l, 1, &n);
+	assert_int_equal(n, 2);
+	assert_memory_equal(p, "ab", 2);
+	p = text_lines_get(&l, 2, &n);
+	assert_int_equal(n, 7);
+	assert_memory_equal(p, "委託x", 7);
+	p = text_lines_get(&l, 3, &n);
+	assert_int_equal(n, 0);
+	p = text_lines_get(&l, 4, &n); /* a lone '\r' at the end stays */
+	assert_int_equal(n, 2);
+	assert_memory_equal(p, "z\r", 2);
+	text_lines_get(&l, 5, &n);
+	assert_int_equal(n, 0);
+	text_lines_release(&l);
+}
+
+static void test_lines_trailing_newline(void **state)
+{
+	struct text_lines l = TEXT_LINES_INIT;
+	int line, col;
+
+	(void)state;
+	assert_int_equal(text_lines_init(&l, "a\n", 2), 0);
+	assert_int_equal(l.n, 2);
+	text_lines_pos(&l, 2, &line, &col);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 1);
+	text_lines_release(&l);
+	assert_int_equal(text_lines_init(&l, "", 0), 0);
+	assert_int_equal(l.n, 1);
+	text_lines_pos(&l, 0, &line, &col);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 1);
+	text_lines_release(&l);
+}
+
+/* ---- widths ----------------------------------------------------- */
+
+static void test_cp_width_table(void **state)
+{
+	static const struct {
+		uint32_t cp;
+		int w;
+	} cases[] = {
+	    {'a', 1},
+	    {' ', 1},
+	    {0x59D4, 2}, /* 委 */
+	    {0x3042, 2},
+	    /* あ */ {0x30AB, 2}, /* カ */
+	    {0xFF76, 1},
+	    /* ｶ */ {0xFF9E, 1}, /* ﾞ */
+	    {0xFF21, 2},
+	    /* Ａ */ {0x3000, 2},
+	    {0x1F600, 2},
+	    /* emoji */ {0x0301, 0}, /* acute */
+	    {0x3099, 0},
+	    /* dakuten */ {0x200D, 0}, /* ZWJ */
+	    {0xFE0F, 0},
+	    /* VS16 */ {0xE0100, 0}, /* IVS */
+	    {TEXT_REPLACEMENT, 1},
+	    {0x01, 1},
+	    {0x7F, 1},
+	    {0x9B, 1},
+	    {0xE9, 1},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (text_cp_width(cases[i].cp) != cases[i].w)
+			fail_msg("U+%04X: width %d, want %d", cases[i].cp,
+				 text_cp_width(cases[i].cp), cases[i].w);
+	}
+}
+
+static void test_width_strings(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t startcol, w;
+	} cases[] = {
+	    {"abc", 0, 3},
+	    {"委託", 0, 4},
+	    {"ｶﾞｲﾄﾞ", 0, 5},
+	    {"かな", 0, 4},
+	    {"e\xcc\x81", 0, 1}, /* e + U+0301 */
+	    {"\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9", 0, 4},
+	    {"\xff\xfe", 0, 2}, /* invalid bytes */
+	    {"\xe5\xa7", 0, 2}, /* truncated */
+	    {"\tx", 0, 9},
+	    {"\t", 3, 5}, /* to column 8 */
+	    {"ab\tc", 0, 9},
+	    {"委\t", 5, 3}, /* 5+2 = 7, tab 8 */
+	    {"", 4, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t w = text_width(cases[i].s, strlen(cases[i].s),
+				      cases[i].startcol);
+
+		if (w != cases[i].w)
+			fail_msg("\"%s\": width %zu, want %zu", cases[i].s, w,
+				 cases[i].w);
+	}
+}
+
+static void test_fit_never_cuts_wide_char(void **state)
+{
+	static const char s[] = "a委託";
+	size_t cols = 99;
+
+	(void)state;
+	assert_int_equal(text_fit(s, 7, 0, 2, &cols), 1); /* 委 needs 2 */
+	assert_int_equal(cols, 1);
+	assert_int_equal(text_fit(s, 7, 0, 3, &cols), 4);
+	assert_int_equal(cols, 3);
+	assert_int_equal(text_fit(s, 7, 0, 4, &cols), 4);
+	assert_int_equal(text_fit(s, 7, 0, 5, &cols), 7);
+	assert_int_equal(cols, 5);
+	assert_int_equal(text_fit(s, 7, 0, 0, &cols), 0);
+	assert_int_equal(cols, 0);
+	assert_int_equal(text_fit(s, 7, 0, 100, NULL), 7);
+	assert_int_equal(text_fit(s, 7, 3, SIZE_MAX, NULL), 7); /* no limit */
+}
+
+static void test_fit_keeps_marks_with_base(void **state)
+{
+	static const char s[] = "e\xcc\x81x"; /* é (decomposed) x */
+	size_t cols;
+
+	(void)state;
+	assert_int_equal(text_fit(s, 4, 0, 1, &cols), 3);
+	assert_int_equal(cols, 1);
+	assert_int_equal(text_fit(s, 4, 0, 0, &cols), 0);
+	/* ｶ + ﾞ are two spacing characters: a cut between them is fine. */
+	assert_int_equal(text_fit("ｶﾞ", 6, 0, 1, &cols), 3);
+}
+
+static void test_fit_tab_from_startcol(void **state)
+{
+	size_t cols;
+
+	(void)state;
+	assert_int_equal(text_fit("\tx", 2, 4, 4, &cols), 1); /* to col 8 */
+	assert_int_equal(cols, 4);
+	assert_int_equal(text_fit("\tx", 2, 4, 3, &cols), 0);
+	assert_int_equal(cols, 0);
+}
+
+/* ---- normalization ------------------------------------------------- */
+
+struct norm_case {
+	const char *in;
+	const char *out;
+};
+
+/* Checks the invariants every result has: NUL, valid UTF-8, the map. */
+static void check_invariants(const struct text_norm *n, size_t srclen)
+{
+	assert_int_equal(n->buf[n->len], '\0');
+	assert_int_equal(utf8_find_invalid(n->buf, n->len), n->len);
+	assert_int_equal(n->map[n->len], srclen);
+	for (size_t i = 0; i < n->len; i++) {
+		assert_true(n->map[i] < srclen);
+		if (i > 0)
+			assert_true(n->map[i - 1] <= n->map[i]);
+	}
+}
+
+static void run_cases(const struct norm_case *cases, size_t ncases,
+		      unsigned flags)
+{
+	for (size_t i = 0; i < ncases; i++) {
+		struct text_norm n = TEXT_NORM_INIT;
+		size_t len = strlen(cases[i].in);
+
+		assert_int_equal(text_normalize(&n, cases[i].in, len, flags),
+				 0);
+		if (strcmp(n.buf, cases[i].out))
+			fail_msg("\"%s\" -> \"%s\", want \"%s\"", cases[i].in,
+				 n.buf, cases[i].out);
+		check_invariants(&n, len);
+		text_norm_release(&n);
+	}
+}
+
+#define RUN(cases, flags)                                                      \
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), flags)
+
+/* Normalizes `s` (no markup) into a new string for comparisons. */
+static char *norm(const char *s, unsigned flags)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+	char *r;
+
+	assert_int_equal(text_normalize(&n, s, strlen(s), flags), 0);
+	r = strdup(n.buf);
+	text_norm_release(&n);
+	return r;
+}
+
+static void assert_same_norm(const char *a, const char *b)
+{
+	char *na = norm(a, 0), *nb = norm(b, 0);
+
+	if (strcmp(na, nb))
+		fail_msg("\"%s\" -> \"%s\" but \"%s\" -> \"%s\"", a, na, b, nb);
+	free(na);
+	free(nb);
+}
+
+static void test_norm_width_forms(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"ＩＳＭＡＰ", "ismap"},
+	    {"ＩＳＭＡＰ（１２３）", "ismap(123)"},
+	    {"ｶﾞｲﾄﾞ", "ガイド"},
+	    {"ﾊﾟｽﾜｰﾄﾞ", "パスワド"},
+	    {"ｶﾞ", "ガ"},
+	    {"①", "1"},
+	    {"Ⅻ", "xii"},
+	    {"㌔", "キロ"},
+	};
+
+	(void)state;
+	RUN(cases, 0);
+}
+
+static void test_norm_case_folding(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"ABC Def", "abc def"},
+	    {"Straße", "strasse"},
+	    {"ÉTÉ", "été"},
+	};
+
+	(void)state;
+	RUN(cases, 0);
+}
+
+static void test_norm_long_vowel_after_katakana(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"データセンター", "デタセンタ"},
+	    {"サーバー", "サバ"},
+	    {"ｻｰﾊﾞｰ", "サバ"},
+	    {"サーバ−", "サバ"},	     /* U+2212 minus */
+	    {"コンピュータ―", "コンピュタ"}, /* U+2015 bar */
+	    {"ユーザ‐", "ユザ"},	     /* U+2010 hyphen */
+	    {"すごーい", "すごーい"},	     /* after hiragana: kept */
+	    {"ー", "ー"},
+	    {"サーバ\n\nー", "サバ\nー"}, /* not across paragraphs */
+	    {"サーバ − クライアント", "サバ-クライアント"}, /* not directly */
+	};
+
+	(void)state;
+	RUN(cases, 0);
+}
+
+static void test_norm_long_vowel_pairs_match(void **state)
+{
+	(void)state;
+	assert_same_norm("データセンター", "データセンタ");
+	assert_same_norm("サーバー", "サーバ");
+	assert_same_norm("コンピューター", "コンピュータ");
+	assert_same_norm("ユーザー", "ユーザ");
+	assert_same_norm("インターフェース", "インタフェース");
+}
+
+static void test_norm_dashes_and_waves(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"a‐b a‑b a‒b a–b a—b", "a-b a-b a-b a-b a-b"},
+	    {"1−2 x－y 第―章", "1-2 x-y第-章"},
+	    {"1～3 1〜3", "1~3 1~3"},
+	};
+
+	(void)state;
+	RUN(cases, 0);
+}
+
+static void test_norm_okurigana(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"又は", "または"},	      {"及び", "および"},
+	    {"取り扱い", "取扱い"},   {"取り扱う", "取扱う"},
+	    {"行なう", "行う"},	      {"行なわれる", "行われる"},
+	    {"行ない", "行い"},	      {"行ないます", "行います"},
+	    {"行ないし", "行ないし"}, /* ないし ("or") is left alone */
+	    {"並びに", "ならびに"},   {"若しくは", "もしくは"},
+	    {"又 は", "または"},      {"旅行なら", "旅行なら"},
+	};
+
+	(void)state;
+	RUN(cases, 0);
+}
+
+static void test_norm_spelling_pairs_match(void **state)
+{
+	(void)state;
+	assert_same_norm("A又はB", "AまたはB");
+	assert_same_norm("A及びB", "AおよびB");
+	assert_same_norm("情報の取り扱いについて", "情報の取扱いについて");
+	assert_same_norm("監査を行なうこと", "監査を行うこと");
+}
+
+static void test_norm_whitespace(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"委 託", "委託"},
+	    {"令和 7 年", "令和7年"},
+	    {"the\ncontractor", "the contractor"},
+	    {"a  \t b", "a b"},
+	    {"a\xe3\x80\x80"
+	     "b",
+	     "a b"}, /* U+3000 */
+	    {"a\xc2\xa0"
+	     "b",
+	     "a b"}, /* NBSP */
+	    {"委託\nする", "委託する"},
+	    {"a\r\nb", "a b"},
+	    {"ISMAP クラウド", "ismapクラウド"},
+	    {"「 委託 」", "「委託」"},
+	    {"  lead", "lead"},
+	    {"trail  ", "trail"},
+	    {"\xe3\x80\x80\xe3\x80\x80全角", "全角"},
+	};
+
+	(void)state;
+	RUN(cases, 0);
+}
+
+static void test_norm_blank_line_is_newline(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"a\n\nb", "a\nb"},	    {"a\n \n\n\t\nb", "a\nb"},
+	    {"a\r\n\r\nb", "a\nb"}, {"委託\n\n再委託", "委託\n再委託"},
+	    {"\n\na", "a"},	    {"a\n\n", "a"},
+	};
+
+	(void)state;
+	RUN(cases, 0);
+}
+
+static void test_norm_invisible_characters(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"委\xe2\x80\x8b託", "委託"}, /* ZWSP */
+	    {"co\xc2\xad"
+	     "operate",
+	     "cooperate"},		      /* soft hyphen */
+	    {"葛\xf3\xa0\x84\x80城", "葛城"}, /* IVS */
+	};
+
+	(void)state;
+	RUN(cases, 0);
+}
+
+static void test_norm_composes_marks(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"e\xcc\x81t\xcc\x81", "ét́"},
+	    {"か\xe3\x82\x99", "が"}, /* か + U+3099 */
+	    {"か\xe3\x82\x9b", "が"}, /* か + ゛ */
+	    {"E\xcc\x81", "é"},
+	    {"e\xe2\x80\x8b\xcc\x81", "é"}, /* ZWSP between */
+	    {"\xcc\x81"
+	     "a",
+	     "\xcc\x81"
+	     "a"}, /* no base */
+	};
+
+	(void)state;
+	RUN(cases, 0);
+}
+
+static void test_norm_bom_skipped(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+
+	(void)state;
+	assert_int_equal(text_normalize(&n,
+					"\xef\xbb\xbf"
+					"Ab",
+					5, 0),
+			 0);
+	assert_string_equal(n.buf, "ab");
+	assert_int_equal(n.map[0], 3);
+	assert_int_equal(n.map[1], 4);
+	assert_int_equal(n.map[2], 5);
+	text_norm_release(&n);
+}
+
+static void test_norm_invalid_counted(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+
+	(void)state;
+	assert_int_equal(text_normalize(&n,
+					"a\xff"
+					"b\xe5\xa7",
+					5, 0),
+			 0);
+	assert_string_equal(n.buf, "a\xef\xbf\xbd"
+				   "b\xef\xbf\xbd\xef\xbf\xbd");
+	assert_int_equal(n.invalid, 3);
+	assert_int_equal(n.first_invalid, 1);
+	assert_int_equal(n.map[1], 1);
+	assert_int_equal(n.map[4], 2);
+	check_invariants(&n, 5);
+	text_norm_release(&n);
+	assert_int_equal(text_normalize(&n, "ok", 2, 0), 0);
+	assert_int_equal(n.invalid, 0);
+	text_norm_release(&n);
+}
+
+static void test_norm_empty(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+
+	(void)state;
+	assert_int_equal(text_normalize(&n, "", 0, 0), 0);
+	assert_int_equal(n.len, 0);
+	assert_string_equal(n.buf, "");
+	assert_int_equal(n.map[0], 0);
+	text_norm_release(&n);
+	assert_int_equal(text_normalize(&n, " \n\n ", 4, TEXT_NORM_MARKUP), 0);
+	assert_int_equal(n.len, 0);
+	assert_int_equal(n.map[0], 4);
+	text_norm_release(&n);
+}
+
+static void test_norm_reuse_releases(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+
+	(void)state;
+	assert_int_equal(text_normalize(&n, "first", 5, 0), 0);
+	assert_int_equal(text_normalize(&n, "二つ目", 9, 0), 0);
+	assert_string_equal(n.buf, "二つ目");
+	text_norm_release(&n);
+	text_norm_release(&n); /* twice is harmless */
+}
+
+static void test_norm_too_long(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+
+	(void)state;
+	/* The length is refused before anything is read. */
+	assert_int_equal(text_normalize(&n, "x", (size_t)UINT32_MAX + 1, 0),
+			 SR_ELIMIT);
+	assert_null(n.buf);
+}
+
+/* ---- the map ---- */
+
+static void test_map_space_removed_between_kanji(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+
+	(void)state;
+	assert_int_equal(text_normalize(&n, "委 託", 7, 0), 0);
+	assert_string_equal(n.buf, "委託");
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(n.map[i], 0);
+		assert_int_equal(n.map[3 + i], 4);
+	}
+	assert_int_equal(n.map[6], 7);
+	text_norm_release(&n);
+}
+
+static void test_map_newline_becomes_space(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+
+	(void)state;
+	assert_int_equal(text_normalize(&n, "the\n  contractor", 16, 0), 0);
+	assert_string_equal(n.buf, "the contractor");
+	assert_int_equal(n.map[3], 3); /* the space: where the run began */
+	assert_int_equal(n.map[4], 6); /* c */
+	text_norm_release(&n);
+	assert_int_equal(text_normalize(&n, "a\n\nb", 4, 0), 0);
+	assert_int_equal(n.map[1], 1);
+	assert_int_equal(n.map[2], 3);
+	text_norm_release(&n);
+}
+
+static void test_map_okurigana_rewrites(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+
+	(void)state;
+	/* または: ま and た come from 又 (0), は from は (3). */
+	assert_int_equal(text_normalize(&n, "x又は", 7, 0), 0);
+	assert_string_equal(n.buf, "xまたは");
+	assert_int_equal(n.map[0], 0);
+	for (int i = 1; i < 7; i++)
+		assert_int_equal(n.map[i], 1);
+	assert_int_equal(n.map[7], 4);
+	text_norm_release(&n);
+	/* 取り扱い → 取扱い: り is gone, 扱 keeps its offset. */
+	assert_int_equal(text_normalize(&n, "取り扱い", 12, 0), 0);
+	assert_string_equal(n.buf, "取扱い");
+	assert_int_equal(n.map[0], 0);
+	assert_int_equal(n.map[3], 6);
+	assert_int_equal(n.map[6], 9);
+	text_norm_release(&n);
+	/* 行ない: な is dropped when what follows is known. */
+	assert_int_equal(text_normalize(&n, "行ないます", 15, 0), 0);
+	assert_string_equal(n.buf, "行います");
+	assert_int_equal(n.map[3], 6);
+	assert_int_equal(n.map[6], 9);
+	text_norm_release(&n);
+}
+
+static void test_map_width_forms(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+
+	(void)state;
+	/* ｶﾞ (6 bytes) → ガ (3 bytes), all from offset 0. */
+	assert_int_equal(text_normalize(&n, "ｶﾞｲ", 9, 0), 0);
+	assert_string_equal(n.buf, "ガイ");
+	assert_int_equal(n.map[0], 0);
+	assert_int_equal(n.map[2], 0);
+	assert_int_equal(n.map[3], 6);
+	assert_int_equal(n.map[6], 9);
+	text_norm_release(&n);
+	assert_int_equal(text_normalize(&n, "ＡＢ", 6, 0), 0);
+	assert_string_equal(n.buf, "ab");
+	assert_int_equal(n.map[0], 0);
+	assert_int_equal(n.map[1], 3);
+	text_norm_release(&n);
+	/* ㌔ → キロ: every byte from the one source character. */
+	assert_int_equal(text_normalize(&n, "a㌔", 4, 0), 0);
+	assert_string_equal(n.buf, "aキロ");
+	for (int i = 1; i < 7; i++)
+		assert_int_equal(n.map[i], 1);
+	text_norm_release(&n);
+}
+
+static void test_map_long_vowel_dropped(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+
+	(void)state;
+	assert_int_equal(text_normalize(&n, "サーバ", 9, 0), 0);
+	assert_string_equal(n.buf, "サバ");
+	assert_int_equal(n.map[0], 0);
+	assert_int_equal(n.map[3], 6);
+	text_norm_release(&n);
+}
+
+/* ---- markup ---- */
+
+static void test_markup_emphasis(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"**再委託**", "再委託"},
+	    {"*em* and __strong__", "em and strong"},
+	    {"_委託_する", "委託する"},
+	    {"~~old~~ new", "old new"},
+	    {"`code` here", "code here"},
+	    {"***both***", "both"},
+	    {"**サーバ**ー", "サバ"}, /* ー still follows サーバ */
+	};
+
+	(void)state;
+	RUN(cases, TEXT_NORM_MARKUP);
+}
+
+static void test_markup_keeps_literal_symbols(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"2 * 3", "2 * 3"},
+	    {"2*3", "2*3"},
+	    {"snake_case_name", "snake_case_name"},
+	    {"1~3", "1~3"},
+	    {"x < y", "x < y"},
+	    {"a > b", "a > b"},
+	    {"#hashtag", "#hashtag"},
+	    {"[参考]", "[参考]"},
+	    {"<https://example.jp>", "<https://example.jp>"},
+	    {"\\*not em\\*", "*not em*"},
+	};
+
+	(void)state;
+	RUN(cases, TEXT_NORM_MARKUP);
+}
+
+static void test_markup_line_starts(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"# 見出し", "見出し"},	{"### Heading", "heading"},
+	    {"> quoted", "quoted"},	{"> > deep", "deep"},
+	    {"- 項目", "項目"},		{"* item", "item"},
+	    {"+ item", "item"},		{"  - nested", "nested"},
+	    {"-1 degree", "-1 degree"}, {"text\n- item", "text item"},
+	    {"1. first", "1. first"},
+	};
+
+	(void)state;
+	RUN(cases, TEXT_NORM_MARKUP);
+}
+
+static void test_markup_html(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"<span class=\"u\">委託</span>する", "委託する"},
+	    {"<u>under</u>line", "underline"},
+	    {"a<br/>b", "a b"},
+	    {"a<br>b", "a b"},
+	    {"a<!-- note -->b", "ab"},
+	    {"a<!-- multi\nline -->b", "ab"},
+	    {"text\n<!-- note -->\nmore", "text more"},
+	};
+
+	(void)state;
+	RUN(cases, TEXT_NORM_MARKUP);
+}
+
+static void test_markup_pandoc_and_links(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"[再委託]{.underline}の禁止", "再委託の禁止"},
+	    {"見出し {#sec-1 .unnumbered}", "見出し"},
+	    {"word{key=val} next", "word next"},
+	    {"see [the contract](https://x.jp/a_(b)) now",
+	     "see the contract now"},
+	    {"![図1](fig1.png)", "図1"},
+	    {"[text][ref]", "text"},
+	    {"{not attrs}", "{not attrs}"},
+	    {"a &amp; b &lt;c&gt;", "a & b <c>"},
+	    {"a&nbsp;b &#x41;&#12354;", "a b aあ"},
+	    {"&bogus; &#xD800;", "&bogus; &#xd800;"},
+	};
+
+	(void)state;
+	RUN(cases, TEXT_NORM_MARKUP);
+}
+
+static void test_markup_tables_and_rules(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"| a | b |\n|---|:-:|\n| c | d |", "a b c d"},
+	    {"| 項目 | 内容 |\n|---|---|\n| 委託 | 可 |", "項目内容委託可"},
+	    {"+----+----+\n| a  | b  |\n+====+====+\n| c  | d  |", "a b c d"},
+	    {"Title\n=====\ntext", "title text"},
+	    {"Title\n-----\ntext", "title text"},
+	    {"a\n\n---\n\nb", "a\nb"},
+	    {"a\n\n* * *\n\nb", "a\nb"},
+	    {"```c\nint x;\n```", "int x;"},
+	    {"::: {.note}\n注意\n:::", "注意"},
+	};
+
+	(void)state;
+	RUN(cases, TEXT_NORM_MARKUP);
+}
+
+static void test_markup_off_keeps_everything(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"**x**", "**x**"},
+	    {"# h", "# h"},
+	    {"| a |", "| a |"},
+	    {"<u>x</u>", "<u>x</u>"},
+	};
+
+	(void)state;
+	RUN(cases, 0);
+}
+
+static void test_markup_map_exact(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+	const char *s;
+
+	(void)state;
+	s = "**再委託**";
+	assert_int_equal(text_normalize(&n, s, strlen(s), TEXT_NORM_MARKUP), 0);
+	assert_string_equal(n.buf, "再委託");
+	assert_int_equal(n.map[0], 2);
+	assert_int_equal(n.map[3], 5);
+	assert_int_equal(n.map[6], 8);
+	assert_int_equal(n.map[9], strlen(s));
+	text_norm_release(&n);
+
+	s = "# 見出し\n- **委託**";
+	assert_int_equal(text_normalize(&n, s, strlen(s), TEXT_NORM_MARKUP), 0);
+	assert_string_equal(n.buf, "見出し委託");
+	assert_int_equal(n.map[0], 2);
+	assert_int_equal(n.map[9], 16); /* 委 after "\n- **" */
+	assert_int_equal(n.map[12], 19);
+	text_norm_release(&n);
+
+	s = "[a](u) b";
+	assert_int_equal(text_normalize(&n, s, strlen(s), TEXT_NORM_MARKUP), 0);
+	assert_string_equal(n.buf, "a b");
+	assert_int_equal(n.map[0], 1);
+	assert_int_equal(n.map[1], 6);
+	assert_int_equal(n.map[2], 7);
+	text_norm_release(&n);
+
+	s = "| 再委託 |";
+	assert_int_equal(text_normalize(&n, s, strlen(s), TEXT_NORM_MARKUP), 0);
+	assert_string_equal(n.buf, "再委託");
+	assert_int_equal(n.map[0], 2);
+	text_norm_release(&n);
+}
+
+/* ---- text_normalize_str ---- */
+
+static void test_norm_str(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"  委託  ", "委託"},
+	    {"Ｄａｔａ Center ", "data center"},
+	    {"データセンター", "デタセンタ"},
+	    {"**x**", "**x**"}, /* no markup stripping */
+	    {" \n\n ", ""},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = NULL;
+
+		assert_int_equal(
+		    text_normalize_str(&out, cases[i].in, strlen(cases[i].in)),
+		    0);
+		assert_string_equal(out, cases[i].out);
+		free(out);
+	}
+}
+
+static void test_norm_str_matches_text(void **state)
+{
+	char *term = NULL;
+	char *text =
+	    norm("受託者は、本業務を第三者に再委託してはならない。", 0);
+
+	(void)state;
+	assert_int_equal(text_normalize_str(&term, "再 委託", 10), 0);
+	assert_non_null(strstr(text, term));
+	free(term);
+	free(text);
+}
+
+/* ---- threads ---- */
+
+static void *norm_thread(void *arg)
+{
+	const char *s = "ｶﾞｲﾄﾞライン又はＩＳＭＡＰ";
+	int *ok = arg;
+
+	for (int i = 0; i < 50; i++) {
+		struct text_norm n = TEXT_NORM_INIT;
+
+		if (text_normalize(&n, s, strlen(s), 0) < 0 ||
+		    strcmp(n.buf, "ガイドラインまたはismap"))
+			*ok = 0;
+		text_norm_release(&n);
+	}
+	return NULL;
+}
+
+static void test_norm_two_threads(void **state)
+{
+	pthread_t t[2];
+	int ok[2] = {1, 1};
+
+	(void)state;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(
+		    pthread_create(&t[i], NULL, norm_thread, &ok[i]), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_true(ok[0] && ok[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_decode_table),
+	    cmocka_unit_test(test_decode_valid_may_be_null),
+	    cmocka_unit_test(test_encode_roundtrip),
+	    cmocka_unit_test(test_encode_invalid_gives_replacement),
+	    cmocka_unit_test(test_find_invalid),
+	    cmocka_unit_test(test_count),
+	    cmocka_unit_test(test_is_cjk),
+	    cmocka_unit_test(test_lines_positions),
+	    cmocka_unit_test(test_lines_get_strips_eol),
+	    cmocka_unit_test(test_lines_trailing_newline),
+	    cmocka_unit_test(test_cp_width_table),
+	    cmocka_unit_test(test_width_strings),
+	    cmocka_unit_test(test_fit_never_cuts_wide_char),
+	    cmocka_unit_test(test_fit_keeps_marks_with_base),
+	    cmocka_unit_test(test_fit_tab_from_startcol),
+	    cmocka_unit_test(test_norm_width_forms),
+	    cmocka_unit_test(test_norm_case_folding),
+	    cmocka_unit_test(test_norm_long_vowel_after_katakana),
+	    cmocka_unit_test(test_norm_long_vowel_pairs_match),
+	    cmocka_unit_test(test_norm_dashes_and_waves),
+	    cmocka_unit_test(test_norm_okurigana),
+	    cmocka_unit_test(test_norm_spelling_pairs_match),
+	    cmocka_unit_test(test_norm_whitespace),
+	    cmocka_unit_test(test_norm_blank_line_is_newline),
+	    cmocka_unit_test(test_norm_invisible_characters),
+	    cmocka_unit_test(test_norm_composes_marks),
+	    cmocka_unit_test(test_norm_bom_skipped),
+	    cmocka_unit_test(test_norm_invalid_counted),
+	    cmocka_unit_test(test_norm_empty),
+	    cmocka_unit_test(test_norm_reuse_releases),
+	    cmocka_unit_test(test_norm_too_long),
+	    cmocka_unit_test(test_map_space_removed_between_kanji),
+	    cmocka_unit_test(test_map_newline_becomes_space),
+	    cmocka_unit_test(test_map_okurigana_rewrites),
+	    cmocka_unit_test(test_map_width_forms),
+	    cmocka_unit_test(test_map_long_vowel_dropped),
+	    cmocka_unit_test(test_markup_emphasis),
+	    cmocka_unit_test(test_markup_keeps_literal_symbols),
+	    cmocka_unit_test(test_markup_line_starts),
+	    cmocka_unit_test(test_markup_html),
+	    cmocka_unit_test(test_markup_pandoc_and_links),
+	    cmocka_unit_test(test_markup_tables_and_rules),
+	    cmocka_unit_test(test_markup_off_keeps_everything),
+	    cmocka_unit_test(test_markup_map_exact),
+	    cmocka_unit_test(test_norm_str),
+	    cmocka_unit_test(test_norm_str_matches_text),
+	    cmocka_unit_test(test_norm_two_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
