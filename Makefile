@@ -78,7 +78,7 @@ else
 PROG := $(BUILD)/specreview
 endif
 
-.PHONY: all test check fuzz bench install uninstall clean engine-no-curses
+.PHONY: all test check fuzz bench demo install uninstall clean engine-no-curses
 .DELETE_ON_ERROR:
 
 all: $(PROG)
@@ -98,6 +98,15 @@ $(BUILD)/tui/%.o: tui/%.c
 $(BUILD)/gen/builtin.c: tools/embed.sh $(BUILTIN_FILES)
 	@mkdir -p $(@D)
 	$(QUIET_GEN)sh tools/embed.sh $(BUILTIN_FILES) > $@.tmp && mv $@.tmp $@
+
+# The engine's build id: a digest of its sources, so that cached check
+# results from another build of the engine are never trusted.
+$(BUILD)/gen/engine_id.h: $(ENGINE_SRC) $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(QUIET_GEN)printf '#define SR_ENGINE_ID "%s"\n' \
+		"$$(cat $(ENGINE_SRC) $(wildcard src/*.h) | cksum | tr ' ' '-')" > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/src/review.o: $(BUILD)/gen/engine_id.h
 
 $(BUILD)/gen/builtin.o: $(BUILD)/gen/builtin.c
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
@@ -152,6 +161,11 @@ fuzz:
 		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
 			-print_final_stats=1 $(FUZZ_BUILD)/corpus/$$n $$seeds; \
 	done
+
+# The demo: until the review TUI lands, the main job is checking the
+# sample specs.
+demo: $(PROG)
+	$(Q)./$(PROG) check specs/ || true
 
 bench: $(PROG)
 	$(Q)sh tests/bench/run.sh "$(CURDIR)/$(PROG)"

@@ -52,6 +52,12 @@ int cli_use_color(FILE *f);
 /* Whether progress may be shown (stderr is a terminal). */
 int cli_show_progress(void);
 
+struct strbuf;
+/* Appends `s` as a JSON string, or null. */
+void cli_json_str(struct strbuf *o, const char *s);
+/* --format text|json: sets *json, or returns EXIT_USAGE with a message. */
+int cli_parse_text_json(const char *cmd, const char *arg, int *json);
+
 /* Writes a buffer to stdout; returns 0 or EXIT_USAGE on write errors. */
 int cli_write_stdout(const char *buf, size_t len);
 

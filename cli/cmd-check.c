@@ -13,6 +13,7 @@
 #include "error.h"
 #include "format.h"
 #include "match.h"
+#include "review.h"
 #include "specs.h"
 #include "strbuf.h"
 #include "banned.h"
@@ -169,24 +170,126 @@ static int load_checklist(struct checklist **cl, const char *path)
 	return ret;
 }
 
+/* Specs from git: every spec at the revision, or those named. */
+static int check_repo(struct check_ctx *c, int argc, char **argv,
+		      const char *ref, int worktree, int jobs)
+{
+	struct sr_error err = SR_ERROR_INIT;
+	struct review *rv = NULL;
+	size_t *idx = NULL, n = 0;
+	int i, ret;
+
+	ret = review_open(&rv, cli_globals.repo, ref ? ref : cli_globals.ref,
+			  worktree ? REVIEW_WORKTREE : 0, &err);
+	cli_print_diags(&err);
+	if (ret < 0) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (argc > 0) {
+		idx = calloc((size_t)argc, sizeof(*idx));
+		if (!idx) {
+			cli_error("out of memory");
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		for (i = 0; i < argc; i++) {
+			long k = review_find_spec(rv, argv[i]);
+
+			if (k < 0) {
+				cli_error("%s: not a spec %s%.12s (see the spec "
+					  "globs in .specreview.yaml)",
+					  argv[i], worktree ? "in the working tree"
+							    : "at ",
+					  worktree ? "" : rv->commit);
+				ret = EXIT_USAGE;
+				goto out;
+			}
+			idx[n++] = (size_t)k;
+		}
+	} else if (!rv->nspecs) {
+		cli_error("no specs match the spec globs%s", worktree ? "" :
+			  " at this commit");
+	}
+	c->fmt.cl = rv->cl;
+	c->total = idx ? n : rv->nspecs;
+	c->progress = c->total > 1 && cli_show_progress() &&
+		      !isatty(STDOUT_FILENO);
+	format_begin(&c->out, &c->fmt);
+	ret = review_check_all(rv, idx, n, jobs, emit, c);
+	if (ret)
+		goto out;
+	format_end(&c->out, &c->fmt, &c->errors);
+	ret = cli_write_stdout(c->out.buf, c->out.len);
+out:
+	free(idx);
+	review_free(rv);
+	sr_error_release(&err);
+	return ret;
+}
+
+static int check_paths(struct check_ctx *c, int argc, char **argv,
+		       const char *checklist_path, int jobs)
+{
+	struct spec_list specs = SPEC_LIST_INIT;
+	struct checklist *cl = NULL;
+	struct matcher *m = NULL;
+	struct sr_error err = SR_ERROR_INIT;
+	int i, ret = 0;
+
+	for (i = 0; i < argc; i++)
+		if (spec_list_add(&specs, argv[i]) < 0) {
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	if (!specs.n) {
+		cli_error("no spec files found");
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (load_checklist(&cl, checklist_path) < 0) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (matcher_new(&m, cl, &err) < 0) {
+		cli_print_diags(&err);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	c->fmt.cl = cl;
+	c->total = specs.n;
+	c->progress = specs.n > 1 && cli_show_progress() &&
+		      !isatty(STDOUT_FILENO);
+	format_begin(&c->out, &c->fmt);
+	ret = check_files(m, specs.paths, specs.n, jobs, emit, c);
+	if (ret)
+		goto out;
+	format_end(&c->out, &c->fmt, &c->errors);
+	ret = cli_write_stdout(c->out.buf, c->out.len);
+out:
+	matcher_free(m);
+	checklist_free(cl);
+	spec_list_release(&specs);
+	sr_error_release(&err);
+	return ret;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "checklist", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "worktree", no_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct check_ctx c;
-	struct spec_list specs = SPEC_LIST_INIT;
-	struct checklist *cl = NULL;
-	struct matcher *m = NULL;
-	struct sr_error err = SR_ERROR_INIT;
-	const char *checklist_path = NULL;
+	const char *checklist_path = NULL, *ref = NULL;
 	long jobs = 2;
-	int opt, i, ret = 0, fmt = FORMAT_TEXT;
+	int opt, ret = 0, fmt = FORMAT_TEXT, worktree = 0;
 
 	memset(&c, 0, sizeof(c));
 	strbuf_init(&c.out, 0);
@@ -209,6 +312,12 @@ static int cmd_check(int argc, char **argv)
 				return cli_usage_error("check",
 						       "--jobs takes 1 to 16");
 			break;
+		case 'r':
+			ref = optarg;
+			break;
+		case 'w':
+			worktree = 1;
+			break;
 		case 'v':
 			c.verbose = 1;
 			break;
@@ -218,45 +327,30 @@ static int cmd_check(int argc, char **argv)
 			return cli_usage_error("check", "bad option");
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("check", "no spec named");
-	for (i = optind; i < argc; i++)
-		if (spec_list_add(&specs, argv[i]) < 0) {
-			ret = EXIT_USAGE;
-			goto out;
-		}
-	if (!specs.n) {
-		cli_error("no spec files found");
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	if (load_checklist(&cl, checklist_path) < 0) {
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	if (matcher_new(&m, cl, &err) < 0) {
-		cli_print_diags(&err);
-		ret = EXIT_USAGE;
-		goto out;
-	}
+	if (worktree && (ref || cli_globals.ref))
+		return cli_usage_error("check", "--worktree and --ref exclude "
+						"each other");
 	c.fmt.kind = (enum format_kind)fmt;
-	c.fmt.cl = cl;
 	c.color = fmt == FORMAT_TEXT && cli_use_color(stdout);
-	c.total = specs.n;
-	c.progress = specs.n > 1 && cli_show_progress() && !isatty(STDOUT_FILENO);
-	format_begin(&c.out, &c.fmt);
-	ret = check_files(m, specs.paths, specs.n, (int)jobs, emit, &c);
-	if (ret)
-		goto out;
-	format_end(&c.out, &c.fmt, &c.errors);
-	if ((ret = cli_write_stdout(c.out.buf, c.out.len)))
-		goto out;
-	ret = c.any_error ? EXIT_USAGE : c.any_failing ? EXIT_FINDINGS : 0;
-out:
-	matcher_free(m);
-	checklist_free(cl);
-	spec_list_release(&specs);
-	sr_error_release(&err);
+	/*
+	 * Files on disk when they are named; specs from
+	 * git with --ref, --worktree, or when nothing is named.
+	 */
+	if (ref || worktree || cli_globals.ref || optind >= argc) {
+		if (checklist_path)
+			return cli_usage_error("check",
+					       "--checklist reads files on "
+					       "disk; in a repository the "
+					       "checklist comes from "
+					       ".specreview.yaml");
+		ret = check_repo(&c, argc - optind, argv + optind, ref,
+				 worktree, (int)jobs);
+	} else {
+		ret = check_paths(&c, argc - optind, argv + optind,
+				  checklist_path, (int)jobs);
+	}
+	if (ret == 0)
+		ret = c.any_error ? EXIT_USAGE : c.any_failing ? EXIT_FINDINGS : 0;
 	sr_error_release(&c.errors);
 	strbuf_release(&c.out);
 	return ret;
@@ -264,17 +358,25 @@ out:
 
 const struct cmd_entry cmd_check_entry = {
 	"check",
-	"[--checklist FILE] [--format text|json|sarif|junit] [-v] [-j N] SPEC...",
+	"[--ref REF | --worktree] [--checklist FILE] [--format FMT] [-v] [-j N] [SPEC...]",
 	"check specs for the mandatory security clauses",
-	"Checks each SPEC (a Markdown or text file, or a directory searched for\n"
-	"*.md, *.markdown and *.txt) against the checklist and reports every\n"
-	"clause that is missing, partial or only given by reference.\n"
+	"Checks specs against the checklist and reports every clause that is\n"
+	"missing, partial or only given by reference.\n"
 	"\n"
-	"  -c, --checklist FILE  the checklist (default: the built-in\n"
-	"                        outsourcing-security checklist)\n"
+	"Named files (or directories, searched for *.md, *.markdown and *.txt)\n"
+	"are read from disk.  With --ref, or when no SPEC is named inside a git\n"
+	"repository, specs are read from a commit (default HEAD) without a\n"
+	"checkout, found by the spec globs of its .specreview.yaml, and SPEC\n"
+	"names repository paths; results are cached per blob.  --worktree\n"
+	"reads the working tree's files instead (uncommitted drafts).\n"
+	"\n"
+	"  -c, --checklist FILE  the checklist for files on disk (default: the\n"
+	"                        built-in outsourcing-security checklist)\n"
 	"  -f, --format FORMAT   text (default), json, sarif or junit\n"
 	"  -v, --verbose         also show satisfied clauses and the evidence\n"
 	"  -j, --jobs N          check N specs at a time (default 2)\n"
+	"      --ref REF         read specs from commit REF\n"
+	"      --worktree        read specs from the working tree\n"
 	"\n"
 	"Exit status: 0 when no applicable mandatory clause is missing, partial\n"
 	"or by reference; 1 when some are; 2 on usage errors or when a spec\n"

@@ -17,10 +17,18 @@
 
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_lint_entry;
+extern const struct cmd_entry cmd_log_entry;
+extern const struct cmd_entry cmd_record_entry;
+extern const struct cmd_entry cmd_roles_entry;
+extern const struct cmd_entry cmd_status_entry;
 
 /* The one list of commands: help, dispatch and the man page use it. */
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
+	&cmd_status_entry,
+	&cmd_record_entry,
+	&cmd_log_entry,
+	&cmd_roles_entry,
 	&cmd_lint_entry,
 	NULL,
 };
@@ -94,6 +102,26 @@ int cli_write_stdout(const char *buf, size_t len)
 		cli_error("cannot write output");
 		return EXIT_USAGE;
 	}
+	return 0;
+}
+
+void cli_json_str(struct strbuf *o, const char *s)
+{
+	if (s)
+		strbuf_add_json_str(o, s, strlen(s));
+	else
+		strbuf_addstr(o, "null");
+}
+
+int cli_parse_text_json(const char *cmd, const char *arg, int *json)
+{
+	if (!strcmp(arg, "json"))
+		*json = 1;
+	else if (!strcmp(arg, "text"))
+		*json = 0;
+	else
+		return cli_usage_error(cmd, "unknown format '%s' (text, json)",
+				       arg);
 	return 0;
 }
 

@@ -139,6 +139,16 @@ int check_buffer(struct check_report *rep, const struct matcher *m,
 	return check_doc(rep, m, path, buf, len, DOC_COPY);
 }
 
+int check_buffer_take(struct check_report *rep, const struct matcher *m,
+		      const char *path, char *buf, size_t len)
+{
+	if (!rep->path && !(rep->path = strdup(path))) {
+		free(buf);
+		return rep->status = SR_ENOMEM;
+	}
+	return check_doc(rep, m, path, buf, len, 0);
+}
+
 int check_file(struct check_report *rep, const struct matcher *m,
 	       const char *path)
 {
@@ -505,13 +515,13 @@ int check_run_examples(const struct checklist *cl, const struct matcher *m,
 	return failures;
 }
 
-/* ---- many files, in parallel, in order ---------------------------------- */
+/* ---- many specs, in parallel, in order ------------------------------- */
 
 #define CHECK_WINDOW 32
 
 struct pool {
-	const struct matcher *m;
-	char *const *paths;
+	check_job_fn job;
+	void *job_ctx;
 	size_t n;
 	size_t next;    /* next index to take */
 	size_t emitted; /* reports handed to emit so far */
@@ -537,7 +547,7 @@ static void *worker(void *arg)
 			break;
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
-		check_file(&p->slot[i % CHECK_WINDOW], p->m, p->paths[i]);
+		p->job(&p->slot[i % CHECK_WINDOW], i, p->job_ctx);
 		pthread_mutex_lock(&p->mu);
 		p->ready[i % CHECK_WINDOW] = 1;
 		pthread_cond_broadcast(&p->cv);
@@ -546,10 +556,10 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int check_files(const struct matcher *m, char *const *paths, size_t n,
-		int nthreads, check_emit_fn emit, void *ctx)
+int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
+		   check_emit_fn emit, void *emit_ctx)
 {
-	struct pool p;
+	struct pool *p;
 	pthread_t tid[16];
 	int nt = 0, i, ret = 0;
 
@@ -559,55 +569,78 @@ int check_files(const struct matcher *m, char *const *paths, size_t n,
 		for (k = 0; k < n && !ret; k++) {
 			struct check_report rep = CHECK_REPORT_INIT;
 
-			check_file(&rep, m, paths[k]);
-			ret = emit(&rep, k, ctx);
+			job(&rep, k, job_ctx);
+			ret = emit(&rep, k, emit_ctx);
 			check_report_release(&rep);
 		}
 		return ret;
 	}
-	memset(&p, 0, sizeof(p));
-	p.m = m;
-	p.paths = paths;
-	p.n = n;
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return SR_ENOMEM;
+	p->job = job;
+	p->job_ctx = job_ctx;
+	p->n = n;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
 	if (nthreads > (int)SR_ARRAY_SIZE(tid))
 		nthreads = (int)SR_ARRAY_SIZE(tid);
 	for (i = 0; i < nthreads; i++)
-		if (pthread_create(&tid[nt], NULL, worker, &p) == 0)
+		if (pthread_create(&tid[nt], NULL, worker, p) == 0)
 			nt++;
-	pthread_mutex_lock(&p.mu);
-	while (p.emitted < n && !ret) {
-		size_t s = p.emitted % CHECK_WINDOW;
+	pthread_mutex_lock(&p->mu);
+	while (p->emitted < n && !ret) {
+		size_t s = p->emitted % CHECK_WINDOW;
 
-		if (!nt && !p.ready[s]) {
+		if (!nt && !p->ready[s]) {
 			/* No thread could start: do the work here. */
-			size_t k = p.next++;
+			size_t k = p->next++;
 
-			pthread_mutex_unlock(&p.mu);
-			check_file(&p.slot[k % CHECK_WINDOW], m, paths[k]);
-			pthread_mutex_lock(&p.mu);
-			p.ready[k % CHECK_WINDOW] = 1;
+			pthread_mutex_unlock(&p->mu);
+			job(&p->slot[k % CHECK_WINDOW], k, job_ctx);
+			pthread_mutex_lock(&p->mu);
+			p->ready[k % CHECK_WINDOW] = 1;
 		}
-		while (!p.ready[s])
-			pthread_cond_wait(&p.cv, &p.mu);
-		pthread_mutex_unlock(&p.mu);
-		ret = emit(&p.slot[s], p.emitted, ctx);
-		check_report_release(&p.slot[s]);
-		pthread_mutex_lock(&p.mu);
-		p.ready[s] = 0;
-		p.emitted++;
-		pthread_cond_broadcast(&p.cv);
+		while (!p->ready[s])
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		ret = emit(&p->slot[s], p->emitted, emit_ctx);
+		check_report_release(&p->slot[s]);
+		pthread_mutex_lock(&p->mu);
+		p->ready[s] = 0;
+		p->emitted++;
+		pthread_cond_broadcast(&p->cv);
 	}
-	p.stop = 1;
-	pthread_cond_broadcast(&p.cv);
-	pthread_mutex_unlock(&p.mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 	for (i = 0; i < nt; i++)
 		pthread_join(tid[i], NULL);
 	/* Reports finished after a stop are not emitted, but freed. */
 	for (i = 0; i < CHECK_WINDOW; i++)
-		check_report_release(&p.slot[i]);
-	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.cv);
+		check_report_release(&p->slot[i]);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p);
 	return ret;
+}
+
+struct files_job {
+	const struct matcher *m;
+	char *const *paths;
+};
+
+static void file_job(struct check_report *rep, size_t index, void *ctx)
+{
+	const struct files_job *fj = ctx;
+
+	check_file(rep, fj->m, fj->paths[index]);
+}
+
+int check_files(const struct matcher *m, char *const *paths, size_t n,
+		int nthreads, check_emit_fn emit, void *ctx)
+{
+	struct files_job fj = { m, paths };
+
+	return check_run_jobs(n, nthreads, file_job, &fj, emit, ctx);
 }

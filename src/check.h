@@ -56,6 +56,10 @@ struct check_report {
 int check_buffer(struct check_report *rep, const struct matcher *m,
 		 const char *path, const char *buf, size_t len);
 
+/* The same, taking ownership of `buf` (malloc'd), which saves a copy. */
+int check_buffer_take(struct check_report *rep, const struct matcher *m,
+		      const char *path, char *buf, size_t len);
+
 /* Reads the file at `path` and checks it (the report's path is `path`). */
 int check_file(struct check_report *rep, const struct matcher *m,
 	       const char *path);
@@ -73,6 +77,16 @@ typedef int (*check_emit_fn)(struct check_report *rep, size_t index,
 			     void *ctx);
 int check_files(const struct matcher *m, char *const *paths, size_t n,
 		int nthreads, check_emit_fn emit, void *ctx);
+
+/*
+ * The same for any source of specs: `job` fills report `index` (called
+ * on worker threads, several at once: it must be thread-safe) and `emit`
+ * receives the reports in order on the calling thread.
+ */
+typedef void (*check_job_fn)(struct check_report *rep, size_t index,
+			     void *ctx);
+int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
+		   check_emit_fn emit, void *emit_ctx);
 
 /* Fills rep->summary from rep->result. */
 void check_summarize(struct check_report *rep);
