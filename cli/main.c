@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "tui.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -231,11 +232,8 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
-		/* The TUI arrives with the review-TUI issue. */
-		print_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (argc == 0)
+		return tui_main(cli_globals.repo, cli_globals.ref);
 	if (!strcmp(argv[0], "help"))
 		return cmd_help(argc, argv);
 	c = find_cmd(argv[0]);

@@ -1,6 +1,7 @@
 #include "check.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -466,6 +467,29 @@ int check_load_default_checklist(struct checklist **out, struct sr_error *err)
 				    "the built-in checklist is missing");
 	return checklist_load_buffer(out, f->data, f->len, DEFAULT_CHECKLIST,
 				     err);
+}
+
+const char *check_clause_template(const struct cl_item *it, const char *lang,
+				  size_t *len)
+{
+	const char *langs[2] = { lang && !strcmp(lang, "en") ? "en" : "ja",
+				 lang && !strcmp(lang, "en") ? "ja" : "en" };
+	char name[256];
+	int i;
+
+	if (!it->template_id)
+		return NULL;
+	for (i = 0; i < 2; i++) {
+		const struct builtin_file *f;
+
+		snprintf(name, sizeof(name), "templates/clauses/%s.%s.md",
+			 it->template_id, langs[i]);
+		if ((f = builtin_find(name))) {
+			*len = f->len;
+			return f->data;
+		}
+	}
+	return NULL;
 }
 
 static int example_status(const struct matcher *m, const char *text,

@@ -119,6 +119,14 @@ int check_finding_fails(const struct finding *f);
 int check_load_default_checklist(struct checklist **out, struct sr_error *err);
 
 /*
+ * The model wording of an item's clause in `lang` ("ja" or "en"; the
+ * other language when that one is missing): the built-in
+ * templates/clauses/<template>.<lang>.md.  NULL when there is none.
+ */
+const char *check_clause_template(const struct cl_item *it, const char *lang,
+				  size_t *len);
+
+/*
  * Runs the examples of every item (examples.satisfied must be satisfied,
  * examples.missing must not) and adds an error with the example's
  * position for each one that fails.  Returns the number of failures, or

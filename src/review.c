@@ -518,6 +518,67 @@ int review_roles(struct review *rv, struct roles *out, struct sr_error *err)
 	return roles_at_tip(rv->store, rv->records_ref, out, err);
 }
 
+int review_reanchor(const struct rec_annotation *a, const char *text,
+		    size_t len, int *line)
+{
+	struct text_lines lines = TEXT_LINES_INIT;
+	size_t k, best = 0, bestd = (size_t)-1;
+	char h[17];
+	int ret = SR_ENOTFOUND;
+
+	if (text_lines_init(&lines, text, len) < 0)
+		return SR_ENOMEM;
+	for (k = 1; k <= lines.n; k++) {
+		size_t ll, d;
+		const char *l = text_lines_get(&lines, k, &ll);
+
+		record_line_hash(l, ll, h);
+		if (strcmp(h, a->hash))
+			continue;
+		d = k > (size_t)a->line ? k - (size_t)a->line
+					: (size_t)a->line - k;
+		if (d < bestd) {
+			bestd = d;
+			best = k;
+		}
+	}
+	if (!best && a->snippet && *a->snippet) {
+		for (k = 1; k <= lines.n && !best; k++) {
+			size_t ll;
+			const char *l = text_lines_get(&lines, k, &ll);
+
+			if (memmem(l, ll, a->snippet, strlen(a->snippet)))
+				best = k;
+		}
+	}
+	if (best) {
+		*line = (int)best;
+		ret = 0;
+	}
+	text_lines_release(&lines);
+	return ret;
+}
+
+const struct record *review_last_review(const struct review *rv, size_t i,
+					const struct review_history *h)
+{
+	const struct record *any = NULL, *best = NULL;
+	size_t k;
+
+	for (k = 0; k < h->n; k++) {
+		const struct record *r = h->recs[k];
+
+		if (!r || strcmp(r->spec, rv->specs[i].path))
+			continue;
+		if (!any || r->time > any->time)
+			any = r;
+		if (r->decision != DEC_COMMENT &&
+		    (!best || r->time > best->time))
+			best = r;
+	}
+	return best ? best : any;
+}
+
 /* ---- recording -------------------------------------------------------- */
 
 /* What a comment is made as, when the request does not say. */

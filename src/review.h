@@ -116,6 +116,24 @@ int review_spec_status(const struct review *rv, size_t i,
 /* roles.yaml at the tip of the records branch (empty when absent). */
 int review_roles(struct review *rv, struct roles *out, struct sr_error *err);
 
+/*
+ * Where an annotation made on an older version of a spec sits in `text`
+ * (the current version): the same line when its hash still matches,
+ * else the nearest line with the same hash, else a line that contains
+ * its snippet.  *line receives it; SR_ENOTFOUND when the annotated text
+ * is gone (the annotation is outdated).
+ */
+int review_reanchor(const struct rec_annotation *a, const char *text,
+		    size_t len, int *line);
+
+/*
+ * The record that a "what changed since" diff starts from: the newest
+ * record of spec `i` with a decision (request-changes, approve,
+ * sign-off, opinion), else the newest of any kind; NULL when none.
+ */
+const struct record *review_last_review(const struct review *rv, size_t i,
+					const struct review_history *h);
+
 /* ---- actions ---------------------------------------------------------- */
 
 struct review_note {

@@ -1832,3 +1832,123 @@ out:
 	strbuf_release(&entry);
 	return ret;
 }
+
+/* ---- diffs ------------------------------------------------------------- */
+
+struct diff_acc {
+	struct store_diff_line *v;
+	size_t n, alloc;
+	int oom;
+};
+
+static int diff_push(struct diff_acc *a, char origin, int ol, int nl,
+		     const char *text, size_t len)
+{
+	struct store_diff_line *l;
+
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
+	if (SR_ALLOC_GROW(a->v, a->n + 1, a->alloc) < 0) {
+		a->oom = 1;
+		return -1;
+	}
+	l = &a->v[a->n];
+	l->origin = origin;
+	l->old_line = ol;
+	l->new_line = nl;
+	if (!(l->text = sr_strndup(text, len))) {
+		a->oom = 1;
+		return -1;
+	}
+	a->n++;
+	return 0;
+}
+
+static int diff_hunk_cb(const git_diff_delta *d, const git_diff_hunk *h,
+			void *payload)
+{
+	(void)d;
+	return diff_push(payload, '@', h->old_start, h->new_start, h->header,
+			 h->header_len);
+}
+
+static int diff_line_cb(const git_diff_delta *d, const git_diff_hunk *h,
+			const git_diff_line *l, void *payload)
+{
+	(void)d;
+	(void)h;
+	if (l->origin != ' ' && l->origin != '+' && l->origin != '-')
+		return 0;
+	return diff_push(payload, l->origin, l->old_lineno > 0 ? l->old_lineno : 0,
+			 l->new_lineno > 0 ? l->new_lineno : 0, l->content,
+			 l->content_len);
+}
+
+static int lookup_blob_opt(struct store *s, const char *hex, git_blob **out,
+			   struct sr_error *err)
+{
+	git_oid id;
+	int g;
+
+	*out = NULL;
+	if (!hex || !*hex)
+		return 0;
+	if (!is_full_hex(hex) || git_oid_fromstr(&id, hex) < 0)
+		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
+				    "'%s' is not an object id", hex);
+	g = git_blob_lookup(out, s->repo, &id);
+	if (g == GIT_ENOTFOUND) {
+		git_error_clear();
+		return sr_error_add(err, SR_ENOTFOUND, NULL, 0, 0,
+				    "no blob %s in the repository", hex);
+	}
+	return g < 0 ? gerr(err, g, "blob %s", hex) : 0;
+}
+
+int store_diff_blobs(struct store *s, const char *old_blob,
+		     const char *new_blob, struct store_diff_line **out,
+		     size_t *n, struct sr_error *err)
+{
+	git_diff_options opts;
+	struct diff_acc acc = { NULL, 0, 0, 0 };
+	git_blob *a = NULL, *b = NULL;
+	int g, ret;
+
+	*out = NULL;
+	*n = 0;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if ((ret = lookup_blob_opt(s, old_blob, &a, err)) < 0 ||
+	    (ret = lookup_blob_opt(s, new_blob, &b, err)) < 0)
+		goto out;
+	opts.context_lines = 3;
+	/* Specs are text even when a converter left odd bytes in them. */
+	opts.flags |= GIT_DIFF_FORCE_TEXT;
+	g = git_diff_blobs(a, NULL, b, NULL, &opts, NULL, NULL, diff_hunk_cb,
+			   diff_line_cb, &acc);
+	if (acc.oom) {
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	if (g < 0) {
+		ret = gerr(err, g, "diff %s %s", old_blob, new_blob);
+		goto out;
+	}
+	*out = acc.v;
+	*n = acc.n;
+	acc.v = NULL;
+	acc.n = 0;
+out:
+	store_diff_free(acc.v, acc.n);
+	git_blob_free(a);
+	git_blob_free(b);
+	return ret;
+}
+
+void store_diff_free(struct store_diff_line *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(l[i].text);
+	free(l);
+}

@@ -161,6 +161,24 @@ void store_record_files_free(struct store_record_file *f, size_t n);
 int store_records_read(struct store *s, const char *ref, const char *path,
 		       char **buf, size_t *len, struct sr_error *err);
 
+/* ---- diffs ------------------------------------------------------------- */
+
+/* One line of a diff: ' ' context, '-' removed, '+' added, '@' a hunk. */
+struct store_diff_line {
+	char origin;
+	int old_line, new_line; /* 1-based; 0 where it does not apply */
+	char *text;             /* without its newline, owned */
+};
+
+/*
+ * Diffs two blobs line by line (3 lines of context).  Either id may be
+ * empty for "nothing".  Caller frees with store_diff_free().
+ */
+int store_diff_blobs(struct store *s, const char *old_blob,
+		     const char *new_blob, struct store_diff_line **out,
+		     size_t *n, struct sr_error *err);
+void store_diff_free(struct store_diff_line *l, size_t n);
+
 /* ---- the result cache ------------------------------------------------ */
 
 /*
