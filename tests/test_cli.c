@@ -162,7 +162,9 @@ static void test_check_exit_codes(void **state)
 			       t_prog(), dir, dir), 2);
 	assert_non_null(strstr(err, "none.md"));
 	free(err);
-	assert_int_equal(t_run(NULL, &err, "%s check", t_prog()), 2);
+	/* Nothing named outside a repository: nothing to check. */
+	assert_int_equal(t_run(NULL, &err, "cd %s && %s check", dir, t_prog()), 2);
+	assert_non_null(strstr(err, "not a git repository"));
 	free(err);
 }
 
