@@ -64,7 +64,8 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 # Data built into the program so it works without being installed.
 BUILTIN_FILES := $(sort $(wildcard checklists/*.yaml) $(wildcard checklists/*.dic) \
-	$(wildcard templates/*.md) $(wildcard templates/clauses/*.md))
+	$(wildcard templates/*.md) $(wildcard templates/*.tsv) \
+	$(wildcard templates/clauses/*.md))
 
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/builtin.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -180,7 +181,7 @@ install: $(PROG)
 		$(DESTDIR)$(DATADIR)/templates/clauses
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/specreview
 	install -m 644 checklists/*.yaml $(DESTDIR)$(DATADIR)/checklists/
-	for f in templates/*.md; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/; done; true
+	for f in templates/*.md templates/*.tsv; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/; done; true
 	for f in templates/clauses/*.md; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/clauses/; done; true
 
 uninstall:

@@ -19,6 +19,8 @@
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_lint_entry;
 extern const struct cmd_entry cmd_log_entry;
+extern const struct cmd_entry cmd_new_entry;
+extern const struct cmd_entry cmd_suggest_entry;
 extern const struct cmd_entry cmd_record_entry;
 extern const struct cmd_entry cmd_roles_entry;
 extern const struct cmd_entry cmd_status_entry;
@@ -30,6 +32,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_record_entry,
 	&cmd_log_entry,
 	&cmd_roles_entry,
+	&cmd_new_entry,
+	&cmd_suggest_entry,
 	&cmd_lint_entry,
 	NULL,
 };
