@@ -20,6 +20,9 @@
 
 struct check_ctx {
 	struct format_state fmt;
+	struct review *rv;              /* git mode: for dispositions */
+	struct review_history *hist;
+	const size_t *idx;
 	int color, verbose, progress;
 	size_t total;
 	int any_failing, any_error;
@@ -119,6 +122,10 @@ static int emit(struct check_report *rep, size_t index, void *ctx)
 	size_t i;
 	int ret;
 
+	/* In a repository, gaps a reviewer dispositioned on this text. */
+	if (c->hist && rep->checked)
+		review_dispositions(c->rv, c->idx ? c->idx[index] : index,
+				    c->hist, rep);
 	/* Warnings (invalid UTF-8, ...) and errors about this spec. */
 	if (rep->diags.n) {
 		if (c->progress)
@@ -175,6 +182,7 @@ static int check_repo(struct check_ctx *c, int argc, char **argv,
 		      const char *ref, int worktree, int jobs)
 {
 	struct sr_error err = SR_ERROR_INIT;
+	struct review_history hist = REVIEW_HISTORY_INIT;
 	struct review *rv = NULL;
 	size_t *idx = NULL, n = 0;
 	int i, ret;
@@ -211,6 +219,14 @@ static int check_repo(struct check_ctx *c, int argc, char **argv,
 		cli_error("no specs match the spec globs%s", worktree ? "" :
 			  " at this commit");
 	}
+	if (review_history(rv, NULL, &hist, &err) < 0) {
+		cli_print_diags(&err);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	c->rv = rv;
+	c->hist = &hist;
+	c->idx = idx;
 	c->fmt.cl = rv->cl;
 	c->total = idx ? n : rv->nspecs;
 	c->progress = c->total > 1 && cli_show_progress() &&
@@ -222,6 +238,8 @@ static int check_repo(struct check_ctx *c, int argc, char **argv,
 	format_end(&c->out, &c->fmt, &c->errors);
 	ret = cli_write_stdout(c->out.buf, c->out.len);
 out:
+	c->hist = NULL;
+	review_history_release(&hist);
 	free(idx);
 	review_free(rv);
 	sr_error_release(&err);

@@ -168,6 +168,13 @@ int check_file(struct check_report *rep, const struct matcher *m,
 
 void check_report_release(struct check_report *rep)
 {
+	size_t i;
+
+	for (i = 0; rep->disps && i < rep->result.nfindings; i++) {
+		free(rep->disps[i].disposition);
+		free(rep->disps[i].justification);
+	}
+	free(rep->disps);
 	free(rep->path);
 	free(rep->title);
 	free(rep->kind);

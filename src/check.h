@@ -32,6 +32,12 @@ struct check_summary {
 	size_t failing;    /* mandatory items not satisfied */
 };
 
+/* A reviewer's disposition of a finding, from the records (review.h). */
+struct check_disposition {
+	char *disposition;   /* "accepted", ... owned; NULL: none */
+	char *justification; /* who, when, and the note; owned */
+};
+
 struct check_report {
 	char *path;               /* as shown to users, owned */
 	char *title, *kind, *lang; /* front matter, owned, may be NULL */
@@ -41,11 +47,12 @@ struct check_report {
 	struct check_summary summary;
 	struct sr_error diags;    /* warnings and errors about this spec */
 	int status;               /* 0, or the negative code that stopped it */
+	struct check_disposition *disps; /* per finding, or NULL */
 };
 
 #define CHECK_REPORT_INIT                                                    \
 	{ NULL, NULL, NULL, NULL, 0, 0, MATCH_RESULT_INIT, { 0 },             \
-	  SR_ERROR_INIT, 0 }
+	  SR_ERROR_INIT, 0, NULL }
 
 /*
  * Checks the spec text buf[0..len) named `path`.  `buf` is copied.  The

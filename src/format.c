@@ -80,7 +80,8 @@ static void json_pos(struct strbuf *o, const struct match_pos *p,
 	strbuf_add_json_str(o, text ? text : "", text ? strlen(text) : 0);
 }
 
-static void json_finding(struct strbuf *o, const struct finding *f)
+static void json_finding(struct strbuf *o, const struct finding *f,
+			 const struct check_disposition *disp)
 {
 	size_t e, h;
 
@@ -94,6 +95,13 @@ static void json_finding(struct strbuf *o, const struct finding *f)
 	json_key_str(o, "title", f->item->title.en);
 	strbuf_addch(o, ',');
 	json_key_str(o, "title_ja", f->item->title.ja);
+	if (disp && disp->disposition) {
+		strbuf_addstr(o, ",\"disposition\":{");
+		json_key_str(o, "disposition", disp->disposition);
+		strbuf_addch(o, ',');
+		json_key_str(o, "justification", disp->justification);
+		strbuf_addch(o, '}');
+	}
 	strbuf_addstr(o, ",\"evidence\":[");
 	for (e = 0; e < f->nevidence; e++) {
 		const struct match_evidence *ev = &f->evidence[e];
@@ -163,7 +171,8 @@ static void json_spec(struct strbuf *o, const struct check_report *rep,
 	for (i = 0; i < rep->result.nfindings; i++) {
 		if (i)
 			strbuf_addch(o, ',');
-		json_finding(o, &rep->result.findings[i]);
+		json_finding(o, &rep->result.findings[i],
+			     rep->disps ? &rep->disps[i] : NULL);
 	}
 	strbuf_addstr(o, "],\"warnings\":[");
 	json_diags(o, &rep->diags);
@@ -241,7 +250,16 @@ static void sarif_spec(struct strbuf *o, const struct check_report *rep,
 			       "\"endColumn\":%d}}}],\"properties\":{",
 			    p.line, p.col, p.end_line, p.end_col);
 		json_key_str(o, "status", finding_status_name(f->status));
-		strbuf_addstr(o, "}}");
+		strbuf_addch(o, '}');
+		if (rep->disps && rep->disps[i].disposition) {
+			/* A reviewer dispositioned this gap on this text. */
+			strbuf_addstr(o, ",\"suppressions\":[{\"kind\":"
+					 "\"external\",\"status\":\"accepted\",");
+			json_key_str(o, "justification",
+				     rep->disps[i].justification);
+			strbuf_addstr(o, "}]");
+		}
+		strbuf_addch(o, '}');
 		strbuf_release(&msg);
 	}
 }

@@ -492,6 +492,60 @@ int review_spec_status(const struct review *rv, size_t i,
 	return 0;
 }
 
+int review_dispositions(const struct review *rv, size_t i,
+			const struct review_history *h,
+			struct check_report *rep)
+{
+	size_t f, k, d;
+
+	if (!rep->checked || !rep->result.nfindings)
+		return 0;
+	for (f = 0; f < rep->result.nfindings; f++) {
+		const struct finding *fd = &rep->result.findings[f];
+		const struct record *best = NULL;
+		const struct rec_disp *bd = NULL;
+		struct strbuf j = STRBUF_INIT;
+		char when[21];
+
+		if (!check_finding_fails(fd) &&
+		    fd->status != FINDING_PARTIAL &&
+		    fd->status != FINDING_MISSING &&
+		    fd->status != FINDING_BY_REFERENCE)
+			continue;
+		for (k = 0; k < h->n; k++) {
+			const struct record *r = h->recs[k];
+
+			if (!r || strcmp(r->spec, rv->specs[i].path) ||
+			    strcmp(r->spec_blob, rv->specs[i].blob) ||
+			    (best && r->time < best->time))
+				continue;
+			for (d = 0; d < r->ndisps; d++)
+				if (!strcmp(r->disps[d].item, fd->item->id)) {
+					best = r;
+					bd = &r->disps[d];
+				}
+		}
+		if (!bd || bd->disposition == DISP_MUST_FIX)
+			continue;
+		if (!rep->disps &&
+		    !(rep->disps = calloc(rep->result.nfindings,
+					  sizeof(*rep->disps))))
+			return SR_ENOMEM;
+		record_format_time(best->time, when);
+		strbuf_addf(&j, "%s by %s <%s> (%s) %s",
+			    rec_disposition_name(bd->disposition), best->name,
+			    best->email, rec_role_name(best->role), when);
+		if (bd->note)
+			strbuf_addf(&j, ": %s", bd->note);
+		rep->disps[f].disposition =
+			strdup(rec_disposition_name(bd->disposition));
+		rep->disps[f].justification = strbuf_detach(&j, NULL);
+		if (!rep->disps[f].disposition || !rep->disps[f].justification)
+			return SR_ENOMEM;
+	}
+	return 0;
+}
+
 static int roles_at_tip(struct store *s, const char *ref, struct roles *out,
 			struct sr_error *err)
 {

@@ -113,6 +113,16 @@ void review_history_release(struct review_history *h);
 int review_spec_status(const struct review *rv, size_t i,
 		       const struct review_history *h, struct wf_status *st);
 
+/*
+ * Attaches to each gap of `rep` (spec `i`) the most recent disposition
+ * that a record made on the spec's current blob gives it, when that
+ * disposition closes the gap (accepted, not-applicable, false-positive,
+ * satisfied-elsewhere), with who, when and the note as justification.
+ */
+int review_dispositions(const struct review *rv, size_t i,
+			const struct review_history *h,
+			struct check_report *rep);
+
 /* roles.yaml at the tip of the records branch (empty when absent). */
 int review_roles(struct review *rv, struct roles *out, struct sr_error *err);
 
