@@ -19,7 +19,12 @@
 #include "banned.h"
 
 /* What a pattern means when it is found. */
-enum ref_kind { REF_TERM, REF_EXCLUDE, REF_BYREF };
+enum ref_kind {
+	REF_TERM,
+	REF_EXCLUDE,
+	REF_BYREF,
+	REF_ANCHOR, /* a literal every match of regex `item` starts with */
+};
 
 struct ref {
 	enum ref_kind kind;
@@ -30,16 +35,24 @@ struct ref {
 
 enum { BOUND_START = 1, BOUND_END = 2 };
 
+/*
+ * A distinct byte string of the automaton.  Its refs are grouped by the
+ * word-boundary rule they need (BOUND_* bits): the same bytes can be a
+ * whole-word term, a prefix term and a regex anchor at once.
+ */
 struct pattern {
-	const char *bytes; /* normalized term, borrowed from the checklist */
+	const char *bytes; /* normalized term, borrowed */
 	size_t len;
-	unsigned bound;
-	size_t ref0, nref; /* slice of matcher->refs */
+	size_t ref0[4], nref[4]; /* slices of matcher->refs, by bound */
 };
 
 struct mregex {
 	pcre2_code *code; /* borrowed from the checklist */
 	struct ref ref;
+	int anchored; /* runs only where one of its anchors was found */
+	/* The same pattern compiled anchored (owned): JIT does not take
+	 * PCRE2_ANCHORED at match time, only at compile time. */
+	pcre2_code *at;
 };
 
 #define OUT_FLAG 0x80000000u
@@ -62,6 +75,8 @@ struct matcher {
 	size_t max_exclude_len;
 	char **empty_markers; /* normalized, borrowed */
 	size_t nempty;
+	char **anchors; /* literals of anchored regexes, owned */
+	size_t nanchors, aanchors;
 };
 
 /* ---- compiling --------------------------------------------------------- */
@@ -79,17 +94,19 @@ static int is_word_byte(unsigned char c)
 	       (c >= 'A' && c <= 'Z') || c == '_';
 }
 
+static int cmp_bytes(const struct pat_entry *x, const struct pat_entry *y)
+{
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->bytes, y->bytes, x->len);
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct pat_entry *x = a, *y = b;
-	int c;
+	int c = cmp_bytes(x, y);
 
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	c = memcmp(x->bytes, y->bytes, x->len);
-	if (c)
-		return c;
-	return (int)x->bound - (int)y->bound;
+	return c ? c : (int)x->bound - (int)y->bound;
 }
 
 struct builder {
@@ -119,18 +136,234 @@ static int add_term(struct builder *b, const struct cl_term *t,
 	return 0;
 }
 
-static int add_regex(struct matcher *m, size_t *alloc,
-		     const struct cl_regex *r, struct ref ref)
+/*
+ * Regex anchors.  Scanning the whole text once per regex costs more than
+ * everything else together, so where every match of a regex must begin
+ * with one of a few literals, those literals go into the automaton and
+ * the regex is only tried, anchored, where one of them was found.  The
+ * literals are read off the pattern's start: zero-width assertions
+ * (\b, lookarounds) are skipped, then either a literal run ("only\s+"
+ * gives "only") or a group of alternatives each starting with a literal
+ * ("(stored|host(ing)?)" gives "stored", "host").  Anything else (a
+ * class, an optional group, a top-level |) leaves the regex to the full
+ * scan.  Literals are lowercased: regexes are caseless and the text is
+ * folded.
+ */
+#define MAX_ANCHORS 64
+#define ANCHOR_BYTES 64
+
+static int is_meta(char ch)
 {
+	return ch && strchr("\\.[](){}*+?|^$", ch) != NULL;
+}
+
+/* Skips a group starting at p[0] == '('; returns the index after ')'. */
+static size_t skip_group(const char *p, size_t i)
+{
+	int depth = 0, in_class = 0;
+
+	for (; p[i]; i++) {
+		if (p[i] == '\\' && p[i + 1]) {
+			i++;
+			continue;
+		}
+		if (in_class) {
+			in_class = p[i] != ']';
+			continue;
+		}
+		if (p[i] == '[')
+			in_class = 1;
+		else if (p[i] == '(')
+			depth++;
+		else if (p[i] == ')' && --depth == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
+static int has_top_level_bar(const char *p)
+{
+	int depth = 0, in_class = 0;
+	size_t i;
+
+	for (i = 0; p[i]; i++) {
+		if (p[i] == '\\' && p[i + 1]) {
+			i++;
+		} else if (in_class) {
+			in_class = p[i] != ']';
+		} else if (p[i] == '[') {
+			in_class = 1;
+		} else if (p[i] == '(') {
+			depth++;
+		} else if (p[i] == ')') {
+			depth--;
+		} else if (p[i] == '|' && depth == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The literal at p[i..): up to a metacharacter, minus a quantified last
+ * character.  Returns its length (0: none). */
+static size_t literal_at(const char *p, size_t i)
+{
+	size_t n = 0;
+
+	while (p[i + n] && !is_meta(p[i + n]))
+		n++;
+	if (n && (p[i + n] == '?' || p[i + n] == '*' || p[i + n] == '{')) {
+		/* The quantifier applies to the last character. */
+		n--;
+		while (n && ((unsigned char)p[i + n] & 0xc0) == 0x80)
+			n--;
+	}
+	return n;
+}
+
+/* Fills anchors (each at most ANCHOR_BYTES - 1); returns the count, or
+ * 0 when the regex cannot be anchored. */
+static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
+{
+	size_t i = 0, n = 0, j, end;
+	int optional;
+
+	if (has_top_level_bar(p))
+		return 0;
+	for (;;) { /* zero-width assertions */
+		if (p[i] == '\\' && (p[i + 1] == 'b' || p[i + 1] == 'B')) {
+			i += 2;
+		} else if (p[i] == '^') {
+			i++;
+		} else if (p[i] == '(' && p[i + 1] == '?' &&
+			   (p[i + 2] == '=' || p[i + 2] == '!' ||
+			    (p[i + 2] == '<' && (p[i + 3] == '=' ||
+						 p[i + 3] == '!')))) {
+			if (!(end = skip_group(p, i)))
+				return 0;
+			i = end;
+		} else {
+			break;
+		}
+	}
+	if (p[i] != '(') {
+		size_t len = literal_at(p, i);
+
+		if (len < 2 || len >= ANCHOR_BYTES)
+			return 0;
+		memcpy(anchors[0], p + i, len);
+		anchors[0][len] = '\0';
+		return 1;
+	}
+	if (!(end = skip_group(p, i)))
+		return 0;
+	optional = p[end] == '?' || p[end] == '*' ||
+		   (p[end] == '{' && p[end + 1] == '0');
+	j = i + 1;
+	if (p[j] == '?') {
+		if (p[j + 1] != ':')
+			return 0; /* a named group or an inline flag */
+		j += 2;
+	}
+	while (j < end - 1) {
+		size_t len = literal_at(p, j), k = j;
+		int depth = 0;
+
+		if (!len || len >= ANCHOR_BYTES || n == MAX_ANCHORS)
+			return 0;
+		memcpy(anchors[n], p + j, len);
+		anchors[n++][len] = '\0';
+		/* To the next top-level | of this group. */
+		for (; k < end - 1; k++) {
+			if (p[k] == '\\' && p[k + 1]) {
+				k++;
+			} else if (p[k] == '[') {
+				while (k < end - 1 && p[k] != ']')
+					k++;
+			} else if (p[k] == '(') {
+				depth++;
+			} else if (p[k] == ')') {
+				depth--;
+			} else if (p[k] == '|' && depth == 0) {
+				break;
+			}
+		}
+		j = k + 1;
+	}
+	if (optional) {
+		/* "(cyber)?security": the group's words, or what follows. */
+		size_t after = end + 1, len;
+
+		if (p[after - 1] == '{') {
+			while (p[after] && p[after] != '}')
+				after++;
+			after++;
+		}
+		if (p[after] == '?')
+			after++; /* a lazy quantifier */
+		len = literal_at(p, after);
+		if (len < 2 || len >= ANCHOR_BYTES || n == MAX_ANCHORS ||
+		    has_top_level_bar(p + after))
+			return 0;
+		memcpy(anchors[n], p + after, len);
+		anchors[n++][len] = '\0';
+	}
+	return n;
+}
+
+static int add_regex(struct matcher *m, size_t *alloc,
+		     const struct cl_regex *r, struct ref ref,
+		     struct builder *b)
+{
+	char anchors[MAX_ANCHORS][ANCHOR_BYTES];
+	size_t n, k, idx = m->nregexes;
+
 	if (!r->code)
 		return 0;
 	if (SR_ALLOC_GROW(m->regexes, m->nregexes + 1, *alloc) < 0)
 		return SR_ENOMEM;
-	m->regexes[m->nregexes].code = r->code;
-	m->regexes[m->nregexes].ref = ref;
+	m->regexes[idx].code = r->code;
+	m->regexes[idx].ref = ref;
+	m->regexes[idx].anchored = 0;
 	m->nregexes++;
 	/* JIT is an optimisation: without it pcre2_match interprets. */
 	pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+	n = regex_anchors(r->pattern, anchors);
+	for (k = 0; k < n; k++) {
+		struct pat_entry *pe;
+		char *s;
+
+		for (s = anchors[k]; *s; s++)
+			if (*s >= 'A' && *s <= 'Z')
+				*s = (char)(*s - 'A' + 'a');
+		if (SR_ALLOC_GROW(b->e, b->n + 1, b->alloc) < 0 ||
+		    SR_ALLOC_GROW(m->anchors, m->nanchors + 1, m->aanchors) < 0 ||
+		    !(m->anchors[m->nanchors] = strdup(anchors[k])))
+			return SR_ENOMEM;
+		pe = &b->e[b->n++];
+		pe->bytes = m->anchors[m->nanchors++];
+		pe->len = strlen(pe->bytes);
+		pe->bound = 0;
+		pe->ref.kind = REF_ANCHOR;
+		pe->ref.item = (int)idx;
+		pe->ref.group = -1;
+		pe->ref.weak = 0;
+	}
+	m->regexes[idx].anchored = n > 0;
+	m->regexes[idx].at = NULL;
+	if (n) {
+		uint32_t opts = 0;
+		int e;
+		PCRE2_SIZE eo;
+
+		pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &opts);
+		m->regexes[idx].at = pcre2_compile(
+			(PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
+			opts | PCRE2_ANCHORED, &e, &eo, NULL);
+		if (m->regexes[idx].at)
+			pcre2_jit_compile(m->regexes[idx].at,
+					  PCRE2_JIT_COMPLETE);
+	}
 	return 0;
 }
 
@@ -165,7 +398,7 @@ static int collect(struct matcher *m, struct builder *b)
 			for (k = 0; k < gr->nregexes; k++) {
 				struct ref r = { REF_TERM, (int)i, (int)g, 0 };
 				if ((ret = add_regex(m, &ralloc,
-						     &gr->regexes[k], r)) < 0)
+						     &gr->regexes[k], r, b)) < 0)
 					return ret;
 			}
 		}
@@ -188,7 +421,7 @@ static int collect(struct matcher *m, struct builder *b)
 	for (k = 0; k < cl->by_reference.nregexes; k++) {
 		struct ref r = { REF_BYREF, -1, -1, 0 };
 		if ((ret = add_regex(m, &ralloc, &cl->by_reference.regexes[k],
-				     r)) < 0)
+				     r, b)) < 0)
 			return ret;
 	}
 	return 0;
@@ -210,14 +443,18 @@ static int make_patterns(struct matcher *m, struct builder *b)
 
 		p->bytes = b->e[i].bytes;
 		p->len = b->e[i].len;
-		p->bound = b->e[i].bound;
-		p->ref0 = m->nrefs;
-		for (j = i; j < b->n && !cmp_entry(&b->e[i], &b->e[j]); j++)
+		/* Entries are sorted by bytes, then bound. */
+		for (j = i; j < b->n && !cmp_bytes(&b->e[i], &b->e[j]); j++) {
+			unsigned bd = b->e[j].bound;
+
+			if (!p->nref[bd])
+				p->ref0[bd] = m->nrefs;
 			m->refs[m->nrefs++] = b->e[j].ref;
-		p->nref = m->nrefs - p->ref0;
-		if (b->e[i].ref.kind == REF_EXCLUDE &&
-		    p->len > m->max_exclude_len)
-			m->max_exclude_len = p->len;
+			p->nref[bd]++;
+			if (b->e[j].ref.kind == REF_EXCLUDE &&
+			    p->len > m->max_exclude_len)
+				m->max_exclude_len = p->len;
+		}
 	}
 	return 0;
 }
@@ -386,16 +623,23 @@ out:
 
 void matcher_free(struct matcher *m)
 {
+	size_t i;
+
 	if (!m)
 		return;
 	free(m->pats);
 	free(m->refs);
+	for (i = 0; i < m->nregexes; i++)
+		pcre2_code_free(m->regexes[i].at);
 	free(m->regexes);
 	free(m->delta);
 	free(m->out0);
 	free(m->outn);
 	free(m->out);
 	free(m->empty_markers);
+	for (i = 0; i < m->nanchors; i++)
+		free(m->anchors[i]);
+	free(m->anchors);
 	free(m);
 }
 
@@ -496,41 +740,60 @@ static int scan(struct run *r)
 				const struct pattern *p =
 					&m->pats[m->out[m->out0[s] + k]];
 				size_t st = i + 1 - p->len;
+				unsigned bad = 0, bd;
 
-				if ((p->bound & BOUND_START) && st > 0 &&
-				    is_word_byte(t[st - 1]))
-					continue;
-				if ((p->bound & BOUND_END) && i + 1 < n &&
-				    is_word_byte(t[i + 1]))
-					continue;
-				if (push_hit(r, (uint32_t)st, (uint32_t)i + 1,
-					     p->ref0, p->nref, NULL) < 0)
-					return SR_ENOMEM;
+				if (st > 0 && is_word_byte(t[st - 1]))
+					bad |= BOUND_START;
+				if (i + 1 < n && is_word_byte(t[i + 1]))
+					bad |= BOUND_END;
+				for (bd = 0; bd < 4; bd++)
+					if (p->nref[bd] && !(bd & bad) &&
+					    push_hit(r, (uint32_t)st,
+						     (uint32_t)i + 1,
+						     p->ref0[bd], p->nref[bd],
+						     NULL) < 0)
+						return SR_ENOMEM;
 			}
 		}
 	}
 	return 0;
 }
 
+static int regex_hit(struct run *r, pcre2_match_data *md, size_t i)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+	if (ov[1] <= ov[0])
+		return 0;
+	return push_hit(r, (uint32_t)ov[0], (uint32_t)ov[1], 0, 0,
+			&r->m->regexes[i].ref);
+}
+
 static int scan_regexes(struct run *r)
 {
 	const struct matcher *m = r->m;
 	pcre2_match_data *md = NULL;
-	size_t i;
+	size_t i, h, nhits = r->nhits, *last = NULL;
 	int ret = 0;
 
 	if (!m->nregexes || !r->norm.len)
 		return 0;
 	md = pcre2_match_data_create(1, NULL);
-	if (!md)
-		return SR_ENOMEM;
+	last = malloc(m->nregexes * sizeof(*last));
+	if (!md || !last) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	/* Normalized text is valid UTF-8 by construction: checking it on
+	 * every call would be quadratic. */
 	for (i = 0; i < m->nregexes; i++) {
 		PCRE2_SIZE off = 0;
 
+		last[i] = (size_t)-1;
+		if (m->regexes[i].anchored)
+			continue;
 		while (off < r->norm.len) {
 			PCRE2_SIZE *ov;
-			/* Normalized text is valid UTF-8 by construction:
-			 * checking it on every call would be quadratic. */
 			int rc = pcre2_match(m->regexes[i].code,
 					     (PCRE2_SPTR)r->norm.buf,
 					     r->norm.len, off,
@@ -538,13 +801,9 @@ static int scan_regexes(struct run *r)
 
 			if (rc < 0)
 				break; /* no match, or a match limit: stop */
+			if ((ret = regex_hit(r, md, i)) < 0)
+				goto out;
 			ov = pcre2_get_ovector_pointer(md);
-			if (ov[1] > ov[0] &&
-			    push_hit(r, (uint32_t)ov[0], (uint32_t)ov[1], 0,
-				     0, &m->regexes[i].ref) < 0) {
-				ret = SR_ENOMEM;
-				break;
-			}
 			off = ov[1] > off ? ov[1] : off + 1;
 			/* Restart on a character boundary. */
 			while (off < r->norm.len &&
@@ -552,6 +811,37 @@ static int scan_regexes(struct run *r)
 				off++;
 		}
 	}
+	/* Anchored regexes: tried only where an anchor was found.  The
+	 * scan found hits in order of their end, so hits of one regex's
+	 * anchors at one start come together: try each start once. */
+	for (h = 0; h < nhits; h++) {
+		uint32_t start = r->hits[h].nstart;
+		size_t k, nref = r->hits[h].rref ? 0 : r->hits[h].nref,
+			  ref0 = r->hits[h].ref0;
+
+		for (k = 0; k < nref; k++) {
+			const struct ref *ref = &m->refs[ref0 + k];
+
+			if (ref->kind != REF_ANCHOR ||
+			    last[ref->item] == start)
+				continue;
+			last[ref->item] = start;
+			const struct mregex *rx = &m->regexes[ref->item];
+
+			/* Anchored at compile time, so JIT runs it; an
+			 * anchored match-time option would not be JIT'd. */
+			if (pcre2_match(rx->at ? rx->at : rx->code,
+					(PCRE2_SPTR)r->norm.buf, r->norm.len,
+					start,
+					PCRE2_NO_UTF_CHECK |
+						(rx->at ? 0 : PCRE2_ANCHORED),
+					md, NULL) >= 0 &&
+			    (ret = regex_hit(r, md, (size_t)ref->item)) < 0)
+				goto out;
+		}
+	}
+out:
+	free(last);
 	pcre2_match_data_free(md);
 	return ret;
 }

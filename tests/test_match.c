@@ -225,6 +225,49 @@ static void test_not_alone_only(void **state)
 	checklist_free(cl);
 }
 
+/*
+ * The same bytes with different boundary rules, and as a regex anchor:
+ * every use must still hit (each once had only the last one win).
+ */
+static void test_same_bytes_different_rules(void **state)
+{
+	static const char *yaml =
+		"id: s\nversion: '1'\ntitle: {ja: a, en: a}\nitems:\n"
+		"  - id: WHOLE\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n        - any: [data]\n"
+		"  - id: PREFIX\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n        - any: [data*]\n"
+		"  - id: REGEX\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n        - regex: ['(data|info)\\w*\\s+at\\s+rest']\n";
+	struct checklist *cl = NULL;
+	struct matcher *m = NULL;
+	struct check_report rep = CHECK_REPORT_INIT;
+	const char *text = "Data at rest and databases.";
+
+	(void)state;
+	assert_int_equal(checklist_load_buffer(&cl, yaml, strlen(yaml), "s", NULL), 0);
+	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
+	assert_int_equal(rep.result.findings[0].status, FINDING_SATISFIED);
+	assert_int_equal(rep.result.findings[1].status, FINDING_SATISFIED);
+	/* "data" and "databases" for the prefix term. */
+	assert_int_equal(rep.result.findings[1].evidence[0].nhits, 2);
+	assert_int_equal(rep.result.findings[2].status, FINDING_SATISFIED);
+	check_report_release(&rep);
+	/* The anchored regex does not match where its anchor is not. */
+	text = "Databases at rest.";
+	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
+	assert_int_equal(rep.result.findings[0].status, FINDING_MISSING);
+	assert_int_equal(rep.result.findings[2].status, FINDING_SATISFIED);
+	check_report_release(&rep);
+	text = "Stored at rest.";
+	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
+	assert_int_equal(rep.result.findings[2].status, FINDING_MISSING);
+	check_report_release(&rep);
+	matcher_free(m);
+	checklist_free(cl);
+}
+
 /* Evidence points at the original text, line and column. */
 static void test_evidence_positions(void **state)
 {
@@ -364,6 +407,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_status_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_alone_only, setup, teardown),
+		cmocka_unit_test(test_same_bytes_different_rules),
 		cmocka_unit_test_setup_teardown(test_evidence_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_serialize_round_trip, setup, teardown),
