@@ -249,7 +249,10 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 	if (p[i] != '(') {
 		size_t len = literal_at(p, i);
 
-		if (len < 2 || len >= ANCHOR_BYTES)
+		/* One letter would be tried everywhere; one sign is rare. */
+		if (!len || len >= ANCHOR_BYTES ||
+		    (len == 1 && (is_word_byte((unsigned char)p[i]) ||
+				  p[i] == ' ')))
 			return 0;
 		memcpy(anchors[0], p + i, len);
 		anchors[0][len] = '\0';
