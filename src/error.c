@@ -113,6 +113,7 @@ const char *sr_strerror(int code)
 	case SR_ECONFLICT: return "concurrent update";
 	case SR_EBINARY: return "not a text file";
 	case SR_EDENIED: return "refused";
+	case SR_EEXIST: return "already exists";
 	default: return "error";
 	}
 }

@@ -32,7 +32,8 @@ enum sr_code {
 	SR_EPARSE = -7,    /* malformed input (YAML, front matter, ...) */
 	SR_ECONFLICT = -8, /* a concurrent writer got there first */
 	SR_EBINARY = -9,   /* input is not text */
-	SR_EDENIED = -10,  /* refused: wrong role, no identity, ... */
+	SR_EDENIED = -10,  /* refused: wrong role, a state that forbids it */
+	SR_EEXIST = -11,   /* it already exists (and is never overwritten) */
 };
 
 enum sr_severity { SR_SEV_ERROR = 0, SR_SEV_WARNING = 1 };

@@ -484,7 +484,9 @@ int review_spec_status(const struct review *rv, size_t i,
 	mine = malloc((h->n ? h->n : 1) * sizeof(*mine));
 	if (!mine)
 		return SR_ENOMEM;
-	for (k = 0; k < h->n; k++)
+	/* The history is newest first; the state machine wants the order
+	 * the records were committed in (times can tie to the second). */
+	for (k = h->n; k-- > 0;)
 		if (h->recs[k] && !strcmp(h->recs[k]->spec, rv->specs[i].path))
 			mine[n++] = h->recs[k];
 	workflow_status(mine, n, rv->specs[i].blob, st);
@@ -730,7 +732,7 @@ int review_prepare(struct review *rv, const struct review_request *req,
 	struct record *rec = NULL;
 	struct sr_error problems = SR_ERROR_INIT;
 	char *text = NULL;
-	size_t len = 0, k, j;
+	size_t len = 0, k, j, nlines = 0;
 	long i;
 	int ret;
 
@@ -755,6 +757,8 @@ int review_prepare(struct review *rv, const struct review_request *req,
 	if ((ret = review_read_spec(rv, (size_t)i, &text, &len, err)) < 0 ||
 	    (ret = text_lines_init(&lines, text, len)) < 0)
 		goto out;
+	/* The line index counts an empty line after a final newline. */
+	nlines = lines.n - (len && text[len - 1] == '\n');
 	if (!(rec = record_new())) {
 		ret = SR_ENOMEM;
 		goto out;
@@ -808,11 +812,11 @@ int review_prepare(struct review *rv, const struct review_request *req,
 				     "item '%s' has two dispositions", d->item);
 			continue;
 		}
-		if (d->line < 0 || (size_t)d->line > lines.n) {
+		if (d->line < 0 || (size_t)d->line > nlines) {
 			sr_error_add(&problems, SR_EINVAL, NULL, 0, 0,
 				     "line %d is past the end of %s (%zu "
 				     "lines)",
-				     d->line, rec->spec, lines.n);
+				     d->line, rec->spec, nlines);
 			continue;
 		}
 		rd = &rec->disps[rec->ndisps++];
@@ -836,10 +840,10 @@ int review_prepare(struct review *rv, const struct review_request *req,
 		const char *ltext;
 		size_t llen;
 
-		if (n->line < 1 || (size_t)n->line > lines.n) {
+		if (n->line < 1 || (size_t)n->line > nlines) {
 			sr_error_add(&problems, SR_EINVAL, NULL, 0, 0,
 				     "line %d is not in %s (1-%zu)", n->line,
-				     rec->spec, lines.n);
+				     rec->spec, nlines);
 			continue;
 		}
 		if (!n->note || !*n->note) {
@@ -902,47 +906,55 @@ int review_commit(struct review *rv, struct record *rec,
 		  struct sr_error *err)
 {
 	struct commit_check cc = { rv, rec };
-	int attempt, ret = SR_ECONFLICT;
+	struct strbuf p = STRBUF_INIT, yaml = STRBUF_INIT, msg = STRBUF_INIT;
+	struct store_ident who = { rec->name, rec->email, rec->time, 0 };
+	struct store_file file;
+	size_t base;
+	int attempt, ret;
 
-	/* Two records of one person, role and second would share a name:
-	 * the later one moves on by a second. */
-	for (attempt = 0; attempt < 5 && ret == SR_ECONFLICT; attempt++) {
-		struct strbuf p = STRBUF_INIT, yaml = STRBUF_INIT,
-			      msg = STRBUF_INIT;
+	if ((ret = record_path(rec, &p)) < 0 ||
+	    (ret = record_emit(rec, &yaml)) < 0 ||
+	    (ret = record_commit_message(rec, &msg)) < 0) {
+		sr_error_add(err, ret, rec->spec, 0, 0,
+			     "cannot write the record: %s", sr_strerror(ret));
+		goto out;
+	}
+	/*
+	 * Records of one person, role and second share a name: the later
+	 * ones get -2, -3, ... before .yaml.  The time stays true.
+	 */
+	base = p.len - strlen(".yaml");
+	file.data = yaml.buf;
+	file.len = yaml.len;
+	for (attempt = 1;; attempt++) {
 		struct sr_error tmp = SR_ERROR_INIT;
-		struct store_ident who = { rec->name, rec->email, rec->time, 0 };
-		struct store_file file;
 
-		if ((ret = record_path(rec, &p)) < 0 ||
-		    (ret = record_emit(rec, &yaml)) < 0 ||
-		    (ret = record_commit_message(rec, &msg)) < 0) {
-			sr_error_add(err, ret, rec->spec, 0, 0,
-				     "cannot write the record: %s",
-				     sr_strerror(ret));
-		} else {
-			file.path = p.buf;
-			file.data = yaml.buf;
-			file.len = yaml.len;
-			ret = store_records_commit(rv->store, rv->records_ref,
-						   &file, 1, 0, msg.buf, &who,
-						   recheck, &cc, commit, &tmp);
-			if (ret == SR_ECONFLICT)
-				rec->time++;
-			else
-				sr_error_move(err, &tmp);
-			if (ret == 0 && path) {
-				strbuf_reset(path);
-				strbuf_addstr(path, p.buf);
-			}
+		if (attempt > 1) {
+			strbuf_setlen(&p, base);
+			strbuf_addf(&p, "-%d.yaml", attempt);
+		}
+		if (p.failed) {
+			ret = SR_ENOMEM;
+			break;
+		}
+		file.path = p.buf;
+		ret = store_records_commit(rv->store, rv->records_ref, &file, 1,
+					   0, msg.buf, &who, recheck, &cc,
+					   commit, &tmp);
+		if (ret != SR_EEXIST || attempt == 1000) {
+			sr_error_move(err, &tmp);
+			break;
 		}
 		sr_error_release(&tmp);
-		strbuf_release(&p);
-		strbuf_release(&yaml);
-		strbuf_release(&msg);
 	}
-	if (ret == SR_ECONFLICT)
-		sr_error_add(err, ret, rec->spec, 0, 0,
-			     "could not find a free record name");
+	if (ret == 0 && path) {
+		strbuf_reset(path);
+		strbuf_addstr(path, p.buf);
+	}
+out:
+	strbuf_release(&p);
+	strbuf_release(&yaml);
+	strbuf_release(&msg);
 	return ret;
 }
 

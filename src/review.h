@@ -173,9 +173,10 @@ struct review_request {
 /*
  * Validates a request and builds the record it would commit (*out, caller
  * frees with record_free) without committing anything: unknown spec or
- * item, a line past the end, a missing summary, no identity (SR_EDENIED),
- * a role the person does not hold or a decision the state does not allow
- * (SR_EDENIED, with the reason).  Used for previews ("what will be
+ * item, a line past the end, a missing summary or no identity (SR_EINVAL:
+ * the request cannot be made), a role the person does not hold or a
+ * decision the state does not allow (SR_EDENIED: it is refused), each
+ * with the reason.  Used for previews ("what will be
  * committed") and by review_record().
  */
 int review_prepare(struct review *rv, const struct review_request *req,

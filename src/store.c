@@ -929,8 +929,8 @@ bad:
 /*
  * Writes the tree `base` (may be NULL: empty) with blob `blob` at `path`
  * (relative to base; `full` for messages); *out receives the new tree.
- * An existing file is SR_ECONFLICT unless `replace`; a file where a
- * directory is needed, or the reverse, always is.
+ * An existing file is SR_EEXIST unless `replace`; a file where a
+ * directory is needed, or the reverse, is SR_ECONFLICT.
  */
 static int tree_put(struct store *s, const git_tree *base, const char *path,
 		    const char *full, const git_oid *blob, int replace,
@@ -953,10 +953,9 @@ static int tree_put(struct store *s, const git_tree *base, const char *path,
 		e = git_treebuilder_get(bld, path);
 		if (e &&
 		    (!replace || git_tree_entry_type(e) != GIT_OBJECT_BLOB)) {
-			ret =
-			    sr_error_add(err, SR_ECONFLICT, full, 0, 0,
-					 "already exists on the records "
-					 "branch; records are never modified");
+			ret = sr_error_add(err, SR_EEXIST, full, 0, 0,
+					   "already exists on the records "
+					   "branch; records are never modified");
 			goto out;
 		}
 		g = git_treebuilder_insert(NULL, bld, path, blob,
@@ -1265,11 +1264,13 @@ int store_records_commit(struct store *s, const char *ref,
 		}
 		backoff(&seed, gref == GIT_ELOCKED);
 	}
+	if (gref == GIT_ELOCKED)
+		lock_is_stale(s, ref, &lock); /* fills in the lock's path */
 	ret = sr_error_add(
-	    err, SR_ECONFLICT, NULL, 0, 0, "%s: gave up after %d attempts (%s)",
-	    ref, STORE_MAX_ATTEMPTS,
+	    err, SR_ECONFLICT, gref == GIT_ELOCKED && lock.len ? lock.buf : NULL,
+	    0, 0, "%s: gave up after %d attempts (%s)", ref, STORE_MAX_ATTEMPTS,
 	    gref == GIT_ELOCKED ? "the ref stayed locked; if no other "
-				  "process is running, remove its .lock file"
+				  "process is running, remove this .lock file"
 				: "other writers kept moving it");
 out:
 	if (ret == 0 && commit)

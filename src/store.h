@@ -125,8 +125,9 @@ typedef int (*store_precheck_fn)(struct store *s, const char *tip,
 
 /*
  * Commits `files` onto branch `ref` (a full ref name) with `message`,
- * author and committer `who`.  Adding a path that exists is SR_ECONFLICT
- * (records are never modified).  `replace` paths (may be NULL/0) are
+ * author and committer `who`.  Adding a path that exists is SR_EEXIST
+ * (records are never modified); a ref that stays locked or keeps moving
+ * is SR_ECONFLICT, with the lock file's path when there is one.  `replace` paths (may be NULL/0) are
  * allowed to exist and are replaced: used for roles.yaml only.  On
  * success `commit` (may be NULL) receives the new commit's id.
  */

@@ -708,10 +708,10 @@ static void test_records_commit(void **state)
 			 SR_ENOTFOUND);
 	sr_error_release(&err);
 
-	/* An existing path is a conflict and the ref does not move. */
+	/* An existing path is refused and the ref does not move. */
 	assert_int_equal(store_records_commit(s, REF, &f1, 1, 0, "again\n",
 					      &who, NULL, NULL, tip, &err),
-			 SR_ECONFLICT);
+			 SR_EEXIST);
 	assert_string_equal(err.diags[0].path, f1.path);
 	assert_non_null(strstr(err.diags[0].msg, "already exists"));
 	sr_error_release(&err);
@@ -756,7 +756,7 @@ static void test_records_commit(void **state)
 		assert_int_equal(store_records_commit(s, REF, &roles, 1, 0,
 						      "roles\n", &who, NULL,
 						      NULL, NULL, &err),
-				 SR_ECONFLICT);
+				 SR_EEXIST);
 		sr_error_release(&err);
 		CHECK("roles 2",
 		      store_records_commit(s, REF, &roles, 1, 1, "roles\n",
