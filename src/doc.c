@@ -576,6 +576,26 @@ static int numbered_is_heading(const char *s, uint32_t rest, uint32_t end,
 	return 1;
 }
 
+/*
+ * Whether heading text is really a sentence: long, and ending like one
+ * (。 ． or a period, before any closing emphasis).
+ */
+static int reads_as_sentence(const char *s, uint32_t cs, uint32_t ce)
+{
+	uint32_t e = ce;
+
+	while (e > cs && (s[e - 1] == '*' || s[e - 1] == '_' ||
+			  s[e - 1] == ' '))
+		e--;
+	if (e == cs)
+		return 0;
+	if (!(s[e - 1] == '.' ||
+	      (e - cs >= 3 && (!memcmp(s + e - 3, "\xe3\x80\x82", 3) ||
+			       !memcmp(s + e - 3, "\xef\xbc\x8e", 3)))))
+		return 0;
+	return utf8_count(s + cs, e - cs) > 40;
+}
+
 /* ---- line shapes ------------------------------------------------------ */
 
 /* --- *** ___ (three or more, spaces allowed between) */
@@ -831,6 +851,15 @@ static int parse_line(struct parser *p, uint32_t ls, uint32_t le,
 			if (k == cs || s[k - 1] == ' ' || s[k - 1] == '\t')
 				ce = rtrim_space(s, cs, k);
 			p->open = -1;
+			/* "### Contractor shall not use … of the contract." is
+			 * a clause that a converter made a heading: text. */
+			if (reads_as_sentence(s, cs, ce)) {
+				ret = add_block(p, DOC_PARAGRAPH, c0, le, line,
+						&idx);
+				if (ret == 0)
+					p->aux[idx].cstart = cs;
+				goto out;
+			}
 			if ((ret = add_block(p, DOC_HEADING, c0, le, line, &idx)) < 0)
 				goto out;
 			p->doc->blocks[idx].level = (int)n;

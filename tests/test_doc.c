@@ -433,6 +433,22 @@ static void test_atx_and_setext(void **state)
 	doc_free(doc);
 }
 
+/* A clause written as a heading by a converter is text, not a heading. */
+static void test_sentence_heading_is_text(void **state)
+{
+	struct doc *doc;
+
+	(void)state;
+	doc = parse_ok("### Contractor shall not use, copy or disclose Government "
+		       "data except as required for the performance of the "
+		       "contract.\n\n### Short title\n");
+	assert_int_equal(doc->nblocks, 2);
+	assert_int_equal(doc->blocks[0].kind, DOC_PARAGRAPH);
+	assert_int_equal(doc->blocks[1].kind, DOC_HEADING);
+	assert_int_equal(doc->nsections, 1);
+	doc_free(doc);
+}
+
 static void test_setext_needs_a_paragraph(void **state)
 {
 	struct doc *doc;
@@ -895,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_not_numbering),
 		cmocka_unit_test(test_atx_and_setext),
 		cmocka_unit_test(test_setext_needs_a_paragraph),
+		cmocka_unit_test(test_sentence_heading_is_text),
 		cmocka_unit_test(test_sections_nest),
 		cmocka_unit_test(test_numbering_under_markdown),
 		cmocka_unit_test(test_numbering_continues_markdown),
