@@ -1446,6 +1446,19 @@ static int add_evidence(struct run *r, struct finding *f, size_t item,
 		ev->hits[ev->nhits].group = ih->group;
 		ev->nhits++;
 	}
+	/*
+	 * A section or the whole document is too big to show: point the
+	 * evidence at the block of its first hit, and keep every hit.
+	 */
+	if ((it->scope == CL_SECTION || it->scope == CL_DOCUMENT) &&
+	    ev->nhits) {
+		size_t b = block_of(d, ev->hits[0].start, ev->hits[0].end);
+
+		if (b != (size_t)-1) {
+			ev->start = d->blocks[b].start;
+			ev->end = d->blocks[b].end;
+		}
+	}
 	if (with_byref) {
 		for (i = 0; i < r->nhits; i++) {
 			const struct raw_hit *h = &r->hits[i];

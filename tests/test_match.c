@@ -357,6 +357,17 @@ static void test_section_scope(void **state)
 	assert_int_equal(status(f, "## 秘密保持\n\n### 1.1 範囲\n\n第三者に開示しないこと。\n",
 				"NDA"),
 			 FINDING_SATISFIED);
+	{
+		/* The evidence points at the block of the first hit, not at
+		 * the whole section, and keeps every hit. */
+		const struct finding *fd = run(f, "## 秘密保持\n\n### 1.1 範囲\n\n"
+					       "第三者に開示しないこと。\n", "NDA");
+
+		assert_int_equal(fd->evidence[0].pos.line, 1);
+		assert_int_equal(fd->evidence[0].pos.end_line, 1);
+		assert_int_equal(fd->evidence[0].nhits, 2);
+		assert_int_equal(fd->evidence[0].hits[1].pos.line, 5);
+	}
 	/* Across two sibling sections it does not combine. */
 	assert_int_equal(status(f, "## 秘密保持\n\n対象を定める。\n\n## 別件\n\n第三者に開示しないこと。\n",
 				"NDA"),
