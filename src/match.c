@@ -1431,9 +1431,8 @@ static int add_evidence(struct run *r, struct finding *f, size_t item,
 		const struct item_hit *ih = &r->ihits[i];
 		const struct raw_hit *h = &r->hits[ih->hit];
 
+		/* Inside the unit (for a section, subsections included). */
 		if (h->ostart < ev->start || h->oend > ev->end)
-			continue;
-		if (unit_of(d, it->scope, h->ostart, h->oend) != u)
 			continue;
 		if (ev->nhits && ev->hits[ev->nhits - 1].start == h->ostart &&
 		    ev->hits[ev->nhits - 1].end == h->oend)
