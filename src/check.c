@@ -218,8 +218,14 @@ static void ser_str(struct strbuf *o, const char *s)
 static void ser_pos(struct strbuf *o, const struct match_pos *p,
 		    uint32_t start, uint32_t end)
 {
-	strbuf_addf(o, "\t%d\t%d\t%d\t%d\t%u\t%u", p->line, p->col,
-		    p->end_line, p->end_col, start, end);
+	const long long v[6] = { p->line, p->col, p->end_line, p->end_col,
+				 start, end };
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		strbuf_addch(o, '\t');
+		strbuf_add_int(o, v[i]);
+	}
 }
 
 int check_report_serialize(const struct check_report *rep,
@@ -306,10 +312,19 @@ static int de_str(const char *s, char **out)
 
 static int de_int(const char *s, long min, long max, long *out)
 {
-	char *end;
-	long v = strtol(s, &end, 10);
+	long v = 0;
+	int neg = *s == '-';
 
-	if (!*s || *end || v < min || v > max)
+	s += neg;
+	if (!*s || (s[0] == '0' && s[1]))
+		return SR_EPARSE;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 0xffffffffL)
+			return SR_EPARSE;
+		v = v * 10 + (*s - '0');
+	}
+	v = neg ? -v : v;
+	if (v < min || v > max)
 		return SR_EPARSE;
 	*out = v;
 	return 0;

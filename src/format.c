@@ -74,9 +74,16 @@ static void json_key_str(struct strbuf *o, const char *key, const char *val)
 static void json_pos(struct strbuf *o, const struct match_pos *p,
 		     const char *text)
 {
-	strbuf_addf(o, "\"line\":%d,\"column\":%d,\"end_line\":%d,"
-		       "\"end_column\":%d,\"text\":",
-		    p->line, p->col, p->end_line, p->end_col);
+	/* The hot path of large outputs: no printf. */
+	strbuf_addstr(o, "\"line\":");
+	strbuf_add_int(o, p->line);
+	strbuf_addstr(o, ",\"column\":");
+	strbuf_add_int(o, p->col);
+	strbuf_addstr(o, ",\"end_line\":");
+	strbuf_add_int(o, p->end_line);
+	strbuf_addstr(o, ",\"end_column\":");
+	strbuf_add_int(o, p->end_col);
+	strbuf_addstr(o, ",\"text\":");
 	strbuf_add_json_str(o, text ? text : "", text ? strlen(text) : 0);
 }
 
@@ -115,9 +122,11 @@ static void json_finding(struct strbuf *o, const struct finding *f,
 			if (ev->hits[h].group < 0)
 				strbuf_addstr(o, ",\"group\":null,"
 						 "\"by_reference\":true}");
-			else
-				strbuf_addf(o, ",\"group\":%d}",
-					    ev->hits[h].group + 1);
+			else {
+				strbuf_addstr(o, ",\"group\":");
+				strbuf_add_int(o, ev->hits[h].group + 1);
+				strbuf_addch(o, '}');
+			}
 		}
 		strbuf_addstr(o, "]}");
 	}

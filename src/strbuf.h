@@ -47,6 +47,9 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 
+/* Appends a decimal number (much cheaper than strbuf_addf). */
+void strbuf_add_int(struct strbuf *sb, long long v);
+
 /* Removes trailing ASCII whitespace. */
 void strbuf_rtrim(struct strbuf *sb);
 
