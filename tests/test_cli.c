@@ -224,6 +224,56 @@ static void test_check_directory_and_builtin(void **state)
 	free(out);
 }
 
+/* new writes every kind and language, and the result checks clean. */
+static void test_new_round_trips(void **state)
+{
+	static const char *const kinds[] = { "development", "operations", "cloud" };
+	static const char *const langs[] = { "ja", "en" };
+	char *out = NULL, *err = NULL;
+	size_t k, l;
+
+	(void)state;
+	for (k = 0; k < 3; k++)
+		for (l = 0; l < 2; l++) {
+			assert_int_equal(t_run(&out, &err, "cd %s && %s new --kind %s --lang %s "
+					       "--title 'T' n-%s-%s.md && %s check n-%s-%s.md",
+					       dir, t_prog(), kinds[k], langs[l], kinds[k],
+					       langs[l], t_prog(), kinds[k], langs[l]),
+					 0);
+			assert_non_null(strstr(out, "missing 0"));
+			assert_non_null(strstr(out, "partial 0"));
+			free(out);
+			free(err);
+		}
+	/* Never overwrites. */
+	assert_int_equal(t_run(NULL, &err, "cd %s && %s new --kind cloud n-cloud-ja.md",
+			       dir, t_prog()), 2);
+	assert_non_null(strstr(err, "already exists"));
+	free(err);
+	assert_int_equal(t_run(NULL, &err, "cd %s && %s new --kind nope x.md", dir,
+			       t_prog()), 2);
+	assert_non_null(strstr(err, "unknown kind 'nope'"));
+	free(err);
+}
+
+/* suggest gives the chapter and the model wording of each gap. */
+static void test_suggest(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	assert_int_equal(t_run(&out, NULL, "%s suggest %s/gap.md", t_prog(), dir), 0);
+	assert_non_null(strstr(out, "OS-05 missing"));
+	assert_non_null(strstr(out, "belongs in: 第4章"));
+	assert_non_null(strstr(out, "templates/clauses/OS-05.ja.md"));
+	free(out);
+	assert_int_equal(t_run(&out, NULL, "%s suggest --format json --lang en %s/gap.md",
+			       t_prog(), dir), 0);
+	assert_true(json_valid(out));
+	assert_non_null(strstr(out, "\"section\":\"4. Security Requirements\""));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +285,8 @@ int main(void)
 		cmocka_unit_test(test_check_json),
 		cmocka_unit_test(test_check_sarif_and_junit),
 		cmocka_unit_test(test_check_directory_and_builtin),
+		cmocka_unit_test(test_new_round_trips),
+		cmocka_unit_test(test_suggest),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
