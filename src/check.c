@@ -186,34 +186,6 @@ void check_report_release(struct check_report *rep)
 
 /* ---- the cache form ------------------------------------------------- */
 
-/*
- * Lines of tab-separated fields; strings escape \\, tab and newline:
- *   specreview-report 1
- *   M <body_line> <title> <kind> <lang>      ("-" = none, else "+text")
- *   F <item index> <status> <groups_hit>
- *   E <line> <col> <end_line> <end_col> <start> <end> <quote>
- *   H <line> <col> <end_line> <end_col> <start> <end> <group> <text>
- *   W <line> <col> <message>
- */
-static void ser_str(struct strbuf *o, const char *s)
-{
-	strbuf_addch(o, '\t');
-	if (!s) {
-		strbuf_addch(o, '-');
-		return;
-	}
-	strbuf_addch(o, '+');
-	for (; *s; s++) {
-		if (*s == '\\')
-			strbuf_addstr(o, "\\\\");
-		else if (*s == '\t')
-			strbuf_addstr(o, "\\t");
-		else if (*s == '\n')
-			strbuf_addstr(o, "\\n");
-		else
-			strbuf_addch(o, *s);
-	}
-}
 
 static void ser_pos(struct strbuf *o, const struct match_pos *p,
 		    uint32_t start, uint32_t end)
@@ -234,9 +206,9 @@ int check_report_serialize(const struct check_report *rep,
 	size_t i, e, h;
 
 	strbuf_addf(o, "specreview-report 1\nM\t%d", rep->body_line);
-	ser_str(o, rep->title);
-	ser_str(o, rep->kind);
-	ser_str(o, rep->lang);
+	sr_field_put(o, rep->title);
+	sr_field_put(o, rep->kind);
+	sr_field_put(o, rep->lang);
 	strbuf_addch(o, '\n');
 	for (i = 0; i < rep->result.nfindings; i++) {
 		const struct finding *f = &rep->result.findings[i];
@@ -248,7 +220,7 @@ int check_report_serialize(const struct check_report *rep,
 
 			strbuf_addch(o, 'E');
 			ser_pos(o, &ev->pos, ev->start, ev->end);
-			ser_str(o, ev->quote);
+			sr_field_put(o, ev->quote);
 			strbuf_addch(o, '\n');
 			for (h = 0; h < ev->nhits; h++) {
 				const struct match_hit *hit = &ev->hits[h];
@@ -256,7 +228,7 @@ int check_report_serialize(const struct check_report *rep,
 				strbuf_addch(o, 'H');
 				ser_pos(o, &hit->pos, hit->start, hit->end);
 				strbuf_addf(o, "\t%d", hit->group);
-				ser_str(o, hit->text);
+				sr_field_put(o, hit->text);
 				strbuf_addch(o, '\n');
 			}
 		}
@@ -267,48 +239,13 @@ int check_report_serialize(const struct check_report *rep,
 		if (d->severity != SR_SEV_WARNING)
 			continue;
 		strbuf_addf(o, "W\t%d\t%d", d->line, d->col);
-		ser_str(o, d->msg);
+		sr_field_put(o, d->msg);
 		strbuf_addch(o, '\n');
 	}
 	return o->failed ? SR_ENOMEM : 0;
 }
 
-/* Splits the line [p, end) at tabs into at most `max` fields. */
-static size_t fields(char *p, char **f, size_t max)
-{
-	size_t n = 0;
 
-	f[n++] = p;
-	for (; *p && n < max; p++)
-		if (*p == '\t') {
-			*p = '\0';
-			f[n++] = p + 1;
-		}
-	return n;
-}
-
-static int de_str(const char *s, char **out)
-{
-	char *d;
-
-	*out = NULL;
-	if (s[0] == '-' && !s[1])
-		return 0;
-	if (s[0] != '+')
-		return SR_EPARSE;
-	if (!(d = *out = strdup(s + 1)))
-		return SR_ENOMEM;
-	for (s++; *s; s++) {
-		if (*s == '\\' && s[1]) {
-			s++;
-			*d++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s;
-		} else {
-			*d++ = *s;
-		}
-	}
-	*d = '\0';
-	return 0;
-}
 
 static int de_int(const char *s, long min, long max, long *out)
 {
@@ -383,15 +320,15 @@ int check_report_deserialize(struct check_report *rep,
 		if (!next)
 			goto out;
 		*next++ = '\0';
-		n = fields(line, fl, 10);
+		n = sr_fields_split(line, fl, 10);
 		switch (line[0]) {
 		case 'M':
 			if (n != 5 || de_int(fl[1], 0, 0x7fffffff, &v) < 0)
 				goto out;
 			rep->body_line = (int)v;
-			if ((r = de_str(fl[2], &rep->title)) < 0 ||
-			    (r = de_str(fl[3], &rep->kind)) < 0 ||
-			    (r = de_str(fl[4], &rep->lang)) < 0)
+			if ((r = sr_field_get(fl[2], &rep->title)) < 0 ||
+			    (r = sr_field_get(fl[3], &rep->kind)) < 0 ||
+			    (r = sr_field_get(fl[4], &rep->lang)) < 0)
 				goto fail;
 			break;
 		case 'F':
@@ -419,7 +356,7 @@ int check_report_deserialize(struct check_report *rep,
 			ev = &f->evidence[f->nevidence++];
 			if (de_pos(fl + 1, &ev->pos, &ev->start, &ev->end) < 0)
 				goto out;
-			if ((r = de_str(fl[7], &ev->quote)) < 0)
+			if ((r = sr_field_get(fl[7], &ev->quote)) < 0)
 				goto fail;
 			break;
 		case 'H': {
@@ -438,7 +375,7 @@ int check_report_deserialize(struct check_report *rep,
 			h->group = (int)v;
 			if (de_pos(fl + 1, &h->pos, &h->start, &h->end) < 0)
 				goto out;
-			if ((r = de_str(fl[8], &h->text)) < 0)
+			if ((r = sr_field_get(fl[8], &h->text)) < 0)
 				goto fail;
 			break;
 		}
@@ -448,7 +385,7 @@ int check_report_deserialize(struct check_report *rep,
 
 			if (n != 4 || de_int(fl[1], 0, 0x7fffffff, &l) < 0 ||
 			    de_int(fl[2], 0, 0x7fffffff, &c) < 0 ||
-			    (r = de_str(fl[3], &msg)) < 0 || !msg) {
+			    (r = sr_field_get(fl[3], &msg)) < 0 || !msg) {
 				free(msg);
 				goto fail;
 			}

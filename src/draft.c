@@ -178,25 +178,6 @@ static int draft_path(struct strbuf *out, const char *git_dir,
 	return out->failed ? SR_ENOMEM : 0;
 }
 
-static void put_str(struct strbuf *o, const char *s)
-{
-	strbuf_addch(o, '\t');
-	if (!s) {
-		strbuf_addch(o, '-');
-		return;
-	}
-	strbuf_addch(o, '+');
-	for (; *s; s++) {
-		if (*s == '\\')
-			strbuf_addstr(o, "\\\\");
-		else if (*s == '\t')
-			strbuf_addstr(o, "\\t");
-		else if (*s == '\n')
-			strbuf_addstr(o, "\\n");
-		else
-			strbuf_addch(o, *s);
-	}
-}
 
 static int mkdirs(const char *git_dir)
 {
@@ -238,28 +219,28 @@ int draft_save(const struct draft *d, const char *git_dir,
 		goto out;
 	}
 	strbuf_addstr(&o, "specreview-draft 1\nS");
-	put_str(&o, d->spec);
+	sr_field_put(&o, d->spec);
 	strbuf_addf(&o, "\nB\t%s\nD\t%s\nU", d->blob,
 		    d->decision >= 0
 			    ? rec_decision_name((enum rec_decision)d->decision)
 			    : "-");
-	put_str(&o, d->summary);
+	sr_field_put(&o, d->summary);
 	strbuf_addstr(&o, "\nE");
-	put_str(&o, d->editing_what);
-	put_str(&o, d->editing);
+	sr_field_put(&o, d->editing_what);
+	sr_field_put(&o, d->editing);
 	strbuf_addch(&o, '\n');
 	for (i = 0; i < d->nnotes; i++) {
 		strbuf_addf(&o, "N\t%d", d->notes[i].line);
-		put_str(&o, d->notes[i].item);
-		put_str(&o, d->notes[i].note);
+		sr_field_put(&o, d->notes[i].item);
+		sr_field_put(&o, d->notes[i].note);
 		strbuf_addch(&o, '\n');
 	}
 	for (i = 0; i < d->ndisps; i++) {
 		strbuf_addch(&o, 'P');
-		put_str(&o, d->disps[i].item);
+		sr_field_put(&o, d->disps[i].item);
 		strbuf_addf(&o, "\t%s",
 			    rec_disposition_name(d->disps[i].disposition));
-		put_str(&o, d->disps[i].note);
+		sr_field_put(&o, d->disps[i].note);
 		strbuf_addch(&o, '\n');
 	}
 	if (o.failed) {
@@ -273,42 +254,7 @@ out:
 	return ret;
 }
 
-/* Unescapes field `s` ("-" or "+text") into a new string. */
-static int get_str(const char *s, char **out)
-{
-	char *d;
 
-	*out = NULL;
-	if (!strcmp(s, "-"))
-		return 0;
-	if (s[0] != '+')
-		return SR_EPARSE;
-	if (!(d = *out = strdup(s + 1)))
-		return SR_ENOMEM;
-	for (s++; *s; s++) {
-		if (*s == '\\' && s[1]) {
-			s++;
-			*d++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s;
-		} else {
-			*d++ = *s;
-		}
-	}
-	*d = '\0';
-	return 0;
-}
-
-static size_t split(char *p, char **f, size_t max)
-{
-	size_t n = 0;
-
-	f[n++] = p;
-	for (; *p && n < max; p++)
-		if (*p == '\t') {
-			*p = '\0';
-			f[n++] = p + 1;
-		}
-	return n;
-}
 
 int draft_load(struct draft **out, const char *git_dir, const char *spec,
 	       struct sr_error *err)
@@ -343,10 +289,10 @@ int draft_load(struct draft **out, const char *git_dir, const char *spec,
 		if (!(next = strchr(line, '\n')))
 			goto bad;
 		*next++ = '\0';
-		n = split(line, f, 5);
+		n = sr_fields_split(line, f, 5);
 		switch (line[0]) {
 		case 'S':
-			if (n != 2 || (r = get_str(f[1], &a)) < 0 || !a ||
+			if (n != 2 || (r = sr_field_get(f[1], &a)) < 0 || !a ||
 			    strcmp(a, spec))
 				r = r < 0 ? r : SR_EPARSE;
 			free(a);
@@ -365,21 +311,21 @@ int draft_load(struct draft **out, const char *git_dir, const char *spec,
 				r = SR_EPARSE;
 			break;
 		case 'U':
-			r = n == 2 ? get_str(f[1], &d->summary) : SR_EPARSE;
+			r = n == 2 ? sr_field_get(f[1], &d->summary) : SR_EPARSE;
 			break;
 		case 'E':
-			if (n != 3 || (r = get_str(f[1], &d->editing_what)) < 0)
+			if (n != 3 || (r = sr_field_get(f[1], &d->editing_what)) < 0)
 				r = r < 0 ? r : SR_EPARSE;
 			else
-				r = get_str(f[2], &d->editing);
+				r = sr_field_get(f[2], &d->editing);
 			break;
 		case 'N': {
 			char *end;
 			long l = n == 4 ? strtol(f[1], &end, 10) : 0;
 
 			if (n != 4 || *end || l < 1 || l > 0x7fffffff ||
-			    (r = get_str(f[2], &a)) < 0 ||
-			    (r = get_str(f[3], &b)) < 0 || !b)
+			    (r = sr_field_get(f[2], &a)) < 0 ||
+			    (r = sr_field_get(f[3], &b)) < 0 || !b)
 				r = r < 0 ? r : SR_EPARSE;
 			else
 				r = draft_set_note(d, (int)l, b, a);
@@ -390,8 +336,8 @@ int draft_load(struct draft **out, const char *git_dir, const char *spec,
 		case 'P': {
 			int disp = n == 4 ? rec_disposition_parse(f[2]) : -1;
 
-			if (disp < 0 || (r = get_str(f[1], &a)) < 0 || !a ||
-			    (r = get_str(f[3], &b)) < 0)
+			if (disp < 0 || (r = sr_field_get(f[1], &a)) < 0 || !a ||
+			    (r = sr_field_get(f[3], &b)) < 0)
 				r = r < 0 ? r : SR_EPARSE;
 			else
 				r = draft_set_disp(d, a, disp, b);

@@ -203,3 +203,59 @@ size_t sr_edit_distance(const char *a, const char *b)
 	}
 	return row[lb];
 }
+
+void sr_field_put(struct strbuf *o, const char *s)
+{
+	strbuf_addch(o, '\t');
+	if (!s) {
+		strbuf_addch(o, '-');
+		return;
+	}
+	strbuf_addch(o, '+');
+	for (; *s; s++) {
+		if (*s == '\\')
+			strbuf_addstr(o, "\\\\");
+		else if (*s == '\t')
+			strbuf_addstr(o, "\\t");
+		else if (*s == '\n')
+			strbuf_addstr(o, "\\n");
+		else
+			strbuf_addch(o, *s);
+	}
+}
+
+int sr_field_get(const char *s, char **out)
+{
+	char *d;
+
+	*out = NULL;
+	if (s[0] == '-' && !s[1])
+		return 0;
+	if (s[0] != '+')
+		return SR_EPARSE;
+	if (!(d = *out = strdup(s + 1)))
+		return SR_ENOMEM;
+	for (s++; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			*d++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s;
+		} else {
+			*d++ = *s;
+		}
+	}
+	*d = '\0';
+	return 0;
+}
+
+size_t sr_fields_split(char *p, char **f, size_t max)
+{
+	size_t n = 0;
+
+	f[n++] = p;
+	for (; *p && n < max; p++)
+		if (*p == '\t') {
+			*p = '\0';
+			f[n++] = p + 1;
+		}
+	return n;
+}
