@@ -701,7 +701,8 @@ struct run {
 	uint8_t *block_byref; /* block holds a by-reference phrase */
 	struct unit_acc *acc;
 	size_t nacc, aacc;
-	struct unit_acc *sec_acc; /* nsections, for section scope */
+	struct unit_acc *sec_acc; /* nsections + 1 (the preamble), for
+				   * section scope */
 };
 
 static uint32_t orig_end_of(const struct run *r, uint32_t nend)
@@ -1177,7 +1178,13 @@ static size_t unit_of(const struct doc *d, enum cl_scope scope, uint32_t start,
 	case CL_PARAGRAPH:
 		return block_of(d, start, end);
 	case CL_SECTION:
-		return section_of(d, start, end);
+		u = section_of(d, start, end);
+		/* Text before the first heading is a section of its own
+		 * (index nsections), so a clause there is not lost. */
+		if (u == (size_t)-1 &&
+		    (!d->nsections || end <= d->sections[0].start))
+			return d->nsections;
+		return u;
 	case CL_DOCUMENT:
 		return 0;
 	}
@@ -1197,6 +1204,12 @@ static void unit_range(const struct doc *d, enum cl_scope scope, size_t u,
 		*end = d->blocks[u].end;
 		return;
 	case CL_SECTION:
+		if (u == d->nsections) { /* the preamble */
+			*start = d->body_start;
+			*end = d->nsections ? d->sections[0].start
+					    : (uint32_t)d->len;
+			return;
+		}
 		*start = d->sections[u].start;
 		*end = d->sections[u].end;
 		return;
@@ -1300,8 +1313,8 @@ static int accumulate(struct run *r, size_t item)
 	size_t i;
 
 	r->nacc = 0;
-	if (it->scope == CL_SECTION && d->nsections)
-		memset(r->sec_acc, 0, d->nsections * sizeof(*r->sec_acc));
+	if (it->scope == CL_SECTION)
+		memset(r->sec_acc, 0, (d->nsections + 1) * sizeof(*r->sec_acc));
 	for (i = r->item_first[item]; i < r->item_first[item + 1]; i++) {
 		const struct item_hit *ih = &r->ihits[i];
 		const struct raw_hit *h = &r->hits[ih->hit];
@@ -1346,7 +1359,7 @@ static int accumulate(struct run *r, size_t item)
 				r->sec_acc[p].own |= r->sec_acc[i].own;
 			}
 		}
-		for (i = 0; i < d->nsections; i++) {
+		for (i = 0; i <= d->nsections; i++) {
 			if (!r->sec_acc[i].mask)
 				continue;
 			if (SR_ALLOC_GROW(r->acc, r->nacc + 1, r->aacc) < 0)
@@ -1585,8 +1598,7 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 	drop_empty_sections(&r);
 	if ((ret = distribute(&r)) < 0)
 		goto out;
-	r.sec_acc = calloc(doc->nsections ? doc->nsections : 1,
-			   sizeof(*r.sec_acc));
+	r.sec_acc = calloc(doc->nsections + 1, sizeof(*r.sec_acc));
 	out->findings = calloc(nitems ? nitems : 1, sizeof(*out->findings));
 	if (!r.sec_acc || !out->findings) {
 		ret = SR_ENOMEM;

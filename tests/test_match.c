@@ -368,6 +368,13 @@ static void test_section_scope(void **state)
 		assert_int_equal(fd->evidence[0].nhits, 2);
 		assert_int_equal(fd->evidence[0].hits[1].pos.line, 5);
 	}
+	/* Text before the first heading is a section of its own. */
+	assert_int_equal(status(f, "秘密保持のため、第三者に開示しないこと。\n\n## 次\n\n本文。\n",
+				"NDA"),
+			 FINDING_SATISFIED);
+	assert_int_equal(status(f, "秘密保持について。\n\n## 次\n\n第三者に開示しないこと。\n",
+				"NDA"),
+			 FINDING_PARTIAL);
 	/* Across two sibling sections it does not combine. */
 	assert_int_equal(status(f, "## 秘密保持\n\n対象を定める。\n\n## 別件\n\n第三者に開示しないこと。\n",
 				"NDA"),
