@@ -163,10 +163,12 @@ fuzz:
 			-print_final_stats=1 $(FUZZ_BUILD)/corpus/$$n $$seeds; \
 	done
 
-# The demo: until the review TUI lands, the main job is checking the
-# sample specs.
+# The demo: a repository made from specs/ with a believable review
+# history (tools/make-demo), opened in the review TUI as its reviewer.
+DEMO_DIR ?= demo-repo
 demo: $(PROG)
-	$(Q)./$(PROG) check specs/ || true
+	$(Q)SPECREVIEW=$(CURDIR)/$(PROG) sh tools/make-demo $(DEMO_DIR)
+	$(Q)./$(PROG) --repo $(DEMO_DIR)
 
 bench: $(PROG)
 	$(Q)sh tests/bench/run.sh "$(CURDIR)/$(PROG)"
@@ -189,6 +191,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san build-fuzz specreview
+	rm -rf build build-san build-fuzz specreview demo-repo
 
 -include $(shell find $(BUILD) build-san -name '*.d' 2>/dev/null)
