@@ -22,6 +22,7 @@ extern const struct cmd_entry cmd_log_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_suggest_entry;
 extern const struct cmd_entry cmd_record_entry;
+extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_roles_entry;
 extern const struct cmd_entry cmd_status_entry;
 
@@ -29,6 +30,7 @@ extern const struct cmd_entry cmd_status_entry;
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
 	&cmd_status_entry,
+	&cmd_report_entry,
 	&cmd_record_entry,
 	&cmd_log_entry,
 	&cmd_roles_entry,

@@ -584,6 +584,68 @@ void store_entries_free(struct store_entry *e, size_t n)
 	free(e);
 }
 
+/* ---- history ------------------------------------------------------------ */
+
+int store_first_parents(struct store *s, const char *commit,
+			struct store_commit **out, size_t *n,
+			struct sr_error *err)
+{
+	struct store_commit *v = NULL;
+	git_commit *c = NULL, *parent = NULL;
+	size_t k = 0, alloc = 0, i;
+	int g, ret;
+
+	*out = NULL;
+	*n = 0;
+	ret = lookup_commit(s, commit, &c, err);
+	while (ret == 0 && c) {
+		const git_signature *who = git_commit_committer(c);
+
+		if (SR_ALLOC_GROW(v, k + 1, alloc) < 0) {
+			ret = oom(err);
+			break;
+		}
+		oid_hex(v[k].id, git_commit_id(c));
+		v[k].time = (int64_t)git_commit_time(c);
+		v[k].tz_minutes = who ? who->when.offset
+				      : git_commit_time_offset(c);
+		k++;
+		if (!git_commit_parentcount(c))
+			break;
+		g = git_commit_parent(&parent, c, 0);
+		if (g < 0) {
+			ret = gerr(err, g, "first parent of %s", v[k - 1].id);
+			break;
+		}
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+	}
+	git_commit_free(c);
+	if (ret < 0) {
+		free(v);
+		return ret;
+	}
+	/* Walked newest first: turn it around. */
+	for (i = 0; i < k / 2; i++) {
+		struct store_commit t = v[i];
+
+		v[i] = v[k - 1 - i];
+		v[k - 1 - i] = t;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int store_head_unborn(struct store *s)
+{
+	int r = git_repository_head_unborn(s->repo);
+
+	git_error_clear();
+	return r == 1;
+}
+
 /* ---- identity ------------------------------------------------------------ */
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant). */

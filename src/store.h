@@ -90,6 +90,28 @@ int store_list_specs(struct store *s, const char *commit,
 		     size_t *n, struct sr_error *err);
 void store_entries_free(struct store_entry *e, size_t n);
 
+/* ---- history ------------------------------------------------------------ */
+
+/* A commit and when it was made (the committer's time and zone). */
+struct store_commit {
+	char id[STORE_OID_HEX];
+	int64_t time;   /* seconds since the epoch, UTC */
+	int tz_minutes; /* the committer's offset east of UTC */
+};
+
+/*
+ * The first-parent chain that ends at `commit` (what a branch was after
+ * each of its own commits, merged side branches left out), oldest first,
+ * `commit` itself last.  *out is a new array of *n entries (caller frees
+ * it with free()).
+ */
+int store_first_parents(struct store *s, const char *commit,
+			struct store_commit **out, size_t *n,
+			struct sr_error *err);
+
+/* 1 when HEAD is unborn (a repository without commits yet), else 0. */
+int store_head_unborn(struct store *s);
+
 /* ---- the records branch ------------------------------------------------ */
 
 struct store_ident {
