@@ -109,7 +109,11 @@ static void layout_text(struct review_view *r, int width)
 		return;
 	r->wrap_width = width;
 	r->ntrows = 0;
-	for (line = 1; line <= r->lines.n; line++) {
+	/* The line index counts an empty line after a final newline: it is
+	 * not a line of the spec (and cannot be annotated). */
+	for (line = 1; line <= r->lines.n - (r->len && r->buf[r->len - 1] == '\n') ||
+		       (line == 1 && r->lines.n == 1);
+	     line++) {
 		size_t len, off = 0;
 		const char *s = text_lines_get(&r->lines, line, &len);
 
