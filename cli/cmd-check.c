@@ -15,7 +15,9 @@
 #include "match.h"
 #include "review.h"
 #include "specs.h"
+#include "spell.h"
 #include "strbuf.h"
+#include "util.h"
 #include "banned.h"
 
 struct check_ctx {
@@ -28,6 +30,9 @@ struct check_ctx {
 	int any_failing, any_error;
 	struct sr_error errors; /* specs that could not be checked */
 	struct strbuf out;
+	/* check --spell, --stem */
+	int spell_on, stem;
+	struct spell *sp;
 };
 
 #define C_RESET "\033[m"
@@ -116,9 +121,44 @@ static void progress(struct check_ctx *c, size_t done)
 		fprintf(stderr, "\r\033[K");
 }
 
+/*
+ * --spell: the misspellings of a checked spec.  Its text is read again
+ * (a report does not keep it); from git under the review's lock, since
+ * workers may be reading the repository at the same time.
+ */
+static int spell_report(struct check_ctx *c, const struct check_report *rep,
+			size_t index, struct spell_result *res)
+{
+	struct sr_error err = SR_ERROR_INIT;
+	char *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (c->rv) {
+		size_t i = c->idx ? c->idx[index] : index;
+
+		pthread_mutex_lock(&c->rv->lock);
+		ret = review_read_spec(c->rv, i, &buf, &len, &err);
+		pthread_mutex_unlock(&c->rv->lock);
+	} else {
+		ret = sr_read_file(&buf, &len, rep->path, SR_MAX_SPEC_BYTES,
+				   &err);
+	}
+	if (ret == 0)
+		ret = spell_check_text(c->sp, buf, len, SPELL_SUGGEST, res);
+	if (ret < 0) {
+		cli_print_diags(&err);
+		cli_error("%s: cannot spell: %s", rep->path, sr_strerror(ret));
+	}
+	free(buf);
+	sr_error_release(&err);
+	return ret;
+}
+
 static int emit(struct check_report *rep, size_t index, void *ctx)
 {
 	struct check_ctx *c = ctx;
+	struct spell_result spelling = SPELL_RESULT_INIT;
 	size_t i;
 	int ret;
 
@@ -146,12 +186,20 @@ static int emit(struct check_report *rep, size_t index, void *ctx)
 	} else if (rep->summary.failing) {
 		c->any_failing = 1;
 	}
+	if (c->sp && rep->checked && spell_report(c, rep, index, &spelling) < 0)
+		c->any_error = 1;
 	if (c->fmt.kind == FORMAT_TEXT) {
 		if (rep->checked)
 			text_spec(c, rep);
+		if (c->sp && rep->checked)
+			format_spelling_text(&c->out, rep->path, &spelling,
+					     "spelling");
 	} else {
+		c->fmt.spelling = c->sp && rep->checked ? &spelling : NULL;
 		format_spec(&c->out, &c->fmt, rep);
+		c->fmt.spelling = NULL;
 	}
+	spell_result_release(&spelling);
 	progress(c, index + 1);
 	if (c->out.len >= 65536 || index + 1 == c->total) {
 		if (c->out.failed) {
@@ -177,6 +225,22 @@ static int load_checklist(struct checklist **cl, const char *path)
 	return ret;
 }
 
+/*
+ * --stem in a repository: the review's checklist gets the inflections of
+ * its terms and its matcher is built again.
+ */
+static int stem_checklist(struct spell *sp, struct checklist *cl,
+			  struct matcher **m, struct sr_error *err)
+{
+	int ret = spell_expand_checklist(sp, cl, NULL);
+
+	if (ret < 0)
+		return sr_error_add(err, ret, NULL, 0, 0, "out of memory");
+	matcher_free(*m);
+	*m = NULL;
+	return matcher_new(m, cl, err);
+}
+
 /* Specs from git: every spec at the revision, or those named. */
 static int check_repo(struct check_ctx *c, int argc, char **argv,
 		      const char *ref, int worktree, int jobs)
@@ -187,8 +251,15 @@ static int check_repo(struct check_ctx *c, int argc, char **argv,
 	size_t *idx = NULL, n = 0;
 	int i, ret;
 
+	/* Results cached without --stem must not answer for it. */
 	ret = review_open(&rv, cli_globals.repo, ref ? ref : cli_globals.ref,
-			  worktree ? REVIEW_WORKTREE : 0, &err);
+			  (worktree ? REVIEW_WORKTREE : 0) |
+				  (c->stem ? REVIEW_NO_CACHE : 0),
+			  &err);
+	if (ret == 0 && (c->spell_on || c->stem))
+		ret = spell_open_review(&c->sp, rv, &err);
+	if (ret == 0 && c->stem)
+		ret = stem_checklist(c->sp, rv->cl, &rv->m, &err);
 	cli_print_diags(&err);
 	if (ret < 0) {
 		ret = EXIT_USAGE;
@@ -269,6 +340,16 @@ static int check_paths(struct check_ctx *c, int argc, char **argv,
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	if ((c->spell_on || c->stem) && spell_open_default(&c->sp, &err) < 0) {
+		cli_print_diags(&err);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (c->stem && spell_expand_checklist(c->sp, cl, NULL) < 0) {
+		cli_error("out of memory");
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	if (matcher_new(&m, cl, &err) < 0) {
 		cli_print_diags(&err);
 		ret = EXIT_USAGE;
@@ -301,6 +382,8 @@ static int cmd_check(int argc, char **argv)
 		{ "ref", required_argument, NULL, 'r' },
 		{ "worktree", no_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "spell", no_argument, NULL, 'S' },
+		{ "stem", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -339,6 +422,12 @@ static int cmd_check(int argc, char **argv)
 		case 'v':
 			c.verbose = 1;
 			break;
+		case 'S':
+			c.spell_on = 1;
+			break;
+		case 'T':
+			c.stem = 1;
+			break;
 		case 'h':
 			return cli_help("check");
 		default:
@@ -348,6 +437,9 @@ static int cmd_check(int argc, char **argv)
 	if (worktree && (ref || cli_globals.ref))
 		return cli_usage_error("check", "--worktree and --ref exclude "
 						"each other");
+	if (c.spell_on && fmt != FORMAT_TEXT && fmt != FORMAT_JSON)
+		return cli_usage_error("check", "--spell works with the text "
+						"and json formats");
 	c.fmt.kind = (enum format_kind)fmt;
 	c.color = fmt == FORMAT_TEXT && cli_use_color(stdout);
 	/*
@@ -369,6 +461,7 @@ static int cmd_check(int argc, char **argv)
 	}
 	if (ret == 0)
 		ret = c.any_error ? EXIT_USAGE : c.any_failing ? EXIT_FINDINGS : 0;
+	spell_free(c.sp);
 	sr_error_release(&c.errors);
 	strbuf_release(&c.out);
 	return ret;
@@ -376,7 +469,8 @@ static int cmd_check(int argc, char **argv)
 
 const struct cmd_entry cmd_check_entry = {
 	"check",
-	"[--ref REF | --worktree] [--checklist FILE] [--format FMT] [-v] [-j N] [SPEC...]",
+	"[--ref REF | --worktree] [--checklist FILE] [--format FMT] [-v] [-j N] "
+	"[--spell] [--stem] [SPEC...]",
 	"check specs for the mandatory security clauses",
 	"Checks specs against the checklist and reports every clause that is\n"
 	"missing, partial or only given by reference.\n"
@@ -395,6 +489,13 @@ const struct cmd_entry cmd_check_entry = {
 	"  -j, --jobs N          check N specs at a time (default 2)\n"
 	"      --ref REF         read specs from commit REF\n"
 	"      --worktree        read specs from the working tree\n"
+	"      --spell           also list misspelt English words (text and\n"
+	"                        json; see `specreview help spell`); they do\n"
+	"                        not change the exit status\n"
+	"      --stem            let English terms match their inflections\n"
+	"                        (\"subcontract\" finds \"subcontracted\"), as\n"
+	"                        the dictionary confirms them (results are\n"
+	"                        then not cached)\n"
 	"\n"
 	"Exit status: 0 when no applicable mandatory clause is missing, partial\n"
 	"or by reference; 1 when some are; 2 on usage errors or when a spec\n"

@@ -25,6 +25,7 @@ extern const struct cmd_entry cmd_record_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_roles_entry;
 extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_spell_entry;
 
 /* The one list of commands: help, dispatch and the man page use it. */
 const struct cmd_entry *const cmd_table[] = {
@@ -36,6 +37,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_roles_entry,
 	&cmd_new_entry,
 	&cmd_suggest_entry,
+	&cmd_spell_entry,
 	&cmd_lint_entry,
 	NULL,
 };

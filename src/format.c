@@ -5,6 +5,7 @@
 #include "check.h"
 #include "checklist.h"
 #include "doc.h"
+#include "spell.h"
 #include "strbuf.h"
 #include "text.h"
 #include "banned.h"
@@ -153,7 +154,8 @@ static void json_diags(struct strbuf *o, const struct sr_error *err)
 }
 
 static void json_spec(struct strbuf *o, const struct check_report *rep,
-		      const struct checklist *cl, size_t index)
+		      const struct checklist *cl, size_t index,
+		      const struct spell_result *spelling)
 {
 	const struct check_summary *s = &rep->summary;
 	size_t i;
@@ -185,7 +187,57 @@ static void json_spec(struct strbuf *o, const struct check_report *rep,
 	}
 	strbuf_addstr(o, "],\"warnings\":[");
 	json_diags(o, &rep->diags);
-	strbuf_addstr(o, "]}");
+	strbuf_addch(o, ']');
+	if (spelling) {
+		strbuf_addstr(o, ",\"spelling\":");
+		format_spelling_json(o, spelling);
+	}
+	strbuf_addch(o, '}');
+}
+
+/* ---- spelling --------------------------------------------------------- */
+
+void format_spelling_json(struct strbuf *out, const struct spell_result *r)
+{
+	size_t i, k;
+
+	strbuf_addch(out, '[');
+	for (i = 0; i < r->n; i++) {
+		const struct spell_miss *m = &r->v[i];
+
+		strbuf_addstr(out, i ? ",{\"line\":" : "{\"line\":");
+		strbuf_add_int(out, m->line);
+		strbuf_addstr(out, ",\"column\":");
+		strbuf_add_int(out, m->col);
+		strbuf_addch(out, ',');
+		json_key_str(out, "word", m->word);
+		strbuf_addstr(out, ",\"suggestions\":[");
+		for (k = 0; k < m->nsuggestions; k++) {
+			if (k)
+				strbuf_addch(out, ',');
+			strbuf_add_json_str(out, m->suggestions[k],
+					    strlen(m->suggestions[k]));
+		}
+		strbuf_addstr(out, "]}");
+	}
+	strbuf_addch(out, ']');
+}
+
+void format_spelling_text(struct strbuf *out, const char *path,
+			  const struct spell_result *r, const char *label)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->n; i++) {
+		const struct spell_miss *m = &r->v[i];
+
+		strbuf_addf(out, "%s:%d:%d: %s%s%s", path, m->line, m->col,
+			    label ? label : "", label ? ": " : "", m->word);
+		for (k = 0; k < m->nsuggestions; k++)
+			strbuf_addf(out, "%s%s", k ? ", " : " (suggestions: ",
+				    m->suggestions[k]);
+		strbuf_addstr(out, m->nsuggestions ? ")\n" : "\n");
+	}
 }
 
 /* ---- SARIF --------------------------------------------------------- */
@@ -364,7 +416,7 @@ void format_spec(struct strbuf *out, struct format_state *st,
 	case FORMAT_JSON:
 		if (!rep->checked)
 			return;
-		json_spec(out, rep, st->cl, st->nspecs);
+		json_spec(out, rep, st->cl, st->nspecs, st->spelling);
 		break;
 	case FORMAT_SARIF:
 		sarif_spec(out, rep, &st->nresults);

@@ -15,6 +15,7 @@
 
 struct check_report;
 struct checklist;
+struct spell_result;
 struct sr_error;
 struct strbuf;
 
@@ -32,6 +33,9 @@ struct format_state {
 	const struct checklist *cl;
 	size_t nspecs;   /* specs written so far */
 	size_t nresults; /* SARIF results written so far */
+	/* The misspellings of the spec given to format_spec next, written
+	 * as its JSON "spelling" array (check --spell); NULL: no array. */
+	const struct spell_result *spelling;
 };
 
 void format_begin(struct strbuf *out, struct format_state *st);
@@ -53,5 +57,20 @@ void format_end(struct strbuf *out, struct format_state *st,
  */
 void format_quote(struct strbuf *out, const char *text, size_t start,
 		  size_t end);
+
+/* ---- spelling (spell.h) ---- */
+
+/*
+ * Appends a JSON array of misspellings:
+ * [{"line":N,"column":N,"word":"...","suggestions":["...",...]},...]
+ */
+void format_spelling_json(struct strbuf *out, const struct spell_result *r);
+
+/*
+ * Appends one line per misspelling, "PATH:LINE:COL: word (suggestions:
+ * a, b, c)", with "LABEL: " before the word when `label` is not NULL.
+ */
+void format_spelling_text(struct strbuf *out, const char *path,
+			  const struct spell_result *r, const char *label);
 
 #endif
