@@ -78,6 +78,8 @@ const char keys_default[] =
 	"bind O opinion\n"
 	"bind H history\n"
 	"bind D diff\n"
+	"bind z spelling\n"
+	"bind V survey\n"
 	"bind C-l refresh\n"
 	"bind ? help\n"
 	"bind F1 help\n"

@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "review.h"
+#include "spell.h"
 #include "strbuf.h"
 #include "text.h"
 #include "ui.h"
@@ -639,6 +640,7 @@ int tui_main(const char *repo, const char *ref)
 	while (current)
 		view_pop();
 	endwin();
+	spell_free(ui.spell);
 	review_history_release(&hist);
 	review_free(ui.rv);
 	sr_error_release(&err);

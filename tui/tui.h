@@ -52,6 +52,8 @@ int tui_main(const char *repo, const char *ref);
 	X(OPINION, "opinion", "Record an opinion (CIO assistant)")           \
 	X(HISTORY, "history", "Show the spec's review records")              \
 	X(DIFF, "diff", "Show what changed since the last review")           \
+	X(SPELL, "spelling", "Suggestions for a misspelt word on the line")  \
+	X(SURVEY, "survey", "Show the survey of all specs (rates, bands)")   \
 	X(REFRESH, "refresh", "Reload specs and records")                    \
 	X(HELP, "help", "Show this help")                                    \
 	X(QUIT, "quit", "Close the view, or quit from the spec list")

@@ -13,6 +13,7 @@
 struct review;
 struct review_history;
 struct check_report;
+struct spell;
 
 /* ---- drawing ------------------------------------------------------------- */
 
@@ -41,6 +42,8 @@ struct ui {
 	struct review *rv;
 	struct review_history *hist;
 	unsigned hist_gen; /* bumped whenever the history is reloaded */
+	struct spell *spell; /* opened on first use; NULL if it failed */
+	int spell_tried;
 	int quit;
 };
 
@@ -139,6 +142,7 @@ struct view *view_review_new(size_t spec);
 struct view *view_history_new(size_t spec);
 struct view *view_diff_new(size_t spec);
 struct view *view_help_new(void);
+struct view *view_survey_new(void);
 struct view *view_text_new(const char *title, const char *text);
 
 /* ---- prompts ------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include "draft.h"
 #include "error.h"
 #include "review.h"
+#include "spell.h"
 #include "strbuf.h"
 #include "text.h"
 #include "ui.h"
@@ -22,8 +23,10 @@
 #include "banned.h"
 
 /* A highlighted run on one line, in code point columns [col, end). */
+enum span_kind { SPAN_HIT, SPAN_MISSPELT };
 struct span {
 	int line, col, end, item;
+	enum span_kind kind;
 };
 
 /* A row of the text pane: a line, or a wrapped piece of one. */
@@ -47,7 +50,7 @@ struct review_view {
 	struct check_report rep;
 	struct draft *draft;
 	struct span *spans;
-	size_t nspans;
+	size_t nspans, aspans;
 	unsigned char *line_mark; /* per line: 1 evidence, 2 gap evidence */
 	struct trow *trows;
 	size_t ntrows, atrows;
@@ -55,6 +58,7 @@ struct review_view {
 	struct irow *irows;
 	size_t nirows;
 	struct list text, items;
+	struct spell_result miss; /* misspelt words, underlined */
 	int pane;   /* 0 text, 1 items */
 	int ev_finding, ev_idx; /* evidence being walked with n/N */
 	const char *lang;
@@ -158,12 +162,28 @@ static int note_on(const struct review_view *r, int line)
 	return draft_get_note(r->draft, line) != NULL;
 }
 
+/* The highlighting of code point column `col` of `line`. */
+static int span_attr(const struct review_view *r, int line, int col)
+{
+	int attr = 0;
+	size_t i;
+
+	for (i = 0; i < r->nspans; i++) {
+		const struct span *sp = &r->spans[i];
+
+		if (sp->line != line || col < sp->col || col >= sp->end)
+			continue;
+		attr |= sp->kind == SPAN_HIT ? ui_attr(C_HIT) : (int)A_UNDERLINE;
+	}
+	return attr;
+}
+
 static void draw_text_row(struct list *l, size_t row, int y, int x, int width,
 			  int selected)
 {
 	struct review_view *r = l->data;
 	const struct trow *t = &r->trows[row];
-	size_t len, i;
+	size_t len;
 	const char *s = text_lines_get(&r->lines, (size_t)t->line, &len);
 	int first = t->off == 0, base = selected ? A_REVERSE : A_NORMAL;
 	int gutter = 7, col0, skip = r->wrap ? 0 : l->skip, cpoff;
@@ -200,31 +220,18 @@ static void draw_text_row(struct list *l, size_t row, int y, int x, int width,
 
 		/* Draw in runs of equal highlighting. */
 		while (at < len && drawn < width - gutter) {
-			int hit = 0, run_c = c, n;
+			int attr = span_attr(r, t->line, c), run_c = c, n;
 			size_t run = at;
 			uint32_t cp;
 
-			for (i = 0; i < r->nspans; i++)
-				if (r->spans[i].line == t->line &&
-				    c >= r->spans[i].col && c < r->spans[i].end)
-					hit = 1;
-			/* Extend the run while highlighting stays the same. */
-			while (run < len) {
-				int h2 = 0;
-
-				for (i = 0; i < r->nspans; i++)
-					if (r->spans[i].line == t->line &&
-					    run_c >= r->spans[i].col &&
-					    run_c < r->spans[i].end)
-						h2 = 1;
-				if (h2 != hit)
-					break;
+			/* Extend the run while the highlighting stays. */
+			while (run < len && span_attr(r, t->line, run_c) == attr) {
 				run += utf8_decode(s + run, len - run, &cp, NULL);
 				run_c++;
 			}
 			n = ui_draw(y, col0 + drawn, s + at, run - at,
 				    at == 0 ? skip : 0, width - gutter - drawn,
-				    base | (hit ? ui_attr(C_HIT) : 0));
+				    base | attr);
 			if (at == 0 && skip)
 				skip = 0;
 			drawn += n;
@@ -360,16 +367,15 @@ static const struct finding *selected_finding(struct review_view *r)
 /* ---- evidence --------------------------------------------------------- */
 
 static int add_span(struct review_view *r, int line, int col, int end,
-		    int item)
+		    int item, enum span_kind kind)
 {
-	size_t alloc = r->nspans;
-
-	if (SR_ALLOC_GROW(r->spans, r->nspans + 1, alloc) < 0)
+	if (SR_ALLOC_GROW(r->spans, r->nspans + 1, r->aspans) < 0)
 		return -1;
 	r->spans[r->nspans].line = line;
 	r->spans[r->nspans].col = col;
 	r->spans[r->nspans].end = end;
 	r->spans[r->nspans].item = item;
+	r->spans[r->nspans].kind = kind;
 	r->nspans++;
 	return 0;
 }
@@ -401,10 +407,114 @@ static void index_evidence(struct review_view *r)
 						 line == p->line ? p->col : 1,
 						 line == p->end_line ? p->end_col
 								     : 1 << 30,
-						 (int)i);
+						 (int)i, SPAN_HIT);
 			}
 		}
 	}
+}
+
+static int current_line(struct review_view *r);
+
+/* Misspelt English words, underlined (Hunspell, opened once). */
+static void index_spelling(struct review_view *r)
+{
+	size_t i;
+
+	if (!ui.spell_tried) {
+		struct sr_error err = SR_ERROR_INIT;
+
+		ui.spell_tried = 1;
+		if (spell_open_review(&ui.spell, ui.rv, &err) < 0) {
+			ui_message(1, "spelling is off: %s",
+				   err.n ? err.diags[0].msg : "no dictionary");
+			ui.spell = NULL;
+		}
+		sr_error_release(&err);
+	}
+	spell_result_release(&r->miss);
+	r->miss = (struct spell_result)SPELL_RESULT_INIT;
+	if (!ui.spell || spell_check_text(ui.spell, r->buf, r->len, 0,
+					  &r->miss) < 0)
+		return;
+	for (i = 0; i < r->miss.n; i++)
+		add_span(r, r->miss.v[i].line, r->miss.v[i].col,
+			 r->miss.v[i].end_col, -1, SPAN_MISSPELT);
+}
+
+static void reindex(struct review_view *r)
+{
+	r->nspans = 0;
+	index_evidence(r);
+	index_spelling(r);
+}
+
+/*
+ * z on a line with a misspelt word: its suggestions (choosing one notes
+ * it on the line in the draft), or add the word to the project's or
+ * one's own word list.
+ */
+static void spelling(struct review_view *r)
+{
+	struct sr_error err = SR_ERROR_INIT;
+	struct strbuf path = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
+	const struct spell_miss *m = NULL;
+	const char *const *sugg = NULL;
+	const char *choices[SPELL_MAX_SUGGEST + 8];
+	size_t i, n = 0, nc = 0;
+	int line = current_line(r), c;
+
+	for (i = 0; i < r->miss.n && !m; i++)
+		if (r->miss.v[i].line == line)
+			m = &r->miss.v[i];
+	if (!m) {
+		ui_message(0, ui.spell ? "no misspelt word on line %d"
+				       : "spelling is off (no dictionary)",
+			   line);
+		return;
+	}
+	if (spell_suggest(ui.spell, m->word, &sugg, &n) < 0)
+		n = 0;
+	for (i = 0; i < n && nc < SPELL_MAX_SUGGEST + 4; i++)
+		choices[nc++] = sugg[i];
+	strbuf_addf(&a, "add '%s' to the project word list", m->word);
+	strbuf_addf(&b, "add '%s' to my personal word list", m->word);
+	choices[nc++] = a.buf;
+	choices[nc++] = b.buf;
+	c = ui_choose(m->word, choices, nc, 0);
+	if (c < 0)
+		goto out;
+	if ((size_t)c < n) {
+		struct strbuf note = STRBUF_INIT;
+		const struct draft_note *old = draft_get_note(r->draft, line);
+
+		if (old)
+			strbuf_addf(&note, "%s\n", old->note);
+		strbuf_addf(&note, "spelling: %s → %s", m->word, choices[c]);
+		draft_set_note(r->draft, line, note.buf, old ? old->item : NULL);
+		save_draft(r);
+		ui_message(0, "noted on line %d: %s → %s", line, m->word,
+			   choices[c]);
+		strbuf_release(&note);
+		goto out;
+	}
+	if (((size_t)c == n ? spell_project_path(ui.rv, &path)
+			    : spell_personal_path(&path)) < 0) {
+		ui_message(1, "no word list to add to (a bare repository, or "
+			      "no HOME)");
+		goto out;
+	}
+	if (spell_save_word(path.buf, m->word, &err) < 0) {
+		ui_message(1, "%s", err.n ? err.diags[0].msg : "cannot save");
+		goto out;
+	}
+	spell_add_word(ui.spell, m->word);
+	ui_message(0, "'%s' added to %s", m->word, path.buf);
+	reindex(r); /* m is gone now */
+out:
+	strbuf_release(&path);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	sr_error_release(&err);
 }
 
 static void show_evidence(struct review_view *r, int step)
@@ -723,6 +833,10 @@ static int action(struct view *v, enum action a)
 	case ACT_DIFF:
 		view_push(view_diff_new(r->spec));
 		return 1;
+	case ACT_SPELL:
+		r->pane = 0;
+		spelling(r);
+		return 1;
 	case ACT_HELP:
 		if (r->pane == 1 && (f = selected_finding(r))) {
 			show_guidance(r, f);
@@ -815,6 +929,7 @@ static void close_view(struct view *v)
 		save_draft(r);
 	draft_free(r->draft);
 	check_report_release(&r->rep);
+	spell_result_release(&r->miss);
 	text_lines_release(&r->lines);
 	free(r->buf);
 	free(r->spans);
@@ -858,7 +973,7 @@ struct view *view_review_new(size_t spec)
 	r->line_mark = calloc(r->lines.n + 2, 1);
 	if (!r->line_mark || build_items(r) < 0)
 		goto fail;
-	index_evidence(r);
+	reindex(r);
 	ret = draft_load(&r->draft, git_dir, ui.rv->specs[spec].path, &err);
 	if (ret == 0) {
 		ui_message(0, "draft restored: %zu notes, %zu dispositions%s%s",
