@@ -194,3 +194,34 @@ clean:
 	rm -rf build build-san build-fuzz specreview demo-repo
 
 -include $(shell find $(BUILD) build-san -name '*.d' 2>/dev/null)
+
+# check-html: the survey's HTML in a real browser.  Renders the report of
+# the sample specs (a temporary repository made from specs/) with headless
+# Chromium and fails when the screenshot is blank: a blank 1200x2000 page
+# is about 11 kB of PNG, the rendered survey well over 100 kB.  Not part
+# of `make test` (the browser is large): apt-get install chromium.
+CHROMIUM ?= chromium
+HTML_MIN_PNG_BYTES ?= 40000
+.PHONY: check-html
+check-html: $(PROG)
+	$(Q)command -v $(CHROMIUM) > /dev/null 2>&1 || { \
+		echo "check-html needs Chromium: apt-get install chromium" \
+		     "(Debian), or CHROMIUM=/path/to/chrome" >&2; exit 1; }
+	$(Q)fc-list :lang=ja 2> /dev/null | grep -q . || \
+		echo "check-html: no Japanese font, kanji will show as boxes" \
+		     "(apt-get install fonts-noto-cjk)" >&2
+	$(Q)set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp -r specs "$$tmp/specs"; \
+	git -C "$$tmp" init -q; git -C "$$tmp" add -A; \
+	git -C "$$tmp" -c user.name=check-html \
+		-c user.email=check-html@example.invalid commit -qm specs; \
+	"$(CURDIR)/$(PROG)" --repo "$$tmp" report --format html --lang ja \
+		--history > "$$tmp/report.html"; \
+	$(CHROMIUM) --headless --no-sandbox --disable-gpu \
+		--screenshot="$$tmp/report.png" --window-size=1200,2000 \
+		"file://$$tmp/report.html" > /dev/null 2>&1; \
+	size=$$(wc -c < "$$tmp/report.png"); \
+	echo "   HTML    survey rendered by Chromium: $$size bytes of PNG" \
+	     "(blank: under $(HTML_MIN_PNG_BYTES))"; \
+	test "$$size" -gt $(HTML_MIN_PNG_BYTES) || { \
+		echo "check-html: the rendered survey is blank" >&2; exit 1; }

@@ -232,6 +232,9 @@ static int action(struct view *v, enum action a)
 		if (s->list.nrows)
 			view_push(view_history_new(s->rows[s->list.pos]));
 		return 1;
+	case ACT_SURVEY:
+		view_push(view_survey_new());
+		return 1;
 	case ACT_FILTER:
 		s->filter = s->filter >= WF_CLEARED ? -1 : s->filter + 1;
 		rebuild(s);
