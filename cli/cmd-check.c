@@ -61,7 +61,8 @@ static void text_finding(struct check_ctx *c, const struct check_report *rep,
 		line = f->evidence[0].pos.line;
 		col = f->evidence[0].pos.col;
 	}
-	strbuf_addf(o, "%s:%d:%d: %s ", rep->path, line, col, f->item->id);
+	strbuf_add_printable(o, rep->path);
+	strbuf_addf(o, ":%d:%d: %s ", line, col, f->item->id);
 	if (c->color)
 		strbuf_addf(o, "%s%s%s", status_color(f->status),
 			    finding_status_name(f->status), C_RESET);
@@ -86,7 +87,8 @@ static void text_spec(struct check_ctx *c, const struct check_report *rep)
 
 	if (c->color)
 		strbuf_addstr(o, C_BOLD);
-	strbuf_addf(o, "%s: %zu/%zu mandatory satisfied", rep->path,
+	strbuf_add_printable(o, rep->path);
+	strbuf_addf(o, ": %zu/%zu mandatory satisfied",
 		    s->mandatory_satisfied, s->mandatory);
 	if (c->color)
 		strbuf_addstr(o, C_RESET);

@@ -97,8 +97,10 @@ static int cmd_log(int argc, char **argv)
 			strbuf_addch(&o, ' ');
 			table_cell(&o, rec_role_name(r->role), 14);
 			table_cell(&o, rec_decision_name(r->decision), 16);
-			strbuf_addf(&o, "%.7s%s  %s\n", r->spec_blob,
-				    current ? " " : "~", r->spec);
+			strbuf_addf(&o, "%.7s%s  ", r->spec_blob,
+				    current ? " " : "~");
+			strbuf_add_printable(&o, r->spec);
+			strbuf_addch(&o, '\n');
 		}
 	}
 	if (json)

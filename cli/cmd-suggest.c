@@ -32,7 +32,8 @@ static void text_suggestions(struct strbuf *o, const struct check_report *rep,
 		n++;
 		sec = template_section(f->item->id, lang, &slen);
 		tmpl = check_clause_template(f->item, lang, &tlen);
-		strbuf_addf(o, "%s: %s %s: %s\n", rep->path, f->item->id,
+		strbuf_add_printable(o, rep->path);
+		strbuf_addf(o, ": %s %s: %s\n", f->item->id,
 			    finding_status_name(f->status),
 			    cl_text_get(&f->item->title, lang));
 		if (sec)
@@ -50,9 +51,10 @@ static void text_suggestions(struct strbuf *o, const struct check_report *rep,
 		}
 		strbuf_addch(o, '\n');
 	}
-	if (!n)
-		strbuf_addf(o, "%s: every applicable clause is there\n",
-			    rep->path);
+	if (!n) {
+		strbuf_add_printable(o, rep->path);
+		strbuf_addstr(o, ": every applicable clause is there\n");
+	}
 }
 
 static void json_suggestions(struct strbuf *o, const struct check_report *rep,

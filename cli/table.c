@@ -8,10 +8,14 @@
 
 void table_cell(struct strbuf *out, const char *s, size_t width)
 {
-	size_t len = s ? strlen(s) : 0, cols = 0, fit;
+	struct strbuf safe = STRBUF_INIT;
+	size_t cols = 0, fit;
 
-	fit = text_fit(s ? s : "", len, 0, width, &cols);
-	strbuf_add(out, s ? s : "", fit);
+	/* Names come from repositories and records: escape them first. */
+	strbuf_add_printable(&safe, s ? s : "");
+	fit = text_fit(safe.buf, safe.len, 0, width, &cols);
+	strbuf_add(out, safe.buf, fit);
 	if (cols < width)
 		strbuf_addchars(out, ' ', width - cols);
+	strbuf_release(&safe);
 }

@@ -120,8 +120,9 @@ const char *sr_strerror(int code)
 
 void sr_diag_format(struct strbuf *out, const struct sr_diag *d)
 {
+	/* Paths and messages can quote hostile input: never raw. */
 	if (d->path) {
-		strbuf_addstr(out, d->path);
+		strbuf_add_printable(out, d->path);
 		if (d->line > 0) {
 			strbuf_addf(out, ":%d", d->line);
 			if (d->col > 0)
@@ -131,5 +132,5 @@ void sr_diag_format(struct strbuf *out, const struct sr_diag *d)
 	}
 	if (d->severity == SR_SEV_WARNING)
 		strbuf_addstr(out, "warning: ");
-	strbuf_addstr(out, d->msg);
+	strbuf_add_printable(out, d->msg);
 }

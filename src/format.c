@@ -231,8 +231,10 @@ void format_spelling_text(struct strbuf *out, const char *path,
 	for (i = 0; i < r->n; i++) {
 		const struct spell_miss *m = &r->v[i];
 
-		strbuf_addf(out, "%s:%d:%d: %s%s%s", path, m->line, m->col,
-			    label ? label : "", label ? ": " : "", m->word);
+		strbuf_add_printable(out, path);
+		strbuf_addf(out, ":%d:%d: %s%s", m->line, m->col,
+			    label ? label : "", label ? ": " : "");
+		strbuf_add_printable(out, m->word);
 		for (k = 0; k < m->nsuggestions; k++)
 			strbuf_addf(out, "%s%s", k ? ", " : " (suggestions: ",
 				    m->suggestions[k]);

@@ -1140,12 +1140,20 @@ static void cell_num(struct strbuf *o, size_t v, size_t width)
 }
 
 /* A path in `width` columns: its end kept, "…" for what is cut. */
-static void cell_path(struct strbuf *o, const char *s, size_t width)
+static void cell_path(struct strbuf *o, const char *path, size_t width)
 {
-	size_t len = strlen(s), w = text_width(s, len, 0), off = 0;
+	struct strbuf safe = STRBUF_INIT;
+	const char *s;
+	size_t len, w, off = 0;
 
+	/* A path comes from a repository: never raw to a terminal. */
+	strbuf_add_printable(&safe, path);
+	s = safe.buf;
+	len = safe.len;
+	w = text_width(s, len, 0);
 	if (w <= width || width < 2) {
 		cell_left(o, s, width);
+		strbuf_release(&safe);
 		return;
 	}
 	while (off < len && w > width - 1) {
@@ -1157,6 +1165,7 @@ static void cell_path(struct strbuf *o, const char *s, size_t width)
 	}
 	strbuf_addstr(o, "\xe2\x80\xa6");
 	cell_left(o, s + off, width - 1);
+	strbuf_release(&safe);
 }
 
 /* Rate text ("95.0%") right-aligned in `width`. */
@@ -1515,7 +1524,7 @@ static void md_cell(struct strbuf *o, const char *s)
 	for (; s && *s; s++) {
 		if (*s == '|')
 			strbuf_addstr(o, "\\|");
-		else if (*s == '\n' || *s == '\r')
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			strbuf_addch(o, ' ');
 		else
 			strbuf_addch(o, *s);

@@ -157,6 +157,39 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+void strbuf_add_printable(struct strbuf *sb, const char *s)
+{
+	size_t i = 0, len = strlen(s);
+
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = 1;
+
+		if (c >= 0x20 && c < 0x7f) {
+			strbuf_addch(sb, (char)c);
+			i++;
+			continue;
+		}
+		/* A valid multibyte sequence that is not a C1 control. */
+		if (c >= 0xc2 && c <= 0xf4) {
+			size_t need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2, k;
+
+			for (k = 1; k < need && i + k < len &&
+				    ((unsigned char)s[i + k] & 0xc0) == 0x80;
+			     k++)
+				;
+			if (k == need &&
+			    !(c == 0xc2 && (unsigned char)s[i + 1] < 0xa0)) {
+				strbuf_add(sb, s + i, need);
+				i += need;
+				continue;
+			}
+		}
+		strbuf_addf(sb, "\\x%02x", c);
+		i += n;
+	}
+}
+
 void strbuf_add_int(struct strbuf *sb, long long v)
 {
 	char tmp[24], *e = tmp + sizeof(tmp), *p = e;

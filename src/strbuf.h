@@ -47,6 +47,13 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 
+/*
+ * Appends `s` safe for a terminal: control characters (C0, DEL, C1) and
+ * invalid bytes become \xNN, so a hostile file name or message can
+ * never send an escape sequence.  Valid UTF-8 text is kept.
+ */
+void strbuf_add_printable(struct strbuf *sb, const char *s);
+
 /* Appends a decimal number (much cheaper than strbuf_addf). */
 void strbuf_add_int(struct strbuf *sb, long long v);
 

@@ -274,6 +274,23 @@ static void test_suggest(void **state)
 	free(out);
 }
 
+/* A hostile file name never reaches the terminal raw. */
+static void test_hostile_names_escaped(void **state)
+{
+	char path[4200], *out = NULL, *err = NULL;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/evil\033[2Jname.md", dir);
+	t_write(path, "# x\n");
+	assert_int_equal(t_run(&out, &err, "%s check -c %s/mini.yaml %s/evil*name.md",
+			       t_prog(), dir, dir), 1);
+	assert_null(strchr(out, '\033'));
+	assert_non_null(strstr(out, "evil\\x1b[2Jname.md: 0/1"));
+	free(out);
+	free(err);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_check_directory_and_builtin),
 		cmocka_unit_test(test_new_round_trips),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_hostile_names_escaped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
