@@ -79,7 +79,7 @@ else
 PROG := $(BUILD)/specreview
 endif
 
-.PHONY: all test check fuzz bench demo install uninstall clean engine-no-curses
+.PHONY: all test check valgrind fuzz bench demo install uninstall clean engine-no-curses
 .DELETE_ON_ERROR:
 
 all: $(PROG)
@@ -143,6 +143,22 @@ check:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-san \
 		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 		ASAN_OPTIONS=detect_leaks=1 test
+
+# The whole suite under valgrind's memcheck: the test programs, and the
+# program they run (through a wrapper, so the TUI and CLI tests count).
+# PCRE2's JIT is off (SPECREVIEW_NO_JIT): valgrind cannot follow JIT code.
+# Slow; not part of `make test`.
+VALGRIND ?= valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q
+valgrind: $(PROG) $(TEST_BIN)
+	@mkdir -p $(BUILD)
+	@printf '#!/bin/sh\nexec $(VALGRIND) "$(CURDIR)/$(PROG)" "$$@"\n' > $(BUILD)/specreview-vg
+	@chmod +x $(BUILD)/specreview-vg
+	@failed=0; for t in $(TEST_BIN); do \
+		echo "== $$t (valgrind)"; \
+		SPECREVIEW="$(CURDIR)/$(BUILD)/specreview-vg" SR_SRCDIR="$(CURDIR)" \
+			SR_SLOW=1 SPECREVIEW_NO_JIT=1 $(VALGRIND) $$t || failed=1; \
+	done; \
+	if [ $$failed = 0 ]; then echo "valgrind: all tests passed"; else echo "valgrind: some tests FAILED"; exit 1; fi
 
 # Fuzzing: clang + libFuzzer, sanitizers on.  Each target runs FUZZ_SECONDS.
 FUZZ_BUILD := build-fuzz

@@ -330,8 +330,11 @@ static int add_regex(struct matcher *m, size_t *alloc,
 	m->regexes[idx].ref = ref;
 	m->regexes[idx].anchored = 0;
 	m->nregexes++;
-	/* JIT is an optimisation: without it pcre2_match interprets. */
-	pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+	/* JIT is an optimisation: without it pcre2_match interprets.
+	 * SPECREVIEW_NO_JIT turns it off for valgrind, which cannot follow
+	 * JIT code and reports false errors in it. */
+	if (!getenv("SPECREVIEW_NO_JIT"))
+		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
 	n = regex_anchors(r->pattern, anchors);
 	for (k = 0; k < n; k++) {
 		struct pat_entry *pe;
@@ -364,7 +367,7 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		m->regexes[idx].at = pcre2_compile(
 			(PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
 			opts | PCRE2_ANCHORED, &e, &eo, NULL);
-		if (m->regexes[idx].at)
+		if (m->regexes[idx].at && !getenv("SPECREVIEW_NO_JIT"))
 			pcre2_jit_compile(m->regexes[idx].at,
 					  PCRE2_JIT_COMPLETE);
 	}
