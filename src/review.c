@@ -389,6 +389,12 @@ int review_check(struct review *rv, size_t i, struct check_report *rep)
 	ret = review_read_spec(rv, i, &buf, &len, &rep->diags);
 	pthread_mutex_unlock(&rv->lock);
 	if (ret < 0) {
+		size_t k;
+
+		/* Say which spec: the store only knows the blob. */
+		for (k = 0; k < rep->diags.n; k++)
+			if (!rep->diags.diags[k].path)
+				rep->diags.diags[k].path = strdup(path);
 		if (!rep->path)
 			rep->path = strdup(path);
 		rep->status = ret;

@@ -429,6 +429,7 @@ struct spec_walk {
 	struct strbuf path;
 	struct sr_error *err;
 	int ret;
+	size_t over; /* specs past SR_MAX_SPECS */
 };
 
 static int has_wildcard(const char *p, size_t n)
@@ -497,10 +498,20 @@ static int spec_walk_cb(const char *root, const git_tree_entry *e,
 		return 0; /* symlinks and submodules are not specs */
 	if (!config_is_spec(w->cfg, w->path.buf))
 		return 0;
+	if (w->n == SR_MAX_SPECS) {
+		if (!w->over++)
+			sr_error_warn(w->err, NULL, 0, 0,
+				      "more than %u specs: the others (from "
+				      "%s on) are left out",
+				      (unsigned)SR_MAX_SPECS, w->path.buf);
+		return 0;
+	}
+	/* A missing or damaged blob is that spec's problem, reported when
+	 * it is read; the other specs are still listed. */
 	g = git_odb_read_header(&size, &htype, w->odb, git_tree_entry_id(e));
 	if (g < 0) {
-		w->ret = gerr(w->err, g, "%s", w->path.buf);
-		return -1;
+		git_error_clear();
+		size = 0;
 	}
 	if (SR_ALLOC_GROW(w->v, w->n + 1, w->alloc) < 0) {
 		w->ret = oom(w->err);

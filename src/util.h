@@ -16,6 +16,9 @@ struct sr_error;
 #define SR_MAX_YAML_DEPTH 32               /* nesting of YAML collections */
 #define SR_MAX_YAML_ALIASES 64             /* aliases per YAML document */
 #define SR_MAX_LINE_BYTES (1u << 20)       /* one line of a spec */
+#define SR_MAX_LINES 1000000u              /* lines of a spec */
+#define SR_MAX_SPECS 100000u               /* specs in a repository */
+#define SR_MAX_RECORDS 100000u             /* records read at once */
 
 /*
  * Grows `array` (of `alloc` elements) so that it can hold `nr` elements.
