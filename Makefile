@@ -79,7 +79,7 @@ else
 PROG := $(BUILD)/specreview
 endif
 
-.PHONY: all test check valgrind fuzz bench demo install uninstall clean engine-no-curses
+.PHONY: all test check valgrind fuzz bench demo man install uninstall clean engine-no-curses
 .DELETE_ON_ERROR:
 
 all: $(PROG)
@@ -186,6 +186,11 @@ demo: $(PROG)
 	$(Q)SPECREVIEW=$(CURDIR)/$(PROG) sh tools/make-demo $(DEMO_DIR)
 	$(Q)./$(PROG) --repo $(DEMO_DIR)
 
+# specreview(1) is generated from the command and action tables; a test
+# fails when the committed page is out of step: `make man` refreshes it.
+man: $(PROG)
+	$(Q)./$(PROG) --man > docs/specreview.1
+
 bench: $(PROG)
 	$(Q)sh tests/bench/run.sh "$(CURDIR)/$(PROG)"
 
@@ -196,7 +201,10 @@ engine-no-curses:
 
 install: $(PROG)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/checklists \
-		$(DESTDIR)$(DATADIR)/templates/clauses
+		$(DESTDIR)$(DATADIR)/templates/clauses \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 docs/specreview.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 docs/specreview-checklist.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/specreview
 	install -m 644 checklists/*.yaml $(DESTDIR)$(DATADIR)/checklists/
 	for f in templates/*.md templates/*.tsv; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/; done; true
@@ -204,6 +212,8 @@ install: $(PROG)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/specreview
+	rm -f $(DESTDIR)$(MANDIR)/man1/specreview.1 \
+		$(DESTDIR)$(MANDIR)/man5/specreview-checklist.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -44,6 +44,9 @@ void cli_print_diags(const struct sr_error *err);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Writes specreview(1) in roff (cli/man.c). */
+void cli_print_man(FILE *f);
+
 /* Prints `specreview help CMD` to stdout; returns 0. */
 int cli_help(const char *cmd);
 

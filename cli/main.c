@@ -209,6 +209,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "man", no_argument, NULL, 'M' },
 		{ "repo", required_argument, NULL, 'r' },
 		{ "ref", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
@@ -225,6 +226,9 @@ int main(int argc, char **argv)
 			return 0;
 		case 'V':
 			printf("specreview %s\n", SR_VERSION);
+			return 0;
+		case 'M':
+			cli_print_man(stdout);
 			return 0;
 		case 'r':
 			cli_globals.repo = optarg;
