@@ -892,6 +892,42 @@ out:
 	return ret;
 }
 
+int review_permitted(struct review *rv, const char *spec,
+		     enum rec_decision decision, int role,
+		     struct sr_error *err)
+{
+	struct store_ident who = { 0 };
+	struct roles roles = ROLES_INIT;
+	struct record *rec = NULL;
+	long i = review_find_spec(rv, spec);
+	int ret;
+
+	if (i < 0)
+		return sr_error_add(err, SR_ENOTFOUND, spec, 0, 0,
+				    "not a spec at %.12s", rv->commit);
+	if ((ret = store_identity(rv->store, &who, err)) < 0) {
+		ret = ret == SR_EDENIED ? SR_EINVAL : ret;
+		goto out;
+	}
+	if ((ret = roles_at_tip(rv->store, rv->records_ref, &roles, err)) < 0)
+		goto out;
+	if (!(rec = record_new()) || !(rec->spec = strdup(rv->specs[i].path)) ||
+	    !(rec->email = strdup(who.email))) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	rec->decision = decision;
+	rec->role = role >= 0 ? (enum rec_role)role
+			      : default_role(&roles, who.email, decision);
+	memcpy(rec->spec_blob, rv->specs[i].blob, sizeof(rec->spec_blob));
+	ret = permitted(rv, rec, err);
+out:
+	record_free(rec);
+	roles_release(&roles);
+	store_ident_release(&who);
+	return ret;
+}
+
 struct commit_check {
 	struct review *rv;
 	const struct record *rec;

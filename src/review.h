@@ -183,6 +183,16 @@ int review_prepare(struct review *rv, const struct review_request *req,
 		   struct record **out, struct sr_error *err);
 
 /*
+ * Whether the user may record `decision` (as `role`, or -1: the role it
+ * needs) on spec `spec` now: identity, role and state, without building
+ * a record.  Lets a front end refuse before asking for a summary.
+ * 0, or SR_EINVAL / SR_EDENIED with the reason.
+ */
+int review_permitted(struct review *rv, const char *spec,
+		     enum rec_decision decision, int role,
+		     struct sr_error *err);
+
+/*
  * Commits a prepared record to the records branch, re-checking roles and
  * state against the branch tip on every attempt.  `commit` and `path`
  * (may be NULL) receive the new commit's id and the record's path.

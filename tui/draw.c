@@ -36,84 +36,138 @@ int ui_attr(enum ui_color c)
 	}
 }
 
-static void put_ascii(int y, int x, const char *s, int n, int attr)
+/*
+ * Columns a code point takes as ui_draw draws it, at column `col` of its
+ * line: a tab to the next multiple of 8, a C0 control or DEL as ^X (2),
+ * a C1 control as \xNN (4), else its screen width.
+ */
+static int draw_width(uint32_t cp, int col)
 {
-	mvaddnstr(y, x, s, n);
-	mvchgat(y, x, n, (attr_t)attr & ~A_COLOR, (short)PAIR_NUMBER(attr),
-		NULL);
+	if (cp == '\t')
+		return 8 - (col % 8);
+	if (cp < 0x20 || cp == 0x7f)
+		return 2;
+	if (cp >= 0x80 && cp < 0xa0)
+		return 4;
+	return text_cp_width(cp);
+}
+
+/*
+ * Bytes of the character at s[0..len) together with the zero-width
+ * marks that follow it (combining marks, joiners, variation selectors):
+ * they are drawn, fitted and highlighted as one.
+ */
+static size_t cluster(const char *s, size_t len, uint32_t *first)
+{
+	size_t n = utf8_decode(s, len, first, NULL);
+	uint32_t cp;
+
+	if (*first < 0x20 || (*first >= 0x7f && *first < 0xa0))
+		return n;
+	while (n < len) {
+		size_t k = utf8_decode(s + n, len - n, &cp, NULL);
+
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||
+		    text_cp_width(cp) != 0)
+			break;
+		n += k;
+	}
+	return n;
+}
+
+size_t ui_cluster(const char *s, size_t len)
+{
+	uint32_t cp;
+
+	return len ? cluster(s, len, &cp) : 0;
+}
+
+size_t ui_fit(const char *s, size_t len, int col, int maxcols, int *cols)
+{
+	size_t i = 0;
+	int used = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t n = cluster(s + i, len - i, &cp);
+		int w = draw_width(cp, col + used);
+
+		if (used + w > maxcols)
+			break;
+		used += w;
+		i += n;
+	}
+	if (cols)
+		*cols = used;
+	return i;
+}
+
+void ui_run(struct ui_pen *pen, const char *s, size_t len, int attr)
+{
+	size_t i = 0;
+
+	attrset((attr_t)attr);
+	while (i < len && pen->used < pen->width) {
+		uint32_t cp;
+		size_t n = cluster(s + i, len - i, &cp);
+		int w = draw_width(cp, pen->col), k;
+		int x = pen->x + pen->used;
+
+		if (pen->col + w <= pen->skip) {
+			/* Scrolled off to the left. */
+			pen->col += w;
+			i += n;
+			continue;
+		}
+		if (pen->col < pen->skip || pen->used + w > pen->width) {
+			/* Half of a wide character at an edge: spaces stand
+			 * in for the visible part. */
+			for (k = pen->col < pen->skip ? pen->col + w - pen->skip : w;
+			     k > 0 && pen->used < pen->width; k--)
+				mvaddch(pen->y, pen->x + pen->used++, ' ');
+			pen->col += w;
+			i += n;
+			if (pen->used >= pen->width)
+				break;
+			continue;
+		}
+		if (cp == '\t') {
+			for (k = 0; k < w; k++)
+				mvaddch(pen->y, x + k, ' ');
+		} else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
+			/* Never send a control character to the terminal. */
+			char esc[8];
+
+			if (cp < 0x80)
+				snprintf(esc, sizeof(esc), "^%c",
+					 cp == 0x7f ? '?' : (int)cp + '@');
+			else
+				snprintf(esc, sizeof(esc), "\\x%02x", cp);
+			for (k = 0; k < w; k++)
+				mvaddch(pen->y, x + k, (chtype)esc[k] | A_REVERSE);
+		} else if (!ui.utf8 && cp >= 0x80) {
+			mvaddnstr(pen->y, x, w == 2 ? "??" : "?", w);
+		} else if (cp == TEXT_REPLACEMENT) {
+			mvaddstr(pen->y, x, ui.utf8 ? "\xef\xbf\xbd" : "?");
+		} else if (w > 0) {
+			/* The character and its marks in one call, so that
+			 * ncurses puts the marks on it. */
+			mvaddnstr(pen->y, x, s + i, (int)n);
+		}
+		pen->used += w;
+		pen->col += w;
+		i += n;
+	}
+	attrset(A_NORMAL);
 }
 
 int ui_draw(int y, int x, const char *s, size_t len, int skip, int width,
 	    int attr)
 {
-	size_t i = 0;
-	int col = 0, used = 0;
+	struct ui_pen pen = { y, x, width, skip, 0, 0 };
 
-	attrset((attr_t)attr);
-	while (i < len && used < width) {
-		uint32_t cp;
-		size_t n = utf8_decode(s + i, len - i, &cp, NULL);
-		char esc[8];
-		int w;
-
-		if (cp == '\t') {
-			w = 8 - (col % 8);
-			for (; w > 0 && used < width; w--, col++)
-				if (col >= skip)
-					mvaddch(y, x + used++, ' ');
-			i += n;
-			continue;
-		}
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
-			/* Never send a control character to the terminal. */
-			int k = cp < 0x80 ? snprintf(esc, sizeof(esc), "^%c",
-						     cp == 0x7f ? '?' : (int)cp + '@')
-					  : snprintf(esc, sizeof(esc), "\\x%02x",
-						     cp);
-			int j;
-
-			for (j = 0; j < k && used < width; j++, col++)
-				if (col >= skip)
-					mvaddch(y, x + used++,
-						(chtype)esc[j] | A_REVERSE);
-			i += n;
-			continue;
-		}
-		w = text_cp_width(cp);
-		if (col < skip || (w == 2 && col + 1 == skip)) {
-			/* Scrolled off, or half of a wide character at the
-			 * edge: a space stands in for the visible half. */
-			if (col + w > skip && used < width)
-				mvaddch(y, x + used++, ' ');
-			col += w;
-			i += n;
-			continue;
-		}
-		if (used + w > width) {
-			if (used < width)
-				mvaddch(y, x + used++, ' ');
-			break;
-		}
-		if (w == 0) {
-			if (ui.utf8)
-				mvaddnstr(y, x + (used ? used - 1 : 0), s + i,
-					  (int)n);
-			i += n;
-			continue;
-		}
-		if (!ui.utf8 && cp >= 0x80) {
-			put_ascii(y, x + used, w == 2 ? "??" : "?", w, attr);
-		} else if (cp == TEXT_REPLACEMENT) {
-			mvaddstr(y, x + used, ui.utf8 ? "\xef\xbf\xbd" : "?");
-		} else {
-			mvaddnstr(y, x + used, s + i, (int)n);
-		}
-		used += w;
-		col += w;
-		i += n;
-	}
-	attrset(A_NORMAL);
-	return used;
+	ui_run(&pen, s, len, attr);
+	return pen.used;
 }
 
 void ui_fill(int y, int x, int width, int attr)

@@ -63,6 +63,29 @@ int ui_attr(enum ui_color c);
  */
 int ui_draw(int y, int x, const char *s, size_t len, int skip, int width,
 	    int attr);
+/*
+ * Drawing a line in several runs of different attributes: a pen keeps
+ * the position, the columns left, the horizontal scroll and the column
+ * within the line (for tabs), so that runs join up exactly as one
+ * ui_draw call would draw them.
+ */
+struct ui_pen {
+	int y, x, width; /* where, and how many columns at most */
+	int skip;        /* columns scrolled off to the left */
+	int col;         /* column within the line so far */
+	int used;        /* columns drawn so far */
+};
+void ui_run(struct ui_pen *pen, const char *s, size_t len, int attr);
+
+/*
+ * Bytes of s[0..len) that fit in `maxcols` columns drawn from column
+ * `col` of their line, by the widths ui_draw uses (^X for controls, tab
+ * stops), never separating a character from its combining marks.
+ */
+size_t ui_fit(const char *s, size_t len, int col, int maxcols, int *cols);
+/* Bytes of the character at `s` with its zero-width marks. */
+size_t ui_cluster(const char *s, size_t len);
+
 /* Fills the rest of a line with spaces in `attr`. */
 void ui_fill(int y, int x, int width, int attr);
 /* A mark for a finding status: ✓ ◐ ✗ ↗ – (ASCII: + ~ x > -). */

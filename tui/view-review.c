@@ -123,8 +123,8 @@ static void layout_text(struct review_view *r, int width)
 
 		do {
 			size_t fit = r->wrap && width > 0
-					     ? text_fit(s + off, len - off, 0,
-							(size_t)width, NULL)
+					     ? ui_fit(s + off, len - off, 0,
+						      width, NULL)
 					     : len - off;
 			struct trow *t;
 
@@ -215,40 +215,40 @@ static void draw_text_row(struct list *l, size_t row, int y, int x, int width,
 	/* The code point column where this piece starts, for the spans. */
 	cpoff = (int)utf8_count(s - t->off, t->off) + 1;
 	{
-		int drawn = 0, c = cpoff;
+		struct ui_pen pen = { y, col0, width - gutter, skip, 0, 0 };
+		int c = cpoff;
 		size_t at = 0;
 
-		/* Draw in runs of equal highlighting. */
-		while (at < len && drawn < width - gutter) {
-			int attr = span_attr(r, t->line, c), run_c = c, n;
+		/* Draw in runs of equal highlighting, with one pen so that
+		 * scrolling and tab stops run on across the runs; a
+		 * character's combining marks stay in its run. */
+		while (at < len && pen.used < pen.width) {
+			int attr = span_attr(r, t->line, c);
 			size_t run = at;
-			uint32_t cp;
 
-			/* Extend the run while the highlighting stays. */
-			while (run < len && span_attr(r, t->line, run_c) == attr) {
-				run += utf8_decode(s + run, len - run, &cp, NULL);
-				run_c++;
+			while (run < len && span_attr(r, t->line, c) == attr) {
+				size_t n = ui_cluster(s + run, len - run);
+
+				c += (int)utf8_count(s + run, n);
+				run += n;
 			}
-			n = ui_draw(y, col0 + drawn, s + at, run - at,
-				    at == 0 ? skip : 0, width - gutter - drawn,
-				    base | attr);
-			if (at == 0 && skip)
-				skip = 0;
-			drawn += n;
+			ui_run(&pen, s + at, run - at, base | attr);
 			at = run;
-			c = run_c;
 		}
 	}
 }
 
+/* Search looks at whole lines (on their first row), so that a phrase
+ * that wrapping splits is still found. */
 static const char *text_row_text(struct list *l, size_t row, size_t *len)
 {
 	struct review_view *r = l->data;
-	const char *s = text_lines_get(&r->lines, (size_t)r->trows[row].line,
-				       len);
 
-	*len = r->trows[row].len;
-	return s + r->trows[row].off;
+	if (r->trows[row].off) {
+		*len = 0;
+		return "";
+	}
+	return text_lines_get(&r->lines, (size_t)r->trows[row].line, len);
 }
 
 static const struct list_ops text_ops = { draw_text_row, text_row_text };
@@ -630,6 +630,7 @@ static void dispose(struct review_view *r)
 	free(note);
 }
 
+/* A refusal on the status line; in a box when it does not fit there. */
 static void report_refusal(struct sr_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -637,10 +638,17 @@ static void report_refusal(struct sr_error *err)
 
 	for (i = 0; i < err->n; i++) {
 		if (i)
-			strbuf_addstr(&sb, "; ");
+			strbuf_addstr(&sb, "\n");
 		strbuf_addstr(&sb, err->diags[i].msg);
 	}
-	ui_message(1, "%s", sb.len ? sb.buf : "refused");
+	if (!sb.len)
+		strbuf_addstr(&sb, "refused");
+	if (err->n > 1 || text_width(sb.buf, sb.len, 0) + 12 > (size_t)ui.cols)
+		ui_confirm("Refused", sb.buf, "press any key");
+	for (i = 0; i < sb.len; i++)
+		if (sb.buf[i] == '\n')
+			sb.buf[i] = ';';
+	ui_message(1, "%s", sb.buf);
 	strbuf_release(&sb);
 }
 
@@ -655,6 +663,14 @@ static void record_decision(struct review_view *r, enum rec_decision d)
 	char commit[STORE_OID_HEX], title[96], *summary;
 	size_t i;
 
+	/* Refuse before asking for a summary: no role, or a state that
+	 * does not allow the decision. */
+	if (review_permitted(ui.rv, ui.rv->specs[r->spec].path, d, -1,
+			     &err) < 0) {
+		report_refusal(&err);
+		sr_error_release(&err);
+		return;
+	}
 	snprintf(title, sizeof(title), "%s: summary", rec_decision_name(d));
 	summary = edit(r, title, "summary", r->draft->summary);
 	if (!summary)
@@ -976,14 +992,8 @@ struct view *view_review_new(size_t spec)
 	reindex(r);
 	ret = draft_load(&r->draft, git_dir, ui.rv->specs[spec].path, &err);
 	if (ret == 0) {
-		ui_message(0, "draft restored: %zu notes, %zu dispositions%s%s",
-			   r->draft->nnotes, r->draft->ndisps,
-			   strcmp(r->draft->blob, ui.rv->specs[spec].blob)
-				   ? " (made on an older version of the spec)"
-				   : "",
-			   r->draft->editing ? "; unsaved editor text kept "
-					       "in the draft"
-					     : "");
+		int unsaved = r->draft->editing != NULL;
+
 		/* Text typed into an editor that never closed comes back as
 		 * the note or summary it was for. */
 		if (r->draft->editing && r->draft->editing_what) {
@@ -999,6 +1009,12 @@ struct view *view_review_new(size_t spec)
 			draft_set_str(&r->draft->editing, NULL);
 			draft_set_str(&r->draft->editing_what, NULL);
 		}
+		ui_message(0, "draft restored: %zu notes, %zu dispositions%s%s",
+			   r->draft->nnotes, r->draft->ndisps,
+			   strcmp(r->draft->blob, ui.rv->specs[spec].blob)
+				   ? " (made on an older version of the spec)"
+				   : "",
+			   unsaved ? "; text of an unsaved editor kept" : "");
 	} else {
 		if (ret != SR_ENOTFOUND && err.n)
 			ui_message(1, "%s", err.diags[0].msg);

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "review.h"
+#include "strbuf.h"
 #include "text.h"
 #include "ui.h"
 #include "banned.h"
@@ -19,6 +20,7 @@ struct spec_info {
 	size_t mandatory, satisfied, gaps;
 	struct wf_status st;
 	char *title;
+	char *search; /* "path title", what / searches */
 };
 
 struct specs {
@@ -54,6 +56,8 @@ static void fill_info(struct specs *s, size_t i)
 	in->mandatory = rep.summary.mandatory;
 	in->satisfied = rep.summary.mandatory_satisfied;
 	free(in->title);
+	free(in->search);
+	in->search = NULL;
 	in->title = rep.title ? strdup(rep.title) : NULL;
 	mine = malloc((ui.hist->n ? ui.hist->n : 1) * sizeof(*mine));
 	if (mine) {
@@ -161,13 +165,18 @@ static void draw_row(struct list *l, size_t row, int y, int x, int width,
 static const char *row_text(struct list *l, size_t row, size_t *len)
 {
 	struct specs *s = l->data;
-	size_t i = s->rows[row];
-	const char *t = s->info[i].title ? s->info[i].title
-					 : ui.rv->specs[i].path;
+	struct spec_info *in = &s->info[s->rows[row]];
+	const char *path = ui.rv->specs[s->rows[row]].path;
 
-	/* Search the title when known, else the path. */
-	*len = strlen(t);
-	return t;
+	/* Search both the path and, once known, the title. */
+	if (in->title && !in->search) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "%s %s", path, in->title);
+		in->search = strbuf_detach(&sb, NULL);
+	}
+	*len = strlen(in->search ? in->search : path);
+	return in->search ? in->search : path;
 }
 
 static const struct list_ops specs_list_ops = { draw_row, row_text };
@@ -283,8 +292,10 @@ static void close_view(struct view *v)
 	struct specs *s = S(v);
 	size_t i;
 
-	for (i = 0; i < ui.rv->nspecs; i++)
+	for (i = 0; i < ui.rv->nspecs; i++) {
 		free(s->info[i].title);
+		free(s->info[i].search);
+	}
 	free(s->info);
 	free(s->rows);
 	free(s);
