@@ -5,24 +5,22 @@
  * Every key is declared once in `keys[]` with its type, default and help;
  * config_init() fills the defaults from it and config_parse() validates
  * against it.  The file is small and flat (a mapping of strings and lists
- * of strings), so it is read straight from libyaml's event stream without
- * building a tree.  Values are staged while the file is read and only
- * applied to the caller's struct when the whole file was clean, so a bad
- * file never leaves half of its settings behind.
+ * of strings), read into a tree (ytree.h) and walked in the order of the
+ * text.  Values are staged while the file is walked and only applied to
+ * the caller's struct when the whole file was clean, so a bad file never
+ * leaves half of its settings behind.
  */
 #include "config.h"
 
-#include <limits.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "error.h"
 #include "strbuf.h"
 #include "util.h"
+#include "ytree.h"
 #include "banned.h"
 
 /* Past this many problems the loader says so once and stops recording. */
@@ -292,6 +290,17 @@ static int check_name(const char *v, size_t len, struct strbuf *why)
 
 /* ---- the loader ------------------------------------------------------ */
 
+/*
+ * The file is read into a tree (ytree.h) and walked in the order of the
+ * text, so that every problem before a syntax error is reported too.  The
+ * walk refuses aliases itself; libyaml may pick the encoding from a BOM.
+ */
+static const struct ytree_options config_yaml = {
+    .flags = YTREE_DETECT_ENCODING,
+    .aliases = YTREE_ALIASES_KEEP,
+    .max_errors = CONFIG_MAX_ERRORS,
+};
+
 struct staged {
 	int set;
 	int line; /* where the key was, for "duplicate key" */
@@ -300,420 +309,183 @@ struct staged {
 	size_t n, alloc;
 };
 
-struct cparse {
-	yaml_parser_t parser;
-	const char *path;
-	const char *buf;
-	size_t len;
-	struct sr_error *err;
-	size_t nerr;
-	int oom;
-	int stop; /* a syntax error: no more events */
-	struct staged staged[SR_ARRAY_SIZE(keys)];
-};
-
-static int mark_line(yaml_mark_t m)
+static const char *describe(const struct ytree_node *n)
 {
-	return m.line >= INT_MAX - 1 ? INT_MAX : (int)m.line + 1;
-}
-
-static int mark_col(yaml_mark_t m)
-{
-	return m.column >= INT_MAX - 1 ? INT_MAX : (int)m.column + 1;
-}
-
-static void problem(struct cparse *cp, yaml_mark_t m, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void problem(struct cparse *cp, yaml_mark_t m, const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	cp->nerr++;
-	if (cp->nerr > CONFIG_MAX_ERRORS + 1)
-		return;
-	if (cp->nerr == CONFIG_MAX_ERRORS + 1) {
-		sr_error_add(cp->err, SR_EPARSE, cp->path, 0, 0,
-			     "too many errors, stopped after %d",
-			     CONFIG_MAX_ERRORS);
-		return;
-	}
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	if (sb.failed)
-		cp->oom = 1;
-	else
-		sr_error_add(cp->err, SR_EPARSE, cp->path, mark_line(m),
-			     mark_col(m), "%s", sb.buf);
-	if (cp->err && cp->err->oom)
-		cp->oom = 1;
-	strbuf_release(&sb);
-}
-
-/* The mark of byte `off` of the input (line breaks as libyaml counts the
- * common ones; columns in code points). */
-static void offset_mark(const struct cparse *cp, size_t off, yaml_mark_t *m)
-{
-	size_t i, start = 0, line = 0, col = 0;
-
-	if (off > cp->len)
-		off = cp->len;
-	for (i = 0; i < off; i++) {
-		if (cp->buf[i] == '\n' ||
-		    (cp->buf[i] == '\r' &&
-		     (i + 1 >= cp->len || cp->buf[i + 1] != '\n'))) {
-			line++;
-			start = i + 1;
-		}
-	}
-	for (i = start; i < off; i++)
-		if (((unsigned char)cp->buf[i] & 0xc0) != 0x80)
-			col++;
-	m->index = off;
-	m->line = line;
-	m->column = col;
-}
-
-static void syntax_error(struct cparse *cp)
-{
-	yaml_parser_t *p = &cp->parser;
-	yaml_mark_t m = p->problem_mark;
-
-	cp->stop = 1;
-	if (p->error == YAML_MEMORY_ERROR) {
-		cp->oom = 1;
-		return;
-	}
-	if (p->error == YAML_READER_ERROR) {
-		/* The reader reports a byte offset, not a mark. */
-		offset_mark(cp, p->problem_offset, &m);
-		problem(cp, m, "syntax error: %s",
-			p->problem ? p->problem : "unreadable input");
-		return;
-	}
-	if (p->context)
-		problem(cp, m, "syntax error: %s (%s at line %d, column %d)",
-			p->problem ? p->problem : "invalid YAML", p->context,
-			mark_line(p->context_mark), mark_col(p->context_mark));
-	else
-		problem(cp, m, "syntax error: %s",
-			p->problem ? p->problem : "invalid YAML");
-}
-
-/* The next event; SR_EPARSE after a syntax error (reported). */
-static int next(struct cparse *cp, yaml_event_t *ev)
-{
-	if (cp->stop)
-		return SR_EPARSE;
-	if (!yaml_parser_parse(&cp->parser, ev)) {
-		memset(ev, 0, sizeof(*ev));
-		syntax_error(cp);
-		return cp->oom ? SR_ENOMEM : SR_EPARSE;
-	}
-	return 0;
-}
-
-static int is_null(const yaml_event_t *ev)
-{
-	const char *v = (const char *)ev->data.scalar.value;
-
-	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return 0;
-	return !strcmp(v, "") || !strcmp(v, "~") || !strcmp(v, "null") ||
-	       !strcmp(v, "Null") || !strcmp(v, "NULL");
-}
-
-static const char *describe(const yaml_event_t *ev)
-{
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		return is_null(ev) ? "null" : "a string";
-	case YAML_SEQUENCE_START_EVENT:
+	switch (n->kind) {
+	case YTREE_SCALAR:
+		return n->null ? "null" : "a string";
+	case YTREE_SEQ:
 		return "a list";
-	case YAML_MAPPING_START_EVENT:
+	case YTREE_MAP:
 		return "a mapping";
-	case YAML_ALIAS_EVENT:
-		return "an alias";
 	default:
-		return "nothing";
+		return "an alias";
 	}
-}
-
-/*
- * Skips the rest of the node that `first` starts (consumed already).
- * Nesting is counted, not recursed, and bounded.
- */
-static int skip_node(struct cparse *cp, const yaml_event_t *first)
-{
-	yaml_event_t ev;
-	size_t depth = 0;
-	int ret = 0;
-
-	if (first->type != YAML_SEQUENCE_START_EVENT &&
-	    first->type != YAML_MAPPING_START_EVENT)
-		return 0;
-	depth = 1;
-	while (depth > 0) {
-		ret = next(cp, &ev);
-		if (ret < 0)
-			break;
-		if (ev.type == YAML_SEQUENCE_START_EVENT ||
-		    ev.type == YAML_MAPPING_START_EVENT) {
-			if (++depth > SR_MAX_YAML_DEPTH) {
-				problem(cp, ev.start_mark,
-					"nesting deeper than %d levels",
-					SR_MAX_YAML_DEPTH);
-				cp->stop = 1;
-				ret = SR_ELIMIT;
-			}
-		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
-			   ev.type == YAML_MAPPING_END_EVENT) {
-			depth--;
-		} else if (ev.type == YAML_STREAM_END_EVENT) {
-			depth = 0; /* cannot happen: libyaml balances */
-		}
-		yaml_event_delete(&ev);
-		if (ret < 0)
-			break;
-	}
-	return ret;
 }
 
 /* A scalar's value, checked by the key's check; NULL when refused. */
-static char *take_scalar(struct cparse *cp, const struct config_key *k,
-			 const yaml_event_t *ev)
+static char *take_scalar(struct ytree_loader *ld, const struct config_key *k,
+			 const struct ytree_node *n)
 {
 	struct strbuf why = STRBUF_INIT;
-	const char *v = (const char *)ev->data.scalar.value;
-	size_t len = ev->data.scalar.length;
 	char *res = NULL;
 
-	if (k->check && k->check(v, len, &why) < 0) {
+	if (k->check && k->check(n->str, n->len, &why) < 0) {
 		if (why.failed)
-			cp->oom = 1;
+			ld->oom = 1;
 		else
-			problem(cp, ev->start_mark, "%s: %s", k->name, why.buf);
+			ytree_problem_at(ld, n, "%s: %s", k->name, why.buf);
 		goto out;
 	}
-	res = sr_strndup(v, len);
+	res = sr_strndup(n->str, n->len);
 	if (!res)
-		cp->oom = 1;
+		ld->oom = 1;
 out:
 	strbuf_release(&why);
 	return res;
 }
 
-static int parse_string(struct cparse *cp, const struct config_key *k,
-			struct staged *st, const yaml_event_t *ev)
+static int parse_string(struct ytree_loader *ld, const struct config_key *k,
+			struct staged *st, const struct ytree_node *n)
 {
-	if (ev->type != YAML_SCALAR_EVENT || is_null(ev)) {
-		problem(cp, ev->start_mark, "'%s' must be a string, not %s",
-			k->name, describe(ev));
-		return skip_node(cp, ev);
+	if (n->kind != YTREE_SCALAR || n->null) {
+		ytree_problem_at(ld, n, "'%s' must be a string, not %s",
+				 k->name, describe(n));
+		return 0;
 	}
-	st->str = take_scalar(cp, k, ev);
-	return cp->oom ? SR_ENOMEM : 0;
+	st->str = take_scalar(ld, k, n);
+	return ld->oom ? SR_ENOMEM : 0;
 }
 
-static int parse_list(struct cparse *cp, const struct config_key *k,
-		      struct staged *st, const yaml_event_t *start)
+static int parse_list(struct ytree_loader *ld, const struct config_key *k,
+		      struct staged *st, const struct ytree_node *n)
 {
-	yaml_event_t ev;
-	int ret = 0;
+	size_t i;
 
-	if (start->type != YAML_SEQUENCE_START_EVENT) {
-		if (start->type == YAML_SCALAR_EVENT && !is_null(start))
-			problem(cp, start->start_mark,
-				"'%s' must be a list of strings, not a string "
-				"(write %s: [\"%s\"])",
-				k->name, k->name,
-				(const char *)start->data.scalar.value);
+	if (n->kind != YTREE_SEQ) {
+		if (n->kind == YTREE_SCALAR && !n->null)
+			ytree_problem_at(ld, n,
+					 "'%s' must be a list of strings, not "
+					 "a string (write %s: [\"%s\"])",
+					 k->name, k->name, n->str);
 		else
-			problem(cp, start->start_mark,
-				"'%s' must be a list of strings, not %s",
-				k->name, describe(start));
-		return skip_node(cp, start);
+			ytree_problem_at(ld, n,
+					 "'%s' must be a list of strings, not "
+					 "%s",
+					 k->name, describe(n));
+		return 0;
 	}
-	for (;;) {
+	for (i = 0; i < n->nkids; i++) {
+		const struct ytree_node *e = n->kids[i];
 		char *v;
 
-		ret = next(cp, &ev);
-		if (ret < 0)
-			break;
-		if (ev.type == YAML_SEQUENCE_END_EVENT) {
-			yaml_event_delete(&ev);
-			break;
-		}
-		if (ev.type != YAML_SCALAR_EVENT || is_null(&ev)) {
-			problem(cp, ev.start_mark,
-				"'%s' entries must be strings, not %s", k->name,
-				describe(&ev));
-			ret = skip_node(cp, &ev);
-			yaml_event_delete(&ev);
-			if (ret < 0)
-				break;
+		if (e->kind != YTREE_SCALAR || e->null) {
+			ytree_problem_at(ld, e,
+					 "'%s' entries must be strings, not %s",
+					 k->name, describe(e));
 			continue;
 		}
-		v = take_scalar(cp, k, &ev);
-		yaml_event_delete(&ev);
-		if (cp->oom) {
-			ret = SR_ENOMEM;
-			break;
-		}
+		v = take_scalar(ld, k, e);
+		if (ld->oom)
+			return SR_ENOMEM;
 		if (!v)
 			continue;
 		if (SR_ALLOC_GROW(st->list, st->n + 1, st->alloc) < 0) {
 			free(v);
-			cp->oom = 1;
-			ret = SR_ENOMEM;
-			break;
+			ld->oom = 1;
+			return SR_ENOMEM;
 		}
 		st->list[st->n++] = v;
 	}
-	return ret;
+	return 0;
 }
 
-static void unknown_key(struct cparse *cp, const yaml_event_t *ev)
+static void unknown_key(struct ytree_loader *ld, const struct ytree_node *n)
 {
-	const char *name = (const char *)ev->data.scalar.value;
 	const char *best = NULL;
-	size_t i, d, bestd = (size_t)-1, len = strlen(name);
+	size_t i, d, bestd = (size_t)-1, len = strlen(n->str);
 
 	for (i = 0; i < SR_ARRAY_SIZE(keys); i++) {
-		d = sr_edit_distance(name, keys[i].name);
+		d = sr_edit_distance(n->str, keys[i].name);
 		if (d < bestd) {
 			bestd = d;
 			best = keys[i].name;
 		}
 	}
 	if (best && (bestd <= 2 || bestd * 3 <= len))
-		problem(cp, ev->start_mark,
-			"unknown key '%s' (did you mean '%s'?)", name, best);
+		ytree_problem_at(ld, n, "unknown key '%s' (did you mean '%s'?)",
+				 n->str, best);
 	else
-		problem(cp, ev->start_mark,
-			"unknown key '%s' (known keys: specs, checklists, "
-			"records_branch, dictionaries, words)",
-			name);
+		ytree_problem_at(ld, n,
+				 "unknown key '%s' (known keys: specs, "
+				 "checklists, records_branch, dictionaries, "
+				 "words)",
+				 n->str);
 }
 
-static int parse_mapping(struct cparse *cp)
+/* The settings mapping, staging each value; 0 or SR_ENOMEM. */
+static int parse_mapping(struct ytree_loader *ld, struct staged *staged,
+			 const struct ytree_node *map)
 {
-	yaml_event_t key, val;
-	int ret = 0, have_key = 0, have_val = 0;
-	size_t i;
+	size_t i, j;
+	int ret = 0;
 
-	for (;;) {
+	for (i = 0; i < map->nkids && ret == 0; i += 2) {
+		const struct ytree_node *key = map->kids[i], *val;
 		const struct config_key *k = NULL;
 		struct staged *st = NULL;
 
-		ret = next(cp, &key);
-		if (ret < 0)
-			break;
-		have_key = 1;
-		if (key.type == YAML_MAPPING_END_EVENT)
-			break;
-		if (key.type != YAML_SCALAR_EVENT) {
-			problem(cp, key.start_mark,
-				"a key must be a plain name, not %s",
-				describe(&key));
-			ret = skip_node(cp, &key);
+		if (key->kind != YTREE_SCALAR) {
+			ytree_problem_at(ld, key,
+					 "a key must be a plain name, not %s",
+					 describe(key));
 		} else {
-			const char *name = (const char *)key.data.scalar.value;
-
-			for (i = 0; i < SR_ARRAY_SIZE(keys); i++) {
-				if (!strcmp(keys[i].name, name)) {
-					k = &keys[i];
-					st = &cp->staged[i];
+			for (j = 0; j < SR_ARRAY_SIZE(keys); j++) {
+				if (!strcmp(keys[j].name, key->str)) {
+					k = &keys[j];
+					st = &staged[j];
 					break;
 				}
 			}
 			if (!k) {
-				unknown_key(cp, &key);
+				unknown_key(ld, key);
 			} else if (st->set) {
-				problem(cp, key.start_mark,
-					"duplicate key '%s' (first on line %d)",
-					name, st->line);
+				ytree_problem_at(ld, key,
+						 "duplicate key '%s' (first on "
+						 "line %d)",
+						 key->str, st->line);
 				k = NULL;
 			}
 		}
-		if (ret < 0)
+		if (i + 1 >= map->nkids) /* the parser stopped here */
 			break;
-		ret = next(cp, &val);
-		if (ret < 0)
-			break;
-		have_val = 1;
-		if (val.type == YAML_ALIAS_EVENT) {
-			problem(cp, val.start_mark,
-				"aliases are not supported in this file");
-		} else if (!k) {
-			ret = skip_node(cp, &val);
-		} else {
+		val = map->kids[i + 1];
+		if (val->kind == YTREE_ALIAS) {
+			ytree_problem_at(ld, val,
+					 "aliases are not supported in this "
+					 "file");
+		} else if (k) {
 			st->set = 1;
-			st->line = mark_line(key.start_mark);
+			st->line = key->line;
 			if (k->type == CT_STRING)
-				ret = parse_string(cp, k, st, &val);
+				ret = parse_string(ld, k, st, val);
 			else
-				ret = parse_list(cp, k, st, &val);
+				ret = parse_list(ld, k, st, val);
 		}
-		yaml_event_delete(&key);
-		yaml_event_delete(&val);
-		have_key = have_val = 0;
-		if (ret < 0)
-			break;
 	}
-	if (have_key)
-		yaml_event_delete(&key);
-	if (have_val)
-		yaml_event_delete(&val);
 	return ret;
 }
 
-static int parse_stream(struct cparse *cp)
+static int parse_root(struct ytree_loader *ld, struct staged *staged,
+		      const struct ytree_node *root)
 {
-	yaml_event_t ev;
-	int ret = 0, docs = 0;
-
-	for (;;) {
-		ret = next(cp, &ev);
-		if (ret < 0)
-			break;
-		if (ev.type == YAML_STREAM_END_EVENT) {
-			yaml_event_delete(&ev);
-			break;
-		}
-		if (ev.type == YAML_DOCUMENT_START_EVENT && docs++ > 0) {
-			problem(cp, ev.start_mark,
-				"only one YAML document is allowed");
-			yaml_event_delete(&ev);
-			break;
-		}
-		switch (ev.type) {
-		case YAML_MAPPING_START_EVENT:
-			ret = parse_mapping(cp);
-			break;
-		case YAML_SCALAR_EVENT:
-			if (!is_null(&ev))
-				problem(cp, ev.start_mark,
-					"expected a mapping of settings, not "
-					"%s",
-					describe(&ev));
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_ALIAS_EVENT:
-			problem(cp, ev.start_mark,
-				"expected a mapping of settings, not %s",
-				describe(&ev));
-			ret = skip_node(cp, &ev);
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-		if (ret < 0)
-			break;
-	}
-	return ret;
+	if (!root || (root->kind == YTREE_SCALAR && root->null))
+		return 0;
+	if (root->kind == YTREE_MAP)
+		return parse_mapping(ld, staged, root);
+	ytree_problem_at(ld, root, "expected a mapping of settings, not %s",
+			 describe(root));
+	return 0;
 }
 
 static void staged_release(struct staged *st)
@@ -724,13 +496,13 @@ static void staged_release(struct staged *st)
 }
 
 /* Moves every staged value into *c, replacing what was there. */
-static void apply(struct cparse *cp, struct sr_config *c)
+static void apply(struct staged *staged, struct sr_config *c)
 {
 	size_t i;
 
 	for (i = 0; i < SR_ARRAY_SIZE(keys); i++) {
 		const struct config_key *k = &keys[i];
-		struct staged *st = &cp->staged[i];
+		struct staged *st = &staged[i];
 
 		if (!st->set)
 			continue;
@@ -753,39 +525,26 @@ static void apply(struct cparse *cp, struct sr_config *c)
 int config_parse(struct sr_config *c, const char *buf, size_t len,
 		 const char *path, struct sr_error *err)
 {
-	struct cparse cp;
-	int ret = 0, inited = 0;
+	struct staged staged[SR_ARRAY_SIZE(keys)];
+	struct ytree_loader ld;
+	struct ytree_node *root = NULL;
 	size_t i;
+	int ret, parsed;
 
-	memset(&cp, 0, sizeof(cp));
-	cp.path = path;
-	cp.buf = buf;
-	cp.len = len;
-	cp.err = err;
-	if (!yaml_parser_initialize(&cp.parser)) {
-		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0, "out of memory");
-		goto out;
-	}
-	inited = 1;
-	yaml_parser_set_input_string(&cp.parser, (const unsigned char *)buf,
-				     len);
-	ret = parse_stream(&cp);
-	if (cp.oom) {
-		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0, "out of memory");
-		goto out;
-	}
-	if (cp.nerr) {
-		ret = SR_EPARSE;
-		goto out;
-	}
-	if (ret < 0)
-		goto out;
-	apply(&cp, c);
-out:
+	memset(staged, 0, sizeof(staged));
+	ytree_loader_init(&ld, &config_yaml, path, buf, len);
+	/* What was read before a syntax error is checked all the same. */
+	parsed = ytree_parse(&ld, &root);
+	parse_root(&ld, staged, root);
+	ret = ytree_loader_status(&ld);
+	if (!ret)
+		ret = parsed;
+	if (!ret)
+		apply(staged, c);
+	ret = ytree_loader_finish(&ld, ret, err);
 	for (i = 0; i < SR_ARRAY_SIZE(keys); i++)
-		staged_release(&cp.staged[i]);
-	if (inited)
-		yaml_parser_delete(&cp.parser);
+		staged_release(&staged[i]);
+	ytree_node_free(root);
 	return ret;
 }
 

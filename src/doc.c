@@ -15,15 +15,14 @@
  */
 #include "doc.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <yaml.h>
 
 #include "error.h"
 #include "strbuf.h"
 #include "util.h"
+#include "ytree.h"
 #include "banned.h"
 
 /* ---- characters ----------------------------------------------------- */
@@ -1364,25 +1363,31 @@ static int build_sentences(struct parser *p)
 
 /* ---- front matter ----------------------------------------------------- */
 
+/*
+ * The front matter is read into a tree (ytree.h), its positions shifted
+ * to the file's, and walked as a streaming reader would: key by key,
+ * every problem up to a syntax error reported, nothing after the mapping
+ * looked at.  Anchors and aliases are the front matter's own: an anchor
+ * on a key's value names that key's values (a list's, flattened), and an
+ * alias copies them.
+ */
+
 struct fm_anchor {
 	char *name;
 	char **values;
 	size_t nvalues;
 };
 
-struct fm_parser {
+struct fm_walker {
 	struct parser *p;
-	yaml_parser_t yp;
-	yaml_event_t ev;
-	int have_ev;
-	int line0;      /* file line of the front matter's first line */
-	uint32_t start; /* its byte offset */
+	struct ytree_loader ld;
+	uint32_t start; /* the front matter's byte offset in the file */
 	struct fm_anchor *anchors;
 	size_t nanchors, aalloc;
-	int naliases;
-	int errors;     /* problems reported; parsing goes on */
-	int depth;
 };
+
+/* How a walk ended: at the mapping's end, or where the parser stopped. */
+enum { FM_DONE = 1, FM_STOPPED, FM_OOM };
 
 static void free_values(char **v, size_t n)
 {
@@ -1393,98 +1398,12 @@ static void free_values(char **v, size_t n)
 	free(v);
 }
 
-static int fm_error(struct fm_parser *fp, yaml_mark_t mark, const char *fmt,
-		    ...) __attribute__((format(printf, 3, 4)));
-
-/* Reports a problem at a libyaml mark (0-based, in the front matter). */
-static int fm_error(struct fm_parser *fp, yaml_mark_t mark, const char *fmt,
-		    ...)
+/* Where byte `off` of the front matter is in the file. */
+static void fm_locate(const void *arg, size_t off, int *line, int *col)
 {
-	struct strbuf msg = STRBUF_INIT;
-	va_list ap;
-	int ret;
+	const struct fm_walker *w = arg;
 
-	fp->errors++;
-	va_start(ap, fmt);
-	strbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	ret = sr_error_add(fp->p->err, SR_EPARSE, fp->p->doc->path,
-			   (int)mark.line + fp->line0, (int)mark.column + 1,
-			   "%s", msg.buf);
-	strbuf_release(&msg);
-	return ret;
-}
-
-/* Reads the next event into fp->ev; a libyaml error is reported here. */
-static int fm_next(struct fm_parser *fp)
-{
-	struct parser *p = fp->p;
-	int line = 0, col = 0;
-
-	if (fp->have_ev)
-		yaml_event_delete(&fp->ev);
-	fp->have_ev = 0;
-	if (yaml_parser_parse(&fp->yp, &fp->ev)) {
-		fp->have_ev = 1;
-		return 0;
-	}
-	if (fp->yp.error == YAML_MEMORY_ERROR)
-		return oom(p);
-	if (fp->yp.error == YAML_READER_ERROR) {
-		text_lines_pos(&p->doc->lines, fp->start + fp->yp.problem_offset,
-			       &line, &col);
-	} else {
-		line = (int)fp->yp.problem_mark.line + fp->line0;
-		col = (int)fp->yp.problem_mark.column + 1;
-	}
-	fp->errors++;
-	return sr_error_add(p->err, SR_EPARSE, p->doc->path, line, col,
-			    "invalid front matter: %s%s%s",
-			    fp->yp.problem ? fp->yp.problem : "YAML error",
-			    fp->yp.context ? " " : "",
-			    fp->yp.context ? fp->yp.context : "");
-}
-
-static int count_alias(struct fm_parser *fp)
-{
-	if (++fp->naliases <= SR_MAX_YAML_ALIASES)
-		return 0;
-	fm_error(fp, fp->ev.start_mark,
-		 "too many aliases in front matter (the limit is %d)",
-		 SR_MAX_YAML_ALIASES);
-	return SR_EPARSE;
-}
-
-/* Skips the rest of a collection whose start event was just read. */
-static int fm_skip(struct fm_parser *fp)
-{
-	int depth = 1, ret = 0;
-
-	while (depth > 0 && ret == 0) {
-		if ((ret = fm_next(fp)) < 0)
-			break;
-		switch (fp->ev.type) {
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (++depth + fp->depth > SR_MAX_YAML_DEPTH)
-				ret = fm_error(fp, fp->ev.start_mark,
-					       "front matter is nested too deeply");
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		case YAML_ALIAS_EVENT:
-			ret = count_alias(fp);
-			break;
-		case YAML_STREAM_END_EVENT:
-			ret = SR_EPARSE; /* libyaml reports unclosed ones first */
-			break;
-		default:
-			break;
-		}
-	}
-	return ret;
+	text_lines_pos(&w->p->doc->lines, w->start + off, line, col);
 }
 
 static int push_value(char ***v, size_t *n, const char *s, size_t len)
@@ -1505,7 +1424,7 @@ out:
 	return ret;
 }
 
-static int remember_anchor(struct fm_parser *fp, const unsigned char *name,
+static int remember_anchor(struct fm_walker *w, const char *name,
 			   char **values, size_t n)
 {
 	struct fm_anchor *an;
@@ -1514,13 +1433,13 @@ static int remember_anchor(struct fm_parser *fp, const unsigned char *name,
 
 	if (!name)
 		goto out;
-	if (SR_ALLOC_GROW(fp->anchors, fp->nanchors + 1, fp->aalloc) < 0) {
+	if (SR_ALLOC_GROW(w->anchors, w->nanchors + 1, w->aalloc) < 0) {
 		ret = SR_ENOMEM;
 		goto out;
 	}
-	an = &fp->anchors[fp->nanchors++];
+	an = &w->anchors[w->nanchors++];
 	memset(an, 0, sizeof(*an));
-	if (!(an->name = strdup((const char *)name)))
+	if (!(an->name = strdup(name)))
 		ret = SR_ENOMEM;
 	for (i = 0; i < n && ret == 0; i++)
 		ret = push_value(&an->values, &an->nvalues, values[i],
@@ -1529,40 +1448,26 @@ out:
 	return ret;
 }
 
-/* Appends the values of the anchor an alias event names. */
-static int resolve_alias(struct fm_parser *fp, char ***v, size_t *n)
+/* Appends the values of the anchor the alias `a` names. */
+static int resolve_alias(struct fm_walker *w, const struct ytree_node *a,
+			 char ***v, size_t *n)
 {
-	const char *name = (const char *)fp->ev.data.alias.anchor;
 	const struct fm_anchor *an = NULL;
 	size_t i;
-	int ret;
+	int ret = 0;
 
-	if ((ret = count_alias(fp)) < 0)
-		goto out;
-	for (i = fp->nanchors; i-- > 0 && !an;)
-		if (!strcmp(fp->anchors[i].name, name))
-			an = &fp->anchors[i];
+	for (i = w->nanchors; i-- > 0 && !an;)
+		if (!strcmp(w->anchors[i].name, a->anchor))
+			an = &w->anchors[i];
 	if (!an) {
-		fm_error(fp, fp->ev.start_mark,
-			 "unknown alias *%s in front matter", name);
+		ytree_problem_at(&w->ld, a, "unknown alias *%s in front matter",
+				 a->anchor);
 		goto out;
 	}
 	for (i = 0; i < an->nvalues && ret == 0; i++)
 		ret = push_value(v, n, an->values[i], strlen(an->values[i]));
 out:
 	return ret;
-}
-
-static int is_null_scalar(const yaml_event_t *ev)
-{
-	const char *v = (const char *)ev->data.scalar.value;
-	size_t len = ev->data.scalar.length;
-
-	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return 0;
-	return len == 0 || (len == 1 && v[0] == '~') ||
-	       (len == 4 && (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
-			     !memcmp(v, "NULL", 4)));
 }
 
 /* 1 true, 0 false, -1 neither. */
@@ -1577,14 +1482,15 @@ static int parse_bool(const char *v)
 	return -1;
 }
 
-/* Files one key and its values (taken over) into fm and meta. */
-static int fm_store(struct fm_parser *fp, char *key, yaml_mark_t kmark,
-		    yaml_mark_t vmark, char **values, size_t nvalues,
-		    int is_list)
+/* Files one key (at node kn, its value at vn) and its values, taken
+ * over, into fm and meta. */
+static int fm_store(struct fm_walker *w, char *key,
+		    const struct ytree_node *kn, const struct ytree_node *vn,
+		    char **values, size_t nvalues, int is_list)
 {
 	static const char *const bools[] = { "cloud", "personal_data",
 					     "sensitive" };
-	struct doc *doc = fp->p->doc;
+	struct doc *doc = w->p->doc;
 	struct doc_fm_entry *e;
 	enum doc_tristate *tri[3];
 	char **str = NULL;
@@ -1595,7 +1501,8 @@ static int fm_store(struct fm_parser *fp, char *key, yaml_mark_t kmark,
 	tri[1] = &doc->meta.personal_data;
 	tri[2] = &doc->meta.sensitive;
 	if (doc_fm_get(doc, key)) {
-		fm_error(fp, kmark, "duplicate front matter key \"%s\"", key);
+		ytree_problem_at(&w->ld, kn,
+				 "duplicate front matter key \"%s\"", key);
 		goto out;
 	}
 	for (i = 0; i < SR_ARRAY_SIZE(bools); i++) {
@@ -1604,16 +1511,17 @@ static int fm_store(struct fm_parser *fp, char *key, yaml_mark_t kmark,
 		if (strcmp(key, bools[i]))
 			continue;
 		if (is_list) {
-			fm_error(fp, vmark, "%s: expected true or false, got a list",
-				 key);
+			ytree_problem_at(&w->ld, vn,
+					 "%s: expected true or false, got a list",
+					 key);
 			goto out;
 		}
 		if (!nvalues)
 			break;
 		if ((v = parse_bool(values[0])) < 0) {
-			fm_error(fp, vmark,
-				 "%s: expected true or false (yes/no, はい/いいえ), got \"%s\"",
-				 key, values[0]);
+			ytree_problem_at(&w->ld, vn,
+					 "%s: expected true or false (yes/no, はい/いいえ), got \"%s\"",
+					 key, values[0]);
 			goto out;
 		}
 		*tri[i] = v ? DOC_TRUE : DOC_FALSE;
@@ -1635,15 +1543,16 @@ static int fm_store(struct fm_parser *fp, char *key, yaml_mark_t kmark,
 	else if (!strcmp(key, "lang"))
 		str = &doc->meta.lang;
 	if (str && is_list) {
-		fm_error(fp, vmark, "%s: expected a single value, got a list",
-			 key);
+		ytree_problem_at(&w->ld, vn,
+				 "%s: expected a single value, got a list",
+				 key);
 		goto out;
 	}
 	if (str && nvalues && !(*str = strdup(values[0]))) {
 		ret = SR_ENOMEM;
 		goto out;
 	}
-	if (SR_ALLOC_GROW(doc->fm, doc->nfm + 1, fp->p->fmalloc) < 0) {
+	if (SR_ALLOC_GROW(doc->fm, doc->nfm + 1, w->p->fmalloc) < 0) {
 		ret = SR_ENOMEM;
 		goto out;
 	}
@@ -1651,8 +1560,8 @@ static int fm_store(struct fm_parser *fp, char *key, yaml_mark_t kmark,
 	e->key = key;
 	e->values = values;
 	e->nvalues = nvalues;
-	e->line = (int)kmark.line + fp->line0;
-	e->col = (int)kmark.column + 1;
+	e->line = kn->line;
+	e->col = kn->col;
 	key = NULL;
 	values = NULL;
 	nvalues = 0;
@@ -1662,174 +1571,143 @@ out:
 	return ret;
 }
 
-static int fm_mapping(struct fm_parser *fp)
+/*
+ * The values of `vn`, the value of `key`: a scalar's (none when null), an
+ * alias's, a list's entries.  0, SR_ENOMEM, or FM_STOPPED: the parser
+ * stopped inside the list.
+ */
+static int fm_values(struct fm_walker *w, const char *key,
+		     const struct ytree_node *vn, char ***values,
+		     size_t *nvalues)
+{
+	size_t i;
+	int bad = 0, ret = 0;
+
+	switch (vn->kind) {
+	case YTREE_SCALAR:
+		if (!vn->null &&
+		    push_value(values, nvalues, vn->str, vn->len) < 0)
+			return SR_ENOMEM;
+		return remember_anchor(w, vn->anchor, *values, *nvalues);
+	case YTREE_ALIAS:
+		return resolve_alias(w, vn, values, nvalues);
+	default:
+		break;
+	}
+	for (i = 0; i < vn->nkids && ret == 0; i++) {
+		const struct ytree_node *e = vn->kids[i];
+
+		if (e->kind == YTREE_SCALAR)
+			ret = push_value(values, nvalues, e->str, e->len);
+		else if (e->kind == YTREE_ALIAS)
+			ret = resolve_alias(w, e, values, nvalues);
+		else if (!bad++)
+			ytree_problem_at(&w->ld, e,
+					 "%s: a list in front matter holds plain values only",
+					 key);
+	}
+	if (ret < 0)
+		return ret;
+	if (!vn->complete)
+		return FM_STOPPED;
+	return remember_anchor(w, vn->anchor, *values, *nvalues);
+}
+
+/* One key and its value (NULL: not read): 0 to go on, FM_STOPPED or
+ * FM_OOM. */
+static int fm_pair(struct fm_walker *w, const struct ytree_node *kn,
+		   const struct ytree_node *vn)
 {
 	char *key = NULL, **values = NULL;
 	size_t nvalues = 0;
-	yaml_mark_t kmark, vmark;
-	int ret = 0, is_list;
+	int ret;
 
-	for (;;) {
-		free(key);
-		key = NULL;
-		free_values(values, nvalues);
-		values = NULL;
-		nvalues = 0;
-		if ((ret = fm_next(fp)) < 0)
-			goto out;
-		if (fp->ev.type == YAML_MAPPING_END_EVENT)
-			break;
-		kmark = fp->ev.start_mark;
-		if (fp->ev.type != YAML_SCALAR_EVENT) {
-			fm_error(fp, kmark, "front matter keys must be plain words");
-			if (fp->ev.type != YAML_ALIAS_EVENT &&
-			    (ret = fm_skip(fp)) < 0)
-				goto out;
-			if ((ret = fm_next(fp)) < 0)
-				goto out;
-			if ((fp->ev.type == YAML_MAPPING_START_EVENT ||
-			     fp->ev.type == YAML_SEQUENCE_START_EVENT) &&
-			    (ret = fm_skip(fp)) < 0)
-				goto out;
-			continue;
-		}
-		if (!(key = sr_strndup((const char *)fp->ev.data.scalar.value,
-				       fp->ev.data.scalar.length))) {
-			ret = oom(fp->p);
-			goto out;
-		}
-		if ((ret = fm_next(fp)) < 0)
-			goto out;
-		vmark = fp->ev.start_mark;
-		is_list = 0;
-		switch (fp->ev.type) {
-		case YAML_SCALAR_EVENT:
-			if (!is_null_scalar(&fp->ev) &&
-			    push_value(&values, &nvalues,
-				       (const char *)fp->ev.data.scalar.value,
-				       fp->ev.data.scalar.length) < 0)
-				ret = SR_ENOMEM;
-			else
-				ret = remember_anchor(fp, fp->ev.data.scalar.anchor,
-						      values, nvalues);
-			break;
-		case YAML_ALIAS_EVENT:
-			ret = resolve_alias(fp, &values, &nvalues);
-			break;
-		case YAML_SEQUENCE_START_EVENT: {
-			unsigned char *anchor = NULL;
-			int bad = 0;
-
-			is_list = 1;
-			if (fp->ev.data.sequence_start.anchor &&
-			    !(anchor = (unsigned char *)strdup(
-				      (const char *)fp->ev.data.sequence_start.anchor))) {
-				ret = SR_ENOMEM;
-				break;
-			}
-			for (;;) {
-				if ((ret = fm_next(fp)) < 0)
-					break;
-				if (fp->ev.type == YAML_SEQUENCE_END_EVENT)
-					break;
-				if (fp->ev.type == YAML_SCALAR_EVENT) {
-					if (push_value(&values, &nvalues,
-						       (const char *)fp->ev.data.scalar.value,
-						       fp->ev.data.scalar.length) < 0)
-						ret = SR_ENOMEM;
-				} else if (fp->ev.type == YAML_ALIAS_EVENT) {
-					ret = resolve_alias(fp, &values, &nvalues);
-				} else {
-					if (!bad++)
-						fm_error(fp, fp->ev.start_mark,
-							 "%s: a list in front matter holds plain values only",
-							 key);
-					fp->depth = 2;
-					ret = fm_skip(fp);
-					fp->depth = 0;
-				}
-				if (ret < 0)
-					break;
-			}
-			if (ret == 0)
-				ret = remember_anchor(fp, anchor, values, nvalues);
-			free(anchor);
-			break;
-		}
-		case YAML_MAPPING_START_EVENT:
-			fm_error(fp, vmark,
-				 "%s: nested mappings are not allowed in front matter",
-				 key);
-			fp->depth = 1;
-			ret = fm_skip(fp);
-			fp->depth = 0;
-			if (ret < 0)
-				goto out;
-			continue;
-		default:
-			ret = SR_EPARSE;
-			break;
-		}
-		if (ret == SR_ENOMEM)
-			ret = oom(fp->p);
-		if (ret < 0)
-			goto out;
-		ret = fm_store(fp, key, kmark, vmark, values, nvalues, is_list);
-		key = NULL;
-		values = NULL;
-		nvalues = 0;
-		if (ret < 0) {
-			ret = oom(fp->p);
-			goto out;
-		}
+	if (kn->kind != YTREE_SCALAR) {
+		ytree_problem_at(&w->ld, kn,
+				 "front matter keys must be plain words");
+		return kn->complete && vn && vn->complete ? 0 : FM_STOPPED;
 	}
-out:
-	free(key);
-	free_values(values, nvalues);
-	return ret;
+	if (!vn)
+		return FM_STOPPED;
+	if (vn->kind == YTREE_MAP) {
+		ytree_problem_at(&w->ld, vn,
+				 "%s: nested mappings are not allowed in front matter",
+				 kn->str);
+		return vn->complete ? 0 : FM_STOPPED;
+	}
+	if (!(key = sr_strndup(kn->str, kn->len)))
+		return FM_OOM;
+	ret = fm_values(w, key, vn, &values, &nvalues);
+	if (ret == 0) /* fm_store takes key and values over */
+		ret = fm_store(w, key, kn, vn, values, nvalues,
+			       vn->kind == YTREE_SEQ);
+	else {
+		free(key);
+		free_values(values, nvalues);
+	}
+	return ret == SR_ENOMEM ? FM_OOM : ret;
+}
+
+/* Walks the front matter's mapping: FM_DONE, FM_STOPPED or FM_OOM. */
+static int fm_mapping(struct fm_walker *w, const struct ytree_node *map)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < map->nkids; i += 2) {
+		ret = fm_pair(w, map->kids[i],
+			      i + 1 < map->nkids ? map->kids[i + 1] : NULL);
+		if (ret)
+			return ret;
+	}
+	return map->complete ? FM_DONE : FM_STOPPED;
 }
 
 static int parse_yaml(struct parser *p, uint32_t start, uint32_t end)
 {
-	struct fm_parser fp;
+	struct fm_walker w;
+	const struct ytree_options opt = {
+		.flags = YTREE_DETECT_ENCODING,
+		.aliases = YTREE_ALIASES_KEEP,
+		.max_aliases = SR_MAX_YAML_ALIASES,
+		.line_offset = 1, /* it starts on the file's second line */
+		.locate = fm_locate,
+		.locate_arg = &w,
+		.too_deep = "front matter is nested too deeply",
+		.too_many_aliases =
+			"too many aliases in front matter (the limit is %d)",
+		.syntax = "invalid front matter",
+	};
+	struct ytree_node *root = NULL;
 	size_t i;
-	int ret = 0, init = 0;
+	int ret, end_of_walk = FM_STOPPED;
 
-	memset(&fp, 0, sizeof(fp));
-	fp.p = p;
-	fp.line0 = 2;
-	fp.start = start;
-	if (!yaml_parser_initialize(&fp.yp)) {
-		ret = oom(p);
-		goto out;
+	memset(&w, 0, sizeof(w));
+	w.p = p;
+	w.start = start;
+	ytree_loader_init(&w.ld, &opt, p->doc->path, p->s + start,
+			  end - start);
+	ytree_parse(&w.ld, &root);
+	if (root && root->kind == YTREE_MAP) {
+		end_of_walk = fm_mapping(&w, root);
+	} else if (root) {
+		if (!ytree_is_empty(root))
+			ytree_problem_at(&w.ld, root,
+					 "front matter must be a mapping of keys to values");
+		end_of_walk = FM_DONE; /* nothing after it is read */
 	}
-	init = 1;
-	yaml_parser_set_input_string(&fp.yp, (const unsigned char *)p->s + start,
-				     end - start);
-	if ((ret = fm_next(&fp)) < 0 || (ret = fm_next(&fp)) < 0)
-		goto out;
-	if (fp.ev.type == YAML_STREAM_END_EVENT)
-		goto out; /* empty */
-	if ((ret = fm_next(&fp)) < 0) /* past DOCUMENT_START */
-		goto out;
-	if (fp.ev.type == YAML_MAPPING_START_EVENT) {
-		ret = fm_mapping(&fp);
-	} else if (fp.ev.type != YAML_SCALAR_EVENT || !is_null_scalar(&fp.ev)) {
-		fm_error(&fp, fp.ev.start_mark,
-			 "front matter must be a mapping of keys to values");
+	/* A walk that ended before the parser did never saw its stop. */
+	if (end_of_walk == FM_OOM)
+		w.ld.oom = 1;
+	if (end_of_walk != FM_STOPPED)
+		ytree_drop_stop(&w.ld);
+	ret = ytree_loader_finish(&w.ld, ytree_loader_status(&w.ld), p->err);
+	ytree_node_free(root);
+	for (i = 0; i < w.nanchors; i++) {
+		free(w.anchors[i].name);
+		free_values(w.anchors[i].values, w.anchors[i].nvalues);
 	}
-out:
-	if (ret == 0 && fp.errors)
-		ret = SR_EPARSE;
-	if (fp.have_ev)
-		yaml_event_delete(&fp.ev);
-	if (init)
-		yaml_parser_delete(&fp.yp);
-	for (i = 0; i < fp.nanchors; i++) {
-		free(fp.anchors[i].name);
-		free_values(fp.anchors[i].values, fp.anchors[i].nvalues);
-	}
-	free(fp.anchors);
+	free(w.anchors);
 	return ret;
 }
 

@@ -2,13 +2,12 @@
  * record.c - review records: the strict YAML reader, the deterministic
  * writer, the record's path and commit message.
  *
- * Reading happens in two passes, as in checklist.c.  libyaml's events are
- * first turned into a small tree (struct ynode) where the depth limit is
- * enforced and anchors, aliases and tags are refused: records are written
- * by the tool, so nothing legitimate uses them and refusing them removes
- * alias expansion from the attack surface altogether.  The tree is then
- * walked along the schema, reporting every problem with its position.  A
- * record with any problem is thrown away: callers never see half of one.
+ * Reading happens in two passes (ytree.h).  The YAML is read into a tree
+ * with anchors, aliases and tags refused: records are written by the
+ * tool, so nothing legitimate uses them and refusing them removes alias
+ * expansion from the attack surface altogether.  The tree is then walked
+ * along the schema, reporting every problem with its position.  A record
+ * with any problem is thrown away: callers never see half of one.
  *
  * Writing quotes every free-text string (double quotes, YAML escapes for
  * quotes, backslashes, control characters and the code points YAML treats
@@ -18,21 +17,19 @@
  */
 #include "record.h"
 
-#include <assert.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <yaml.h>
 
 #include "error.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
+#include "ytree.h"
 #include "banned.h"
 
 /* A record larger than this is refused (SR_ELIMIT). */
@@ -281,496 +278,19 @@ static const char *spec_path_problem(const char *spec)
 	return NULL;
 }
 
-/* ---- the YAML tree ---------------------------------------------------- */
+/* ---- reading: the YAML, scalars of the record --------------------------- */
 
-enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
-
-struct ynode {
-	enum ykind kind;
-	int line, col; /* 1-based */
-	char *str;     /* scalar value (owned), NUL-terminated */
-	size_t len;
-	int plain;	     /* plain scalar style */
-	int null;	     /* plain "", "~", "null" */
-	int bad;	     /* already reported (an alias): say nothing more */
-	struct ynode **kids; /* Y_SEQ: items; Y_MAP: key, value, ... */
-	size_t nkids, akids;
+/* Records are written by the tool: anchors, aliases and tags are refused. */
+static const struct ytree_options record_yaml = {
+    .flags = YTREE_SORT | YTREE_SAY_WHERE,
+    .aliases = YTREE_ALIASES_REFUSE,
+    .max_errors = REC_MAX_ERRORS,
+    .scalar_noun = "a scalar",
+    .second_doc = "a record is one YAML document, found a second one",
 };
-
-static void ynode_free(struct ynode *n)
-{
-	size_t i;
-
-	if (!n)
-		return;
-	for (i = 0; i < n->nkids; i++)
-		ynode_free(n->kids[i]);
-	free(n->kids);
-	free(n->str);
-	free(n);
-}
-
-static int mark_line(yaml_mark_t m)
-{
-	return m.line >= INT_MAX - 1 ? INT_MAX : (int)m.line + 1;
-}
-
-static int mark_col(yaml_mark_t m)
-{
-	return m.column >= INT_MAX - 1 ? INT_MAX : (int)m.column + 1;
-}
-
-struct loader {
-	const char *path;
-	const char *buf;
-	size_t len;
-	struct sr_error diags;
-	size_t nerr;
-	int truncated;
-	int oom;
-};
-
-static void vproblem(struct loader *ld, int line, int col, const char *fmt,
-		     va_list ap)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	ld->nerr++;
-	if (ld->truncated)
-		return;
-	if (ld->nerr > REC_MAX_ERRORS) {
-		sr_error_add(&ld->diags, SR_EPARSE, ld->path, 0, 0,
-			     "too many errors, stopped after %d",
-			     REC_MAX_ERRORS);
-		ld->truncated = 1;
-		goto out;
-	}
-	strbuf_vaddf(&sb, fmt, ap);
-	if (sb.failed) {
-		ld->oom = 1;
-		goto out;
-	}
-	sr_error_add(&ld->diags, SR_EPARSE, ld->path, line, col, "%s", sb.buf);
-out:
-	if (ld->diags.oom)
-		ld->oom = 1;
-	strbuf_release(&sb);
-}
-
-static void problem(struct loader *ld, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void problem(struct loader *ld, int line, int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vproblem(ld, line, col, fmt, ap);
-	va_end(ap);
-}
-
-static void problem_at(struct loader *ld, const struct ynode *n,
-		       const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void problem_at(struct loader *ld, const struct ynode *n,
-		       const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vproblem(ld, n->line, n->col, fmt, ap);
-	va_end(ap);
-}
-
-/* Line and column of byte `off` (for reader errors, which give bytes). */
-static void offset_pos(const struct loader *ld, size_t off, int *line, int *col)
-{
-	size_t i, start = 0, l = 1;
-
-	if (off > ld->len)
-		off = ld->len;
-	for (i = 0; i < off; i++) {
-		if (ld->buf[i] == '\n' ||
-		    (ld->buf[i] == '\r' &&
-		     (i + 1 >= ld->len || ld->buf[i + 1] != '\n'))) {
-			l++;
-			start = i + 1;
-		}
-	}
-	*line = l >= INT_MAX ? INT_MAX : (int)l;
-	l = utf8_count(ld->buf + start, off - start) + 1;
-	*col = l >= INT_MAX ? INT_MAX : (int)l;
-}
-
-/* Stable insertion sort by position (at most REC_MAX_ERRORS of them). */
-static void sort_diags(struct sr_error *e, size_t n)
-{
-	size_t i, j;
-
-	for (i = 1; i < n; i++) {
-		struct sr_diag d = e->diags[i];
-
-		for (j = i; j > 0; j--) {
-			const struct sr_diag *p = &e->diags[j - 1];
-
-			if (p->line < d.line ||
-			    (p->line == d.line && p->col <= d.col))
-				break;
-			e->diags[j] = e->diags[j - 1];
-		}
-		e->diags[j] = d;
-	}
-}
-
-struct yparse {
-	struct loader *ld;
-	struct ynode *stack[SR_MAX_YAML_DEPTH];
-	size_t depth;
-	struct ynode *root;
-};
-
-static void syntax_error(struct loader *ld, yaml_parser_t *p)
-{
-	int line = 0, col = 0;
-
-	if (p->error == YAML_MEMORY_ERROR) {
-		ld->oom = 1;
-		return;
-	}
-	if (p->error == YAML_READER_ERROR) {
-		offset_pos(ld, p->problem_offset, &line, &col);
-		problem(ld, line, col, "syntax error: %s",
-			p->problem ? p->problem : "unreadable input");
-		return;
-	}
-	line = mark_line(p->problem_mark);
-	col = mark_col(p->problem_mark);
-	if (p->context)
-		problem(ld, line, col,
-			"syntax error: %s (%s at line %d, column %d)",
-			p->problem ? p->problem : "invalid YAML", p->context,
-			mark_line(p->context_mark), mark_col(p->context_mark));
-	else
-		problem(ld, line, col, "syntax error: %s",
-			p->problem ? p->problem : "invalid YAML");
-}
-
-/* Hangs `n` under the open collection (or makes it the root). */
-static int attach(struct yparse *yp, struct ynode *n)
-{
-	struct ynode *parent;
-
-	if (!yp->depth) {
-		if (yp->root) {
-			ynode_free(n);
-			return SR_EPARSE;
-		}
-		yp->root = n;
-		return 0;
-	}
-	parent = yp->stack[yp->depth - 1];
-	if (SR_ALLOC_GROW(parent->kids, parent->nkids + 1, parent->akids) < 0) {
-		ynode_free(n);
-		return SR_ENOMEM;
-	}
-	parent->kids[parent->nkids++] = n;
-	return 0;
-}
-
-static struct ynode *node_new(enum ykind kind, yaml_mark_t start)
-{
-	struct ynode *n = calloc(1, sizeof(*n));
-
-	if (n) {
-		n->kind = kind;
-		n->line = mark_line(start);
-		n->col = mark_col(start);
-	}
-	return n;
-}
-
-/* Anchors and tags are refused where they appear; parsing goes on. */
-static void refuse_extras(struct yparse *yp, const yaml_event_t *ev,
-			  const yaml_char_t *anchor, const yaml_char_t *tag)
-{
-	if (anchor)
-		problem(yp->ld, mark_line(ev->start_mark),
-			mark_col(ev->start_mark),
-			"anchors and aliases are not allowed here ('&%s')",
-			(const char *)anchor);
-	if (tag)
-		problem(yp->ld, mark_line(ev->start_mark),
-			mark_col(ev->start_mark),
-			"tags are not allowed here ('%s')", (const char *)tag);
-}
-
-static int on_event(struct yparse *yp, const yaml_event_t *ev)
-{
-	struct ynode *n = NULL;
-	int ret;
-
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT: {
-		const char *v = (const char *)ev->data.scalar.value;
-
-		refuse_extras(yp, ev, ev->data.scalar.anchor,
-			      ev->data.scalar.tag);
-		if (!(n = node_new(Y_SCALAR, ev->start_mark)))
-			return SR_ENOMEM;
-		n->len = ev->data.scalar.length;
-		if (!(n->str = sr_strndup(v, n->len))) {
-			ynode_free(n);
-			return SR_ENOMEM;
-		}
-		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-		n->null =
-		    n->plain &&
-		    (!strcmp(v, "") || !strcmp(v, "~") || !strcmp(v, "null") ||
-		     !strcmp(v, "Null") || !strcmp(v, "NULL"));
-		return attach(yp, n);
-	}
-	case YAML_ALIAS_EVENT:
-		problem(yp->ld, mark_line(ev->start_mark),
-			mark_col(ev->start_mark),
-			"anchors and aliases are not allowed here ('*%s')",
-			(const char *)ev->data.alias.anchor);
-		if (!(n = node_new(Y_SCALAR, ev->start_mark)))
-			return SR_ENOMEM;
-		n->bad = 1;
-		if (!(n->str = strdup(""))) {
-			ynode_free(n);
-			return SR_ENOMEM;
-		}
-		return attach(yp, n);
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT:
-		if (ev->type == YAML_SEQUENCE_START_EVENT)
-			refuse_extras(yp, ev, ev->data.sequence_start.anchor,
-				      ev->data.sequence_start.tag);
-		else
-			refuse_extras(yp, ev, ev->data.mapping_start.anchor,
-				      ev->data.mapping_start.tag);
-		if (yp->depth >= SR_MAX_YAML_DEPTH) {
-			problem(yp->ld, mark_line(ev->start_mark),
-				mark_col(ev->start_mark),
-				"nesting deeper than %d levels",
-				SR_MAX_YAML_DEPTH);
-			return SR_ELIMIT;
-		}
-		n = node_new(ev->type == YAML_MAPPING_START_EVENT ? Y_MAP
-								  : Y_SEQ,
-			     ev->start_mark);
-		if (!n)
-			return SR_ENOMEM;
-		ret = attach(yp, n);
-		if (ret < 0)
-			return ret;
-		yp->stack[yp->depth++] = n;
-		return 0;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		if (!yp->depth)
-			return SR_EPARSE;
-		yp->depth--;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-/* ld->buf as a tree (*root NULL for an empty stream); 0 or a code. */
-static int parse_tree(struct loader *ld, const char *what, struct ynode **root)
-{
-	struct yparse yp;
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	int ret = 0, done = 0, ndocs = 0;
-
-	memset(&yp, 0, sizeof(yp));
-	memset(&ev, 0, sizeof(ev));
-	yp.ld = ld;
-	*root = NULL;
-	if (!yaml_parser_initialize(&parser))
-		return SR_ENOMEM;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)ld->buf,
-				     ld->len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-	while (!done) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			syntax_error(ld, &parser);
-			ret = parser.error == YAML_MEMORY_ERROR ? SR_ENOMEM
-								: SR_EPARSE;
-			goto out;
-		}
-		if (ev.type == YAML_STREAM_END_EVENT) {
-			done = 1;
-		} else if (ev.type == YAML_DOCUMENT_START_EVENT && ndocs++) {
-			problem(ld, mark_line(ev.start_mark),
-				mark_col(ev.start_mark),
-				"%s is one YAML document, found a second one",
-				what);
-			ret = SR_EPARSE;
-		} else {
-			ret = on_event(&yp, &ev);
-		}
-		yaml_event_delete(&ev);
-		if (ret < 0)
-			goto out;
-	}
-	*root = yp.root;
-	yp.root = NULL;
-out:
-	yaml_event_delete(&ev);
-	yaml_parser_delete(&parser);
-	ynode_free(yp.root);
-	return ret;
-}
-
-/* ---- walking the tree -------------------------------------------------- */
-
-static const char *kind_name(const struct ynode *n)
-{
-	switch (n->kind) {
-	case Y_SEQ:
-		return "a list";
-	case Y_MAP:
-		return "a mapping";
-	default:
-		return n->null ? "nothing" : "a scalar";
-	}
-}
-
-struct field {
-	const char *name;
-	int required;
-};
-
-#define MAX_FIELDS 16
-
-static void list_names(struct strbuf *sb, const char *const *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : "", names[i]);
-}
-
-/*
- * Checks that `map` is a mapping of the keys in `f`; val[i] is the value
- * of f[i] (NULL when absent).  Reports unknown keys (with a suggestion),
- * duplicate keys and missing required keys.  Returns 1 for a mapping.
- */
-static int get_fields(struct loader *ld, const struct ynode *map,
-		      const char *what, const struct field *f, size_t nf,
-		      const struct ynode **val)
-{
-	const struct ynode *keyn[MAX_FIELDS];
-	size_t i, j;
-
-	assert(nf <= MAX_FIELDS);
-	for (i = 0; i < nf; i++)
-		val[i] = keyn[i] = NULL;
-	if (map->bad)
-		return 0;
-	if (map->kind != Y_MAP) {
-		problem_at(ld, map, "expected a mapping for '%s', got %s", what,
-			   kind_name(map));
-		return 0;
-	}
-	for (i = 0; i + 1 < map->nkids; i += 2) {
-		const struct ynode *k = map->kids[i];
-		size_t best = 0, bestd = (size_t)-1;
-
-		if (k->bad)
-			continue;
-		if (k->kind != Y_SCALAR || k->null) {
-			problem_at(ld, k, "expected a key in '%s', got %s",
-				   what, kind_name(k));
-			continue;
-		}
-		for (j = 0; j < nf; j++) {
-			size_t d;
-
-			if (!strcmp(k->str, f[j].name))
-				break;
-			d = sr_edit_distance(k->str, f[j].name);
-			if (d < bestd) {
-				bestd = d;
-				best = j;
-			}
-		}
-		if (j < nf) {
-			if (keyn[j]) {
-				problem_at(ld, k,
-					   "duplicate key '%s' (first at line "
-					   "%d)",
-					   f[j].name, keyn[j]->line);
-				continue;
-			}
-			keyn[j] = k;
-			val[j] = map->kids[i + 1];
-		} else if (bestd <= 2 && bestd < strlen(f[best].name)) {
-			problem_at(ld, k,
-				   "unknown key '%s' (did you mean '%s'?)",
-				   k->str, f[best].name);
-		} else {
-			struct strbuf sb = STRBUF_INIT;
-
-			for (j = 0; j < nf; j++)
-				strbuf_addf(&sb, "%s%s", j ? ", " : "",
-					    f[j].name);
-			if (sb.failed)
-				ld->oom = 1;
-			problem_at(ld, k,
-				   "unknown key '%s' in '%s' (valid: %s)",
-				   k->str, what, sb.buf);
-			strbuf_release(&sb);
-		}
-	}
-	for (j = 0; j < nf; j++)
-		if (f[j].required && !keyn[j])
-			problem_at(ld, map, "missing required key '%s' in '%s'",
-				   f[j].name, what);
-	return 1;
-}
-
-/* `n` is a string scalar (empty allowed when `empty`), without NUL. */
-static int check_str(struct loader *ld, const struct ynode *n, const char *what,
-		     int empty)
-{
-	if (n->bad)
-		return 0;
-	if (n->kind != Y_SCALAR || n->null) {
-		problem_at(ld, n, "expected a string for '%s', got %s", what,
-			   kind_name(n));
-		return 0;
-	}
-	if (!n->len && !empty) {
-		problem_at(ld, n, "empty string for '%s'", what);
-		return 0;
-	}
-	if (memchr(n->str, '\0', n->len)) {
-		problem_at(ld, n, "NUL character in '%s'", what);
-		return 0;
-	}
-	return 1;
-}
-
-/* A copy of a string scalar, or NULL (reported, or out of memory). */
-static char *get_str(struct loader *ld, const struct ynode *n, const char *what,
-		     int empty)
-{
-	char *s;
-
-	if (!check_str(ld, n, what, empty))
-		return NULL;
-	s = sr_strndup(n->str, n->len);
-	if (!s)
-		ld->oom = 1;
-	return s;
-}
 
 /* A non-negative integer written plainly, or -1 after reporting. */
-static long long get_uint(struct loader *ld, const struct ynode *n,
+static long long get_uint(struct ytree_loader *ld, const struct ytree_node *n,
 			  const char *what, long long max)
 {
 	long long v = 0;
@@ -778,17 +298,20 @@ static long long get_uint(struct loader *ld, const struct ynode *n,
 
 	if (n->bad)
 		return -1;
-	if (n->kind != Y_SCALAR || !n->plain || !n->len) {
-		problem_at(ld, n, "expected an integer for '%s', got %s", what,
-			   n->kind == Y_SCALAR && !n->null ? "a string"
-							   : kind_name(n));
+	if (n->kind != YTREE_SCALAR || n->style != YTREE_PLAIN || !n->len) {
+		ytree_problem_at(ld, n, "expected an integer for '%s', got %s",
+				 what,
+				 n->kind == YTREE_SCALAR && !n->null
+				     ? "a string"
+				     : ytree_kind_name(ld, n));
 		return -1;
 	}
 	for (i = 0; i < n->len; i++) {
 		if (n->str[i] < '0' || n->str[i] > '9') {
-			problem_at(ld, n,
-				   "expected an integer for '%s', got '%s'",
-				   what, n->str);
+			ytree_problem_at(ld, n,
+					 "expected an integer for '%s', got "
+					 "'%s'",
+					 what, n->str);
 			return -1;
 		}
 		if (v <= max)
@@ -798,68 +321,50 @@ static long long get_uint(struct loader *ld, const struct ynode *n,
 }
 
 /* A line number: a positive integer. */
-static int get_line(struct loader *ld, const struct ynode *n, const char *what)
+static int get_line(struct ytree_loader *ld, const struct ytree_node *n,
+		    const char *what)
 {
 	long long v = get_uint(ld, n, what, INT_MAX);
 
 	if (v < 0)
 		return 0;
 	if (v == 0 || v > INT_MAX) {
-		problem_at(ld, n,
-			   "'%s' must be a line number from 1 to %d, "
-			   "got %s",
-			   what, INT_MAX, n->str);
+		ytree_problem_at(ld, n,
+				 "'%s' must be a line number from 1 to %d, "
+				 "got %s",
+				 what, INT_MAX, n->str);
 		return 0;
 	}
 	return (int)v;
 }
 
 /* `ndig` lowercase hex digits into out[ndig + 1]; 1 or 0 (reported). */
-static int get_hex(struct loader *ld, const struct ynode *n, const char *what,
-		   size_t ndig, char *out)
+static int get_hex(struct ytree_loader *ld, const struct ytree_node *n,
+		   const char *what, size_t ndig, char *out)
 {
-	if (!check_str(ld, n, what, 1))
+	if (!ytree_check_str(ld, n, what, YTREE_EMPTY_OK))
 		return 0;
 	if (!is_hex(n->str, ndig)) {
-		problem_at(ld, n,
-			   "'%s' must be %zu lowercase hex digits, got '%s'",
-			   what, ndig, n->str);
+		ytree_problem_at(ld, n,
+				 "'%s' must be %zu lowercase hex digits, got "
+				 "'%s'",
+				 what, ndig, n->str);
 		return 0;
 	}
 	memcpy(out, n->str, ndig + 1);
 	return 1;
 }
 
-/* The index of the scalar in names[], or -1 after reporting it. */
-static int get_enum(struct loader *ld, const struct ynode *n, const char *what,
-		    const char *const *names, size_t nnames)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int k;
-
-	if (!check_str(ld, n, what, 1))
-		return -1;
-	k = name_index(names, nnames, n->str);
-	if (k >= 0)
-		return k;
-	list_names(&sb, names, nnames);
-	if (sb.failed)
-		ld->oom = 1;
-	problem_at(ld, n, "invalid %s '%s' (valid: %s)", what, n->str, sb.buf);
-	strbuf_release(&sb);
-	return -1;
-}
-
 /* An id (checklist.h's rules); NULL after reporting. */
-static char *get_id(struct loader *ld, const struct ynode *n, const char *what,
-		    int item)
+static char *get_id(struct ytree_loader *ld, const struct ytree_node *n,
+		    const char *what, int item)
 {
-	char *s = get_str(ld, n, what, 0);
+	char *s = ytree_get_str(ld, n, what, 0);
 
 	if (s && !is_id(s, item)) {
-		problem_at(ld, n, "invalid %s '%s' (use %s)", what, s,
-			   item ? "letters, digits, '-', '_' and '.'"
-				: "lowercase letters, digits and '-'");
+		ytree_problem_at(ld, n, "invalid %s '%s' (use %s)", what, s,
+				 item ? "letters, digits, '-', '_' and '.'"
+				      : "lowercase letters, digits and '-'");
 		free(s);
 		s = NULL;
 	}
@@ -912,19 +417,12 @@ void record_free(struct record *r)
 	free(r);
 }
 
-static void get_lines(struct loader *ld, const struct ynode *n, int **out,
-		      size_t *nout)
+static void get_lines(struct ytree_loader *ld, const struct ytree_node *n,
+		      int **out, size_t *nout)
 {
 	size_t i;
 
-	if (n->bad)
-		return;
-	if (n->kind != Y_SEQ) {
-		problem_at(ld, n, "expected a list for 'lines', got %s",
-			   kind_name(n));
-		return;
-	}
-	if (!n->nkids)
+	if (!ytree_check_list(ld, n, "lines", YTREE_EMPTY_OK) || !n->nkids)
 		return;
 	if (!(*out = calloc(n->nkids, sizeof(**out)))) {
 		ld->oom = 1;
@@ -938,73 +436,61 @@ static void get_lines(struct loader *ld, const struct ynode *n, int **out,
 	}
 }
 
-static void get_disp(struct loader *ld, const struct ynode *n,
+static void get_disp(struct ytree_loader *ld, const struct ytree_node *n,
 		     struct rec_disp *d)
 {
-	static const struct field f[] = {
+	static const struct ytree_field f[] = {
 	    {"item", 1},
 	    {"disposition", 1},
 	    {"note", 0},
 	    {"lines", 0},
 	};
-	const struct ynode *v[SR_ARRAY_SIZE(f)];
+	const struct ytree_node *v[SR_ARRAY_SIZE(f)];
 	int k;
 
-	if (!get_fields(ld, n, "dispositions", f, SR_ARRAY_SIZE(f), v))
+	if (!ytree_fields(ld, n, "dispositions", f, SR_ARRAY_SIZE(f), v))
 		return;
 	if (v[0])
 		d->item = get_id(ld, v[0], "item", 1);
-	if (v[1] && (k = get_enum(ld, v[1], "disposition", disposition_names,
-				  DISP__COUNT)) >= 0)
+	if (v[1] &&
+	    (k = ytree_get_enum(ld, v[1], "disposition", disposition_names,
+				DISP__COUNT, YTREE_EMPTY_OK)) >= 0)
 		d->disposition = (enum rec_disposition)k;
 	if (v[2])
-		d->note = get_str(ld, v[2], "note", 1);
+		d->note = ytree_get_str(ld, v[2], "note", YTREE_EMPTY_OK);
 	if (v[3])
 		get_lines(ld, v[3], &d->lines, &d->nlines);
 }
 
-static void get_annotation(struct loader *ld, const struct ynode *n,
+static void get_annotation(struct ytree_loader *ld, const struct ytree_node *n,
 			   struct rec_annotation *a)
 {
-	static const struct field f[] = {
+	static const struct ytree_field f[] = {
 	    {"line", 1}, {"hash", 1}, {"snippet", 1}, {"note", 1}, {"item", 0},
 	};
-	const struct ynode *v[SR_ARRAY_SIZE(f)];
+	const struct ytree_node *v[SR_ARRAY_SIZE(f)];
 
-	if (!get_fields(ld, n, "annotations", f, SR_ARRAY_SIZE(f), v))
+	if (!ytree_fields(ld, n, "annotations", f, SR_ARRAY_SIZE(f), v))
 		return;
 	if (v[0])
 		a->line = get_line(ld, v[0], "line");
 	if (v[1])
 		get_hex(ld, v[1], "hash", 16, a->hash);
 	if (v[2])
-		a->snippet = get_str(ld, v[2], "snippet", 1);
+		a->snippet = ytree_get_str(ld, v[2], "snippet", YTREE_EMPTY_OK);
 	if (v[3])
-		a->note = get_str(ld, v[3], "note", 0);
+		a->note = ytree_get_str(ld, v[3], "note", 0);
 	if (v[4])
 		a->item = get_id(ld, v[4], "item", 1);
 }
 
-/* A list (possibly empty); reports anything else. */
-static int check_list(struct loader *ld, const struct ynode *n,
-		      const char *what)
-{
-	if (n->bad)
-		return 0;
-	if (n->kind != Y_SEQ) {
-		problem_at(ld, n, "expected a list for '%s', got %s", what,
-			   kind_name(n));
-		return 0;
-	}
-	return 1;
-}
-
-static void get_disps(struct loader *ld, const struct ynode *n,
+static void get_disps(struct ytree_loader *ld, const struct ytree_node *n,
 		      struct record *r)
 {
 	size_t i, j;
 
-	if (!check_list(ld, n, "dispositions") || !n->nkids)
+	if (!ytree_check_list(ld, n, "dispositions", YTREE_EMPTY_OK) ||
+	    !n->nkids)
 		return;
 	if (!(r->disps = calloc(n->nkids, sizeof(*r->disps)))) {
 		ld->oom = 1;
@@ -1017,22 +503,24 @@ static void get_disps(struct loader *ld, const struct ynode *n,
 		for (j = 0; r->disps[i].item && j < i; j++) {
 			if (r->disps[j].item &&
 			    !strcmp(r->disps[j].item, r->disps[i].item)) {
-				problem_at(ld, n->kids[i],
-					   "duplicate disposition for item "
-					   "'%s' (first at line %d)",
-					   r->disps[i].item, n->kids[j]->line);
+				ytree_problem_at(
+				    ld, n->kids[i],
+				    "duplicate disposition for item "
+				    "'%s' (first at line %d)",
+				    r->disps[i].item, n->kids[j]->line);
 				break;
 			}
 		}
 	}
 }
 
-static void get_annotations(struct loader *ld, const struct ynode *n,
+static void get_annotations(struct ytree_loader *ld, const struct ytree_node *n,
 			    struct record *r)
 {
 	size_t i;
 
-	if (!check_list(ld, n, "annotations") || !n->nkids)
+	if (!ytree_check_list(ld, n, "annotations", YTREE_EMPTY_OK) ||
+	    !n->nkids)
 		return;
 	if (!(r->notes = calloc(n->nkids, sizeof(*r->notes)))) {
 		ld->oom = 1;
@@ -1048,18 +536,20 @@ static void get_annotations(struct loader *ld, const struct ynode *n,
  * judged by this version's schema (its keys could all be "unknown").
  * Returns 1 when the walk should go on.
  */
-static int check_version(struct loader *ld, const struct ynode *root)
+static int check_version(struct ytree_loader *ld, const struct ytree_node *root)
 {
 	size_t i;
 
-	if (root->kind != Y_MAP)
+	if (root->kind != YTREE_MAP)
 		return 1;
 	for (i = 0; i + 1 < root->nkids; i += 2) {
-		const struct ynode *k = root->kids[i], *v = root->kids[i + 1];
+		const struct ytree_node *k = root->kids[i],
+					*v = root->kids[i + 1];
 		size_t j;
 
-		if (k->kind != Y_SCALAR || strcmp(k->str, "version") ||
-		    v->kind != Y_SCALAR || !v->plain || !v->len)
+		if (k->kind != YTREE_SCALAR || strcmp(k->str, "version") ||
+		    v->kind != YTREE_SCALAR || v->style != YTREE_PLAIN ||
+		    !v->len)
 			continue;
 		for (j = 0; j < v->len; j++)
 			if (v->str[j] < '0' || v->str[j] > '9')
@@ -1067,89 +557,93 @@ static int check_version(struct loader *ld, const struct ynode *root)
 		if (strspn(v->str, "0") == v->len - 1 &&
 		    v->str[v->len - 1] == '0' + RECORD_VERSION)
 			return 1;
-		problem_at(ld, v,
-			   "unsupported record version %s (this "
-			   "specreview reads version %d)",
-			   v->str, RECORD_VERSION);
+		ytree_problem_at(ld, v,
+				 "unsupported record version %s (this "
+				 "specreview reads version %d)",
+				 v->str, RECORD_VERSION);
 		return 0;
 	}
 	return 1;
 }
 
-static void get_record(struct loader *ld, const struct ynode *root,
+static void get_record(struct ytree_loader *ld, const struct ytree_node *root,
 		       struct record *r)
 {
-	static const struct field f[] = {
+	static const struct ytree_field f[] = {
 	    {"version", 1},   {"spec", 1},	   {"spec_commit", 1},
 	    {"spec_blob", 1}, {"checklist", 1},	   {"who", 1},
 	    {"role", 1},      {"decision", 1},	   {"time", 1},
 	    {"summary", 0},   {"dispositions", 0}, {"annotations", 0},
 	};
-	static const struct field fc[] = {
+	static const struct ytree_field fc[] = {
 	    {"id", 1},
 	    {"version", 1},
 	    {"blob", 0},
 	};
-	static const struct field fw[] = {{"name", 1}, {"email", 1}};
-	const struct ynode *v[SR_ARRAY_SIZE(f)], *vc[3], *vw[2];
+	static const struct ytree_field fw[] = {{"name", 1}, {"email", 1}};
+	const struct ytree_node *v[SR_ARRAY_SIZE(f)], *vc[3], *vw[2];
 	const char *why;
 	int k;
 
 	if (!check_version(ld, root))
 		return;
-	if (!get_fields(ld, root, "record", f, SR_ARRAY_SIZE(f), v))
+	if (!ytree_fields(ld, root, "record", f, SR_ARRAY_SIZE(f), v))
 		return;
 	if (v[0] && get_uint(ld, v[0], "version", INT_MAX) >= 0)
 		r->version = RECORD_VERSION; /* check_version saw to it */
-	if (v[1] && (r->spec = get_str(ld, v[1], "spec", 0)) &&
+	if (v[1] && (r->spec = ytree_get_str(ld, v[1], "spec", 0)) &&
 	    (why = spec_path_problem(r->spec)))
-		problem_at(ld, v[1], "invalid spec path '%s': %s", r->spec,
-			   why);
+		ytree_problem_at(ld, v[1], "invalid spec path '%s': %s",
+				 r->spec, why);
 	if (v[2])
 		get_hex(ld, v[2], "spec_commit", 40, r->spec_commit);
 	if (v[3])
 		get_hex(ld, v[3], "spec_blob", 40, r->spec_blob);
-	if (v[4] && get_fields(ld, v[4], "checklist", fc, 3, vc)) {
+	if (v[4] && ytree_fields(ld, v[4], "checklist", fc, 3, vc)) {
 		if (vc[0])
 			r->checklist_id = get_id(ld, vc[0], "id", 0);
 		if (vc[1] &&
-		    (r->checklist_version = get_str(ld, vc[1], "version", 0)) &&
+		    (r->checklist_version =
+			 ytree_get_str(ld, vc[1], "version", 0)) &&
 		    has_ctl(r->checklist_version))
-			problem_at(ld, vc[1],
-				   "control character in checklist "
-				   "version");
+			ytree_problem_at(ld, vc[1],
+					 "control character in checklist "
+					 "version");
 		/* The built-in checklist has no blob: "" or absent. */
-		if (vc[2] && check_str(ld, vc[2], "blob", 1) && vc[2]->len)
+		if (vc[2] &&
+		    ytree_check_str(ld, vc[2], "blob", YTREE_EMPTY_OK) &&
+		    vc[2]->len)
 			get_hex(ld, vc[2], "blob", 40, r->checklist_blob);
 	}
-	if (v[5] && get_fields(ld, v[5], "who", fw, 2, vw)) {
-		if (vw[0] && (r->name = get_str(ld, vw[0], "name", 0)) &&
+	if (v[5] && ytree_fields(ld, v[5], "who", fw, 2, vw)) {
+		if (vw[0] && (r->name = ytree_get_str(ld, vw[0], "name", 0)) &&
 		    !is_name(r->name))
-			problem_at(ld, vw[0],
-				   "invalid name '%s' (no control "
-				   "characters, '<' or '>')",
-				   r->name);
-		if (vw[1] && (r->email = get_str(ld, vw[1], "email", 0)) &&
+			ytree_problem_at(ld, vw[0],
+					 "invalid name '%s' (no control "
+					 "characters, '<' or '>')",
+					 r->name);
+		if (vw[1] &&
+		    (r->email = ytree_get_str(ld, vw[1], "email", 0)) &&
 		    !is_email(r->email))
-			problem_at(ld, vw[1],
-				   "invalid email '%s' (no blanks, "
-				   "control characters, '<' or '>')",
-				   r->email);
+			ytree_problem_at(ld, vw[1],
+					 "invalid email '%s' (no blanks, "
+					 "control characters, '<' or '>')",
+					 r->email);
 	}
-	if (v[6] &&
-	    (k = get_enum(ld, v[6], "role", role_names, ROLE__COUNT)) >= 0)
+	if (v[6] && (k = ytree_get_enum(ld, v[6], "role", role_names,
+					ROLE__COUNT, YTREE_EMPTY_OK)) >= 0)
 		r->role = (enum rec_role)k;
-	if (v[7] && (k = get_enum(ld, v[7], "decision", decision_names,
-				  DEC__COUNT)) >= 0)
+	if (v[7] && (k = ytree_get_enum(ld, v[7], "decision", decision_names,
+					DEC__COUNT, YTREE_EMPTY_OK)) >= 0)
 		r->decision = (enum rec_decision)k;
-	if (v[8] && check_str(ld, v[8], "time", 1) &&
+	if (v[8] && ytree_check_str(ld, v[8], "time", YTREE_EMPTY_OK) &&
 	    record_parse_time(v[8]->str, &r->time) < 0)
-		problem_at(ld, v[8],
-			   "invalid time '%s' (expected UTC as "
-			   "YYYY-MM-DDTHH:MM:SSZ)",
-			   v[8]->str);
+		ytree_problem_at(ld, v[8],
+				 "invalid time '%s' (expected UTC as "
+				 "YYYY-MM-DDTHH:MM:SSZ)",
+				 v[8]->str);
 	if (v[9])
-		r->summary = get_str(ld, v[9], "summary", 1);
+		r->summary = ytree_get_str(ld, v[9], "summary", YTREE_EMPTY_OK);
 	if (v[10])
 		get_disps(ld, v[10], r);
 	if (v[11])
@@ -1159,27 +653,25 @@ static void get_record(struct loader *ld, const struct ynode *root,
 int record_parse(struct record **out, const char *buf, size_t len,
 		 const char *path, struct sr_error *err)
 {
-	struct loader ld;
-	struct ynode *root = NULL;
+	struct ytree_loader ld;
+	struct ytree_node *root = NULL;
 	struct record *r = NULL;
 	int ret = 0;
 
 	*out = NULL;
-	memset(&ld, 0, sizeof(ld));
-	ld.path = path;
+	ytree_loader_init(&ld, &record_yaml, path, buf, len);
 	if (len > REC_MAX_BYTES) {
-		problem(&ld, 0, 0, "record is %zu bytes, over the limit of %u",
-			len, (unsigned)REC_MAX_BYTES);
+		ytree_problem(&ld, 0, 0,
+			      "record is %zu bytes, over the limit of %u", len,
+			      (unsigned)REC_MAX_BYTES);
 		ret = SR_ELIMIT;
 		goto out;
 	}
-	ld.buf = buf;
-	ld.len = len;
-	ret = parse_tree(&ld, "a record", &root);
+	ret = ytree_parse(&ld, &root);
 	if (ret < 0)
 		goto out;
-	if (!root || (root->kind == Y_SCALAR && root->null)) {
-		problem(&ld, 1, 1, "empty record");
+	if (ytree_is_empty(root)) {
+		ytree_problem(&ld, 1, 1, "empty record");
 		ret = SR_EPARSE;
 		goto out;
 	}
@@ -1188,27 +680,14 @@ int record_parse(struct record **out, const char *buf, size_t len,
 		goto out;
 	}
 	get_record(&ld, root, r);
-	if (ld.oom)
-		ret = SR_ENOMEM;
-	else if (ld.nerr)
-		ret = SR_EPARSE;
-	else {
+	ret = ytree_loader_status(&ld);
+	if (!ret) {
 		*out = r;
 		r = NULL;
 	}
 out:
-	if (ld.oom)
-		ret = SR_ENOMEM;
-	if (ret == SR_ENOMEM)
-		sr_error_add(&ld.diags, SR_ENOMEM, path, 0, 0, "out of memory");
-	else if (ret < 0 && !ld.diags.nerrors)
-		sr_error_add(&ld.diags, ret, path, 0, 0, "%s",
-			     sr_strerror(ret));
-	sort_diags(&ld.diags, ld.diags.n - (size_t)ld.truncated);
-	if (err && sr_error_move(err, &ld.diags) < 0)
-		ret = SR_ENOMEM;
-	sr_error_release(&ld.diags);
-	ynode_free(root);
+	ret = ytree_loader_finish(&ld, ret, err);
+	ytree_node_free(root);
 	record_free(r);
 	if (ret < 0 && *out) {
 		record_free(*out);

@@ -2,11 +2,11 @@
  * workflow.c - roles.yaml, who may decide what, the state machine of a
  * spec and its open gaps.
  *
- * roles.yaml is read like a record (see record.c): libyaml events become a
- * small tree, with the depth limited and anchors, aliases and tags refused,
- * and the tree is walked along the schema reporting every problem with its
- * position.  The file is small and written by `roles add`, so nothing is
- * lost by the refusals.
+ * roles.yaml is read like a record (see record.c and ytree.h): the YAML
+ * becomes a small tree, with the depth limited and anchors, aliases and
+ * tags refused, and the tree is walked along the schema reporting every
+ * problem with its position.  The file is small and written by `roles
+ * add`, so nothing is lost by the refusals.
  *
  * The state is a fold over the records in time order; nothing is stored.
  * A sign-off counts only on the text that was approved and an opinion
@@ -15,15 +15,11 @@
  */
 #include "workflow.h"
 
-#include <assert.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <yaml.h>
 
 #include "check.h"
 #include "checklist.h"
@@ -32,6 +28,7 @@
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
+#include "ytree.h"
 #include "banned.h"
 
 #define ROLES_MAX_BYTES	 (1u << 20)
@@ -42,434 +39,15 @@ static const char *const role_plural[ROLE__COUNT] = {
     "authors", "reviewers", "advisers", "cio-assistants", "admins",
 };
 
-/* ---- the YAML tree (as in record.c) ------------------------------------ */
-
-enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
-
-struct ynode {
-	enum ykind kind;
-	int line, col;
-	char *str;
-	size_t len;
-	int plain, null, bad;
-	struct ynode **kids;
-	size_t nkids, akids;
+/* roles.yaml is written by `roles add`: anchors, aliases and tags are
+ * refused, as in records. */
+static const struct ytree_options roles_yaml = {
+    .flags = YTREE_SORT | YTREE_SAY_WHERE,
+    .aliases = YTREE_ALIASES_REFUSE,
+    .max_errors = ROLES_MAX_ERRORS,
+    .scalar_noun = "a scalar",
+    .second_doc = "roles.yaml is one YAML document, found a second one",
 };
-
-static void ynode_free(struct ynode *n)
-{
-	size_t i;
-
-	if (!n)
-		return;
-	for (i = 0; i < n->nkids; i++)
-		ynode_free(n->kids[i]);
-	free(n->kids);
-	free(n->str);
-	free(n);
-}
-
-static int mark_line(yaml_mark_t m)
-{
-	return m.line >= INT_MAX - 1 ? INT_MAX : (int)m.line + 1;
-}
-
-static int mark_col(yaml_mark_t m)
-{
-	return m.column >= INT_MAX - 1 ? INT_MAX : (int)m.column + 1;
-}
-
-struct loader {
-	const char *path;
-	const char *buf;
-	size_t len;
-	struct sr_error diags;
-	size_t nerr;
-	int truncated, oom;
-};
-
-static void vproblem(struct loader *ld, int line, int col, const char *fmt,
-		     va_list ap)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	ld->nerr++;
-	if (ld->truncated)
-		return;
-	if (ld->nerr > ROLES_MAX_ERRORS) {
-		sr_error_add(&ld->diags, SR_EPARSE, ld->path, 0, 0,
-			     "too many errors, stopped after %d",
-			     ROLES_MAX_ERRORS);
-		ld->truncated = 1;
-		goto out;
-	}
-	strbuf_vaddf(&sb, fmt, ap);
-	if (sb.failed) {
-		ld->oom = 1;
-		goto out;
-	}
-	sr_error_add(&ld->diags, SR_EPARSE, ld->path, line, col, "%s", sb.buf);
-out:
-	if (ld->diags.oom)
-		ld->oom = 1;
-	strbuf_release(&sb);
-}
-
-static void problem(struct loader *ld, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void problem(struct loader *ld, int line, int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vproblem(ld, line, col, fmt, ap);
-	va_end(ap);
-}
-
-static void problem_at(struct loader *ld, const struct ynode *n,
-		       const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void problem_at(struct loader *ld, const struct ynode *n,
-		       const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vproblem(ld, n->line, n->col, fmt, ap);
-	va_end(ap);
-}
-
-static void offset_pos(const struct loader *ld, size_t off, int *line, int *col)
-{
-	size_t i, start = 0, l = 1;
-
-	if (off > ld->len)
-		off = ld->len;
-	for (i = 0; i < off; i++) {
-		if (ld->buf[i] == '\n' ||
-		    (ld->buf[i] == '\r' &&
-		     (i + 1 >= ld->len || ld->buf[i + 1] != '\n'))) {
-			l++;
-			start = i + 1;
-		}
-	}
-	*line = l >= INT_MAX ? INT_MAX : (int)l;
-	l = utf8_count(ld->buf + start, off - start) + 1;
-	*col = l >= INT_MAX ? INT_MAX : (int)l;
-}
-
-static void sort_diags(struct sr_error *e, size_t n)
-{
-	size_t i, j;
-
-	for (i = 1; i < n; i++) {
-		struct sr_diag d = e->diags[i];
-
-		for (j = i; j > 0; j--) {
-			const struct sr_diag *p = &e->diags[j - 1];
-
-			if (p->line < d.line ||
-			    (p->line == d.line && p->col <= d.col))
-				break;
-			e->diags[j] = e->diags[j - 1];
-		}
-		e->diags[j] = d;
-	}
-}
-
-static void syntax_error(struct loader *ld, yaml_parser_t *p)
-{
-	int line = 0, col = 0;
-
-	if (p->error == YAML_MEMORY_ERROR) {
-		ld->oom = 1;
-		return;
-	}
-	if (p->error == YAML_READER_ERROR) {
-		offset_pos(ld, p->problem_offset, &line, &col);
-		problem(ld, line, col, "syntax error: %s",
-			p->problem ? p->problem : "unreadable input");
-		return;
-	}
-	line = mark_line(p->problem_mark);
-	col = mark_col(p->problem_mark);
-	if (p->context)
-		problem(ld, line, col,
-			"syntax error: %s (%s at line %d, column %d)",
-			p->problem ? p->problem : "invalid YAML", p->context,
-			mark_line(p->context_mark), mark_col(p->context_mark));
-	else
-		problem(ld, line, col, "syntax error: %s",
-			p->problem ? p->problem : "invalid YAML");
-}
-
-struct yparse {
-	struct loader *ld;
-	struct ynode *stack[SR_MAX_YAML_DEPTH];
-	size_t depth;
-	struct ynode *root;
-};
-
-static int attach(struct yparse *yp, struct ynode *n)
-{
-	struct ynode *parent;
-
-	if (!yp->depth) {
-		if (yp->root) {
-			ynode_free(n);
-			return SR_EPARSE;
-		}
-		yp->root = n;
-		return 0;
-	}
-	parent = yp->stack[yp->depth - 1];
-	if (SR_ALLOC_GROW(parent->kids, parent->nkids + 1, parent->akids) < 0) {
-		ynode_free(n);
-		return SR_ENOMEM;
-	}
-	parent->kids[parent->nkids++] = n;
-	return 0;
-}
-
-static struct ynode *node_new(enum ykind kind, yaml_mark_t start)
-{
-	struct ynode *n = calloc(1, sizeof(*n));
-
-	if (n) {
-		n->kind = kind;
-		n->line = mark_line(start);
-		n->col = mark_col(start);
-	}
-	return n;
-}
-
-static void refuse_extras(struct yparse *yp, const yaml_event_t *ev,
-			  const yaml_char_t *anchor, const yaml_char_t *tag)
-{
-	if (anchor)
-		problem(yp->ld, mark_line(ev->start_mark),
-			mark_col(ev->start_mark),
-			"anchors and aliases are not allowed here ('&%s')",
-			(const char *)anchor);
-	if (tag)
-		problem(yp->ld, mark_line(ev->start_mark),
-			mark_col(ev->start_mark),
-			"tags are not allowed here ('%s')", (const char *)tag);
-}
-
-static int on_event(struct yparse *yp, const yaml_event_t *ev)
-{
-	struct ynode *n = NULL;
-	int ret;
-
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT: {
-		const char *v = (const char *)ev->data.scalar.value;
-
-		refuse_extras(yp, ev, ev->data.scalar.anchor,
-			      ev->data.scalar.tag);
-		if (!(n = node_new(Y_SCALAR, ev->start_mark)))
-			return SR_ENOMEM;
-		n->len = ev->data.scalar.length;
-		if (!(n->str = sr_strndup(v, n->len))) {
-			ynode_free(n);
-			return SR_ENOMEM;
-		}
-		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-		n->null =
-		    n->plain &&
-		    (!strcmp(v, "") || !strcmp(v, "~") || !strcmp(v, "null") ||
-		     !strcmp(v, "Null") || !strcmp(v, "NULL"));
-		return attach(yp, n);
-	}
-	case YAML_ALIAS_EVENT:
-		problem(yp->ld, mark_line(ev->start_mark),
-			mark_col(ev->start_mark),
-			"anchors and aliases are not allowed here ('*%s')",
-			(const char *)ev->data.alias.anchor);
-		if (!(n = node_new(Y_SCALAR, ev->start_mark)))
-			return SR_ENOMEM;
-		n->bad = 1;
-		if (!(n->str = strdup(""))) {
-			ynode_free(n);
-			return SR_ENOMEM;
-		}
-		return attach(yp, n);
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT:
-		if (ev->type == YAML_SEQUENCE_START_EVENT)
-			refuse_extras(yp, ev, ev->data.sequence_start.anchor,
-				      ev->data.sequence_start.tag);
-		else
-			refuse_extras(yp, ev, ev->data.mapping_start.anchor,
-				      ev->data.mapping_start.tag);
-		if (yp->depth >= SR_MAX_YAML_DEPTH) {
-			problem(yp->ld, mark_line(ev->start_mark),
-				mark_col(ev->start_mark),
-				"nesting deeper than %d levels",
-				SR_MAX_YAML_DEPTH);
-			return SR_ELIMIT;
-		}
-		n = node_new(ev->type == YAML_MAPPING_START_EVENT ? Y_MAP
-								  : Y_SEQ,
-			     ev->start_mark);
-		if (!n)
-			return SR_ENOMEM;
-		ret = attach(yp, n);
-		if (ret < 0)
-			return ret;
-		yp->stack[yp->depth++] = n;
-		return 0;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		if (!yp->depth)
-			return SR_EPARSE;
-		yp->depth--;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-static int parse_tree(struct loader *ld, struct ynode **root)
-{
-	struct yparse yp;
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	int ret = 0, done = 0, ndocs = 0;
-
-	memset(&yp, 0, sizeof(yp));
-	memset(&ev, 0, sizeof(ev));
-	yp.ld = ld;
-	*root = NULL;
-	if (!yaml_parser_initialize(&parser))
-		return SR_ENOMEM;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)ld->buf,
-				     ld->len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-	while (!done) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			syntax_error(ld, &parser);
-			ret = parser.error == YAML_MEMORY_ERROR ? SR_ENOMEM
-								: SR_EPARSE;
-			goto out;
-		}
-		if (ev.type == YAML_STREAM_END_EVENT) {
-			done = 1;
-		} else if (ev.type == YAML_DOCUMENT_START_EVENT && ndocs++) {
-			problem(ld, mark_line(ev.start_mark),
-				mark_col(ev.start_mark),
-				"roles.yaml is one YAML document, found a "
-				"second one");
-			ret = SR_EPARSE;
-		} else {
-			ret = on_event(&yp, &ev);
-		}
-		yaml_event_delete(&ev);
-		if (ret < 0)
-			goto out;
-	}
-	*root = yp.root;
-	yp.root = NULL;
-out:
-	yaml_event_delete(&ev);
-	yaml_parser_delete(&parser);
-	ynode_free(yp.root);
-	return ret;
-}
-
-static const char *kind_name(const struct ynode *n)
-{
-	switch (n->kind) {
-	case Y_SEQ:
-		return "a list";
-	case Y_MAP:
-		return "a mapping";
-	default:
-		return n->null ? "nothing" : "a scalar";
-	}
-}
-
-struct field {
-	const char *name;
-	int required;
-};
-
-#define MAX_FIELDS 8
-
-static int get_fields(struct loader *ld, const struct ynode *map,
-		      const char *what, const struct field *f, size_t nf,
-		      const struct ynode **val)
-{
-	const struct ynode *keyn[MAX_FIELDS];
-	size_t i, j;
-
-	assert(nf <= MAX_FIELDS);
-	for (i = 0; i < nf; i++)
-		val[i] = keyn[i] = NULL;
-	if (map->bad)
-		return 0;
-	if (map->kind != Y_MAP) {
-		problem_at(ld, map, "expected a mapping for '%s', got %s", what,
-			   kind_name(map));
-		return 0;
-	}
-	for (i = 0; i + 1 < map->nkids; i += 2) {
-		const struct ynode *k = map->kids[i];
-		size_t best = 0, bestd = (size_t)-1;
-
-		if (k->bad)
-			continue;
-		if (k->kind != Y_SCALAR || k->null) {
-			problem_at(ld, k, "expected a key in '%s', got %s",
-				   what, kind_name(k));
-			continue;
-		}
-		for (j = 0; j < nf; j++) {
-			size_t d;
-
-			if (!strcmp(k->str, f[j].name))
-				break;
-			d = sr_edit_distance(k->str, f[j].name);
-			if (d < bestd) {
-				bestd = d;
-				best = j;
-			}
-		}
-		if (j < nf) {
-			if (keyn[j]) {
-				problem_at(ld, k,
-					   "duplicate key '%s' (first at line "
-					   "%d)",
-					   f[j].name, keyn[j]->line);
-				continue;
-			}
-			keyn[j] = k;
-			val[j] = map->kids[i + 1];
-		} else if (bestd <= 2 && bestd < strlen(f[best].name)) {
-			problem_at(ld, k,
-				   "unknown key '%s' (did you mean '%s'?)",
-				   k->str, f[best].name);
-		} else {
-			struct strbuf sb = STRBUF_INIT;
-
-			for (j = 0; j < nf; j++)
-				strbuf_addf(&sb, "%s%s", j ? ", " : "",
-					    f[j].name);
-			if (sb.failed)
-				ld->oom = 1;
-			problem_at(ld, k,
-				   "unknown key '%s' in '%s' (valid: %s)",
-				   k->str, what, sb.buf);
-			strbuf_release(&sb);
-		}
-	}
-	for (j = 0; j < nf; j++)
-		if (f[j].required && !keyn[j])
-			problem_at(ld, map, "missing required key '%s' in '%s'",
-				   f[j].name, what);
-	return 1;
-}
 
 static int is_ctl(unsigned char c)
 {
@@ -495,30 +73,6 @@ static int is_name(const char *s)
 		if (is_ctl((unsigned char)*s) || *s == '<' || *s == '>')
 			return 0;
 	return 1;
-}
-
-static char *get_str(struct loader *ld, const struct ynode *n, const char *what)
-{
-	char *s;
-
-	if (n->bad)
-		return NULL;
-	if (n->kind != Y_SCALAR || n->null) {
-		problem_at(ld, n, "expected a string for '%s', got %s", what,
-			   kind_name(n));
-		return NULL;
-	}
-	if (!n->len) {
-		problem_at(ld, n, "empty string for '%s'", what);
-		return NULL;
-	}
-	if (memchr(n->str, '\0', n->len)) {
-		problem_at(ld, n, "NUL character in '%s'", what);
-		return NULL;
-	}
-	if (!(s = sr_strndup(n->str, n->len)))
-		ld->oom = 1;
-	return s;
 }
 
 /* ---- roles.yaml --------------------------------------------------------- */
@@ -549,37 +103,32 @@ static struct role_person *person_find(const struct roles *r, const char *email)
 	return NULL;
 }
 
-static unsigned get_roles(struct loader *ld, const struct ynode *n)
+static unsigned get_roles(struct ytree_loader *ld, const struct ytree_node *n)
 {
 	struct strbuf valid = STRBUF_INIT;
 	unsigned bits = 0;
 	size_t i;
 
-	if (n->bad)
+	if (!ytree_check_list(ld, n, "roles", YTREE_EMPTY_OK))
 		return 0;
-	if (n->kind != Y_SEQ) {
-		problem_at(ld, n, "expected a list for 'roles', got %s",
-			   kind_name(n));
-		return 0;
-	}
 	for (i = 0; i < ROLE__COUNT; i++)
 		strbuf_addf(&valid, "%s%s", i ? ", " : "",
 			    rec_role_name((enum rec_role)i));
 	if (valid.failed)
 		ld->oom = 1;
 	for (i = 0; i < n->nkids; i++) {
-		const struct ynode *k = n->kids[i];
-		char *s = get_str(ld, k, "roles");
+		const struct ytree_node *k = n->kids[i];
+		char *s = ytree_get_str(ld, k, "roles", 0);
 		int role;
 
 		if (!s)
 			continue;
 		role = rec_role_parse(s);
 		if (role < 0)
-			problem_at(ld, k, "invalid role '%s' (valid: %s)", s,
-				   valid.buf);
+			ytree_problem_at(ld, k, "invalid role '%s' (valid: %s)",
+					 s, valid.buf);
 		else if (bits & (1u << role))
-			problem_at(ld, k, "duplicate role '%s'", s);
+			ytree_problem_at(ld, k, "duplicate role '%s'", s);
 		else
 			bits |= 1u << role;
 		free(s);
@@ -589,10 +138,10 @@ static unsigned get_roles(struct loader *ld, const struct ynode *n)
 }
 
 /* First line of each email, to report duplicates. */
-static void get_people(struct loader *ld, const struct ynode *n,
+static void get_people(struct ytree_loader *ld, const struct ytree_node *n,
 		       struct roles *r)
 {
-	static const struct field f[] = {
+	static const struct ytree_field f[] = {
 	    {"email", 1},
 	    {"name", 0},
 	    {"roles", 1},
@@ -600,14 +149,7 @@ static void get_people(struct loader *ld, const struct ynode *n,
 	int *first = NULL;
 	size_t i;
 
-	if (n->bad)
-		return;
-	if (n->kind != Y_SEQ) {
-		problem_at(ld, n, "expected a list for 'people', got %s",
-			   kind_name(n));
-		return;
-	}
-	if (!n->nkids)
+	if (!ytree_check_list(ld, n, "people", YTREE_EMPTY_OK) || !n->nkids)
 		return;
 	r->people = calloc(n->nkids, sizeof(*r->people));
 	first = calloc(n->nkids, sizeof(*first));
@@ -617,23 +159,23 @@ static void get_people(struct loader *ld, const struct ynode *n,
 	}
 	for (i = 0; i < n->nkids; i++) {
 		struct role_person *p = &r->people[r->npeople];
-		const struct ynode *v[3];
+		const struct ytree_node *v[3];
 		struct role_person *dup;
 
-		if (!get_fields(ld, n->kids[i], "people", f, 3, v))
+		if (!ytree_fields(ld, n->kids[i], "people", f, 3, v))
 			continue;
-		if (v[0] && (p->email = get_str(ld, v[0], "email")) &&
+		if (v[0] && (p->email = ytree_get_str(ld, v[0], "email", 0)) &&
 		    !is_email(p->email))
-			problem_at(ld, v[0],
-				   "invalid email '%s' (no blanks, "
-				   "control characters, '<' or '>')",
-				   p->email);
-		if (v[1] && (p->name = get_str(ld, v[1], "name")) &&
+			ytree_problem_at(ld, v[0],
+					 "invalid email '%s' (no blanks, "
+					 "control characters, '<' or '>')",
+					 p->email);
+		if (v[1] && (p->name = ytree_get_str(ld, v[1], "name", 0)) &&
 		    !is_name(p->name))
-			problem_at(ld, v[1],
-				   "invalid name '%s' (no control "
-				   "characters, '<' or '>')",
-				   p->name);
+			ytree_problem_at(ld, v[1],
+					 "invalid name '%s' (no control "
+					 "characters, '<' or '>')",
+					 p->name);
 		if (v[2])
 			p->roles = get_roles(ld, v[2]);
 		if (!p->email) {
@@ -644,10 +186,10 @@ static void get_people(struct loader *ld, const struct ynode *n,
 		/* Looked up before this one is counted in. */
 		dup = person_find(r, p->email);
 		if (dup)
-			problem_at(ld, v[0],
-				   "duplicate email '%s' (first at "
-				   "line %d)",
-				   p->email, first[dup - r->people]);
+			ytree_problem_at(ld, v[0],
+					 "duplicate email '%s' (first at "
+					 "line %d)",
+					 p->email, first[dup - r->people]);
 		first[r->npeople++] = v[0]->line;
 	}
 out:
@@ -657,89 +199,77 @@ out:
 int roles_parse(struct roles *out, const char *buf, size_t len,
 		const char *path, struct sr_error *err)
 {
-	static const struct field f[] = {
+	static const struct ytree_field f[] = {
 	    {"version", 1},
 	    {"require_signatures", 0},
 	    {"people", 1},
 	};
 	struct roles r = ROLES_INIT;
-	struct loader ld;
-	struct ynode *root = NULL;
-	const struct ynode *v[3];
+	struct ytree_loader ld;
+	struct ytree_node *root = NULL;
+	const struct ytree_node *v[3];
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	memset(&ld, 0, sizeof(ld));
-	ld.path = path;
+	ytree_loader_init(&ld, &roles_yaml, path, buf, len);
 	if (len > ROLES_MAX_BYTES) {
-		problem(&ld, 0, 0,
-			"roles file is %zu bytes, over the limit "
-			"of %u",
-			len, (unsigned)ROLES_MAX_BYTES);
+		ytree_problem(&ld, 0, 0,
+			      "roles file is %zu bytes, over the limit of %u",
+			      len, (unsigned)ROLES_MAX_BYTES);
 		ret = SR_ELIMIT;
 		goto out;
 	}
-	ld.buf = buf;
-	ld.len = len;
-	ret = parse_tree(&ld, &root);
+	ret = ytree_parse(&ld, &root);
 	if (ret < 0)
 		goto out;
-	if (!root || (root->kind == Y_SCALAR && root->null)) {
-		problem(&ld, 1, 1, "empty roles file");
+	if (ytree_is_empty(root)) {
+		ytree_problem(&ld, 1, 1, "empty roles file");
 		ret = SR_EPARSE;
 		goto out;
 	}
-	if (get_fields(&ld, root, "roles", f, 3, v)) {
+	if (ytree_fields(&ld, root, "roles", f, 3, v)) {
 		if (v[0] && !v[0]->bad) {
-			if (v[0]->kind != Y_SCALAR || !v[0]->plain ||
+			if (v[0]->kind != YTREE_SCALAR ||
+			    v[0]->style != YTREE_PLAIN ||
 			    strspn(v[0]->str, "0123456789") != v[0]->len ||
 			    !v[0]->len)
-				problem_at(&ld, v[0],
-					   "expected an integer for "
-					   "'version', got %s",
-					   v[0]->kind == Y_SCALAR && !v[0]->null
-					       ? "a string"
-					       : kind_name(v[0]));
+				ytree_problem_at(
+				    &ld, v[0],
+				    "expected an integer for 'version', got %s",
+				    v[0]->kind == YTREE_SCALAR && !v[0]->null
+					? "a string"
+					: ytree_kind_name(&ld, v[0]));
 			else if (strcmp(v[0]->str, "1"))
-				problem_at(&ld, v[0],
-					   "unsupported roles "
-					   "version %s (this specreview reads "
-					   "version %d)",
-					   v[0]->str, ROLES_VERSION);
+				ytree_problem_at(&ld, v[0],
+						 "unsupported roles version %s "
+						 "(this specreview reads "
+						 "version %d)",
+						 v[0]->str, ROLES_VERSION);
 		}
 		if (v[1] && !v[1]->bad) {
-			if (v[1]->kind == Y_SCALAR && v[1]->plain &&
-			    !strcmp(v[1]->str, "true"))
+			int plain = v[1]->kind == YTREE_SCALAR &&
+				    v[1]->style == YTREE_PLAIN;
+
+			if (plain && !strcmp(v[1]->str, "true"))
 				r.require_signatures = 1;
-			else if (!(v[1]->kind == Y_SCALAR && v[1]->plain &&
-				   !strcmp(v[1]->str, "false")))
-				problem_at(&ld, v[1],
-					   "expected true or false "
-					   "for 'require_signatures'");
+			else if (!plain || strcmp(v[1]->str, "false"))
+				ytree_problem_at(&ld, v[1],
+						 "expected true or false for "
+						 "'require_signatures'");
 		}
 		if (v[2])
 			get_people(&ld, v[2], &r);
 	}
-	if (ld.oom)
-		ret = SR_ENOMEM;
-	else if (ld.nerr)
-		ret = SR_EPARSE;
-	else {
+	ret = ytree_loader_status(&ld);
+	if (!ret) {
 		*out = r;
 		memset(&r, 0, sizeof(r));
 	}
 out:
-	if (ld.oom)
-		ret = SR_ENOMEM;
-	if (ret == SR_ENOMEM)
-		sr_error_add(&ld.diags, SR_ENOMEM, path, 0, 0, "out of memory");
-	sort_diags(&ld.diags, ld.diags.n - (size_t)ld.truncated);
-	if (err && sr_error_move(err, &ld.diags) < 0 && ret == 0) {
-		ret = SR_ENOMEM;
+	ret = ytree_loader_finish(&ld, ret, err);
+	if (ret < 0)
 		roles_release(out);
-	}
-	sr_error_release(&ld.diags);
-	ynode_free(root);
+	ytree_node_free(root);
 	roles_release(&r);
 	return ret;
 }
