@@ -136,7 +136,7 @@ void ui_run(struct ui_pen *pen, const char *s, size_t len, int attr)
 				mvaddch(pen->y, x + k, ' ');
 		} else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
 			/* Never send a control character to the terminal. */
-			char esc[8];
+			char esc[12]; /* room for any %02x, for -Wformat-truncation */
 
 			if (cp < 0x80)
 				snprintf(esc, sizeof(esc), "^%c",
