@@ -6,6 +6,7 @@
 #   make fuzz       run every fuzz target for FUZZ_SECONDS (clang, libFuzzer)
 #   make bench      benchmarks (see tests/bench/)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make pot        refresh po/specreview.pot and merge it into po/*.po
 #   make clean
 #   V=1             show full commands;  DEVELOPER=0  no -Werror
 
@@ -14,6 +15,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/specreview
 MANDIR ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
 BUILD ?= build
 DEVELOPER ?= 1
 FUZZ_SECONDS ?= 60
@@ -39,7 +41,9 @@ CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSR_VERSION='"$(VERSION)"' \
-	-DSR_DATADIR='"$(DATADIR)"' -Isrc -I$(BUILD)/gen $(WARNINGS) $(CFLAGS)
+	-DSR_DATADIR='"$(DATADIR)"' -DSR_LOCALEDIR='"$(LOCALEDIR)"' \
+	-DSR_BUILD_LOCALEDIR='"$(BUILD_LOCALEDIR)"' \
+	-Isrc -I$(BUILD)/gen $(WARNINGS) $(CFLAGS)
 DEPFLAGS = -MMD -MP
 
 ifeq ($(V),1)
@@ -73,16 +77,33 @@ TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libspecreview.a
 
+# The program finds the catalogue of its build tree relative to itself
+# (BUILD_LOCALEDIR, from the program's directory), the installed one in
+# LOCALEDIR (see cli/main.c).
 ifeq ($(BUILD),build)
 PROG := specreview
+BUILD_LOCALEDIR := build/locale
 else
 PROG := $(BUILD)/specreview
+BUILD_LOCALEDIR := locale
 endif
 
-.PHONY: all test check valgrind fuzz bench demo man install uninstall clean engine-no-curses
+# Messages: English in the code, po/LANG.po translations compiled into
+# $(BUILD)/locale (see src/i18n.h).
+PO_FILES := $(sort $(wildcard po/*.po))
+MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/specreview.mo)
+POT_SRC := $(CLI_SRC) $(TUI_SRC) $(ENGINE_SRC) $(sort $(wildcard cli/*.h tui/*.h src/*.h))
+XGETTEXT ?= xgettext
+MSGFMT ?= msgfmt
+MSGMERGE ?= msgmerge
+XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
+	--add-comments=TRANSLATORS: --package-name=specreview \
+	--package-version=$(VERSION) --foreign-user
+
+.PHONY: all test check valgrind fuzz bench demo man pot install uninstall clean engine-no-curses
 .DELETE_ON_ERROR:
 
-all: $(PROG)
+all: $(PROG) $(MO_FILES)
 
 $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -120,6 +141,33 @@ $(PROG): $(CLI_OBJ) $(TUI_OBJ) $(LIB)
 	$(QUIET_LINK)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(TUI_OBJ) $(LIB) \
 		$(ENGINE_LIBS) $(TUI_LIBS) -lm
 
+# Catalogues: msgfmt --check (format strings, headers) on every build.
+$(BUILD)/locale/%/LC_MESSAGES/specreview.mo: po/%.po
+	@mkdir -p $(@D)
+	$(QUIET_GEN)$(MSGFMT) --check -o $@.tmp $< && mv $@.tmp $@
+
+# The template as the sources say now; test_i18n compares it with the
+# committed po/specreview.pot and with every translation.  (xgettext
+# warns that no bug address is given: the project has none; that one
+# warning is dropped, any other is shown.)
+$(BUILD)/po/specreview.pot: $(POT_SRC)
+	@mkdir -p $(@D)
+	$(QUIET_GEN)$(XGETTEXT) $(XGETTEXT_FLAGS) -o $@.tmp $(POT_SRC) 2> $@.log; \
+		st=$$?; grep -v -e 'msgid-bugs-address' -e 'Makevars' \
+			-e 'MSGID_BUGS_ADDRESS' -e 'specify an --msgid' $@.log >&2; \
+		rm -f $@.log; test $$st = 0 && mv $@.tmp $@
+
+# `make pot`: refresh the committed template and merge it into each
+# translation (new messages come in untranslated or fuzzy: a test fails
+# until they are translated).
+pot: $(BUILD)/po/specreview.pot
+	$(Q)cp $< po/specreview.pot
+	$(Q)for po in $(PO_FILES); do \
+		$(MSGMERGE) --quiet --update --backup=none $$po po/specreview.pot || exit 1; \
+		printf '   PO      %s: ' $$po; \
+		$(MSGFMT) --statistics -o /dev/null $$po; \
+	done
+
 # Engine tests link without ncursesw: the engine must not need it.
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(@D)
@@ -129,11 +177,14 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 
 # Every test program runs even when an earlier one fails; the target fails
 # if any did.  Tests find the program and the source tree through the
-# environment.
-test: $(PROG) $(TEST_BIN)
+# environment, and run in English unless they choose a language
+# themselves (test_i18n runs both).
+TEST_LANG := LANG=C.UTF-8 LC_ALL= LC_MESSAGES= LANGUAGE=
+test: $(PROG) $(MO_FILES) $(BUILD)/po/specreview.pot $(TEST_BIN)
 	@failed=0; for t in $(TEST_BIN); do \
 		echo "== $$t"; \
-		SPECREVIEW="$(CURDIR)/$(PROG)" SR_SRCDIR="$(CURDIR)" $$t || failed=1; \
+		$(TEST_LANG) SPECREVIEW="$(CURDIR)/$(PROG)" SR_SRCDIR="$(CURDIR)" \
+			SR_POT="$(abspath $(BUILD))/po/specreview.pot" $$t || failed=1; \
 	done; \
 	if [ $$failed = 0 ]; then echo "all tests passed"; else echo "some tests FAILED"; exit 1; fi
 
@@ -149,13 +200,14 @@ check:
 # PCRE2's JIT is off (SPECREVIEW_NO_JIT): valgrind cannot follow JIT code.
 # Slow; not part of `make test`.
 VALGRIND ?= valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q
-valgrind: $(PROG) $(TEST_BIN)
+valgrind: $(PROG) $(MO_FILES) $(BUILD)/po/specreview.pot $(TEST_BIN)
 	@mkdir -p $(BUILD)
 	@printf '#!/bin/sh\nexec $(VALGRIND) "$(CURDIR)/$(PROG)" "$$@"\n' > $(BUILD)/specreview-vg
 	@chmod +x $(BUILD)/specreview-vg
 	@failed=0; for t in $(TEST_BIN); do \
 		echo "== $$t (valgrind)"; \
-		SPECREVIEW="$(CURDIR)/$(BUILD)/specreview-vg" SR_SRCDIR="$(CURDIR)" \
+		$(TEST_LANG) SPECREVIEW="$(CURDIR)/$(BUILD)/specreview-vg" SR_SRCDIR="$(CURDIR)" \
+			SR_POT="$(abspath $(BUILD))/po/specreview.pot" \
 			SR_SLOW=1 SPECREVIEW_NO_JIT=1 $(VALGRIND) $$t || failed=1; \
 	done; \
 	if [ $$failed = 0 ]; then echo "valgrind: all tests passed"; else echo "valgrind: some tests FAILED"; exit 1; fi
@@ -182,7 +234,7 @@ fuzz:
 # The demo: a repository made from specs/ with a believable review
 # history (tools/make-demo), opened in the review TUI as its reviewer.
 DEMO_DIR ?= demo-repo
-demo: $(PROG)
+demo: $(PROG) $(MO_FILES)
 	$(Q)SPECREVIEW=$(CURDIR)/$(PROG) sh tools/make-demo $(DEMO_DIR)
 	$(Q)./$(PROG) --repo $(DEMO_DIR)
 
@@ -199,7 +251,7 @@ bench: $(PROG)
 engine-no-curses:
 	$(Q)! grep -nE '#include[[:space:]]*[<"](n?curses|ncursesw/)' src/*.c src/*.h cli/*.c
 
-install: $(PROG)
+install: $(PROG) $(MO_FILES)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/checklists \
 		$(DESTDIR)$(DATADIR)/templates/clauses \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
@@ -209,12 +261,21 @@ install: $(PROG)
 	install -m 644 checklists/*.yaml $(DESTDIR)$(DATADIR)/checklists/
 	for f in templates/*.md templates/*.tsv; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/; done; true
 	for f in templates/clauses/*.md; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/templates/clauses/; done; true
+	for po in $(PO_FILES); do \
+		l=$$(basename $$po .po); \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/specreview.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/specreview
 	rm -f $(DESTDIR)$(MANDIR)/man1/specreview.1 \
 		$(DESTDIR)$(MANDIR)/man5/specreview-checklist.5
 	rm -rf $(DESTDIR)$(DATADIR)
+	for po in $(PO_FILES); do \
+		rm -f $(DESTDIR)$(LOCALEDIR)/$$(basename $$po .po)/LC_MESSAGES/specreview.mo; \
+	done
 
 clean:
 	rm -rf build build-san build-fuzz specreview demo-repo

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "error.h"
 #include "format.h"
+#include "i18n.h"
 #include "match.h"
 #include "review.h"
 #include "specs.h"
@@ -68,9 +69,9 @@ static void text_finding(struct check_ctx *c, const struct check_report *rep,
 			    finding_status_name(f->status), C_RESET);
 	else
 		strbuf_addstr(o, finding_status_name(f->status));
-	strbuf_addf(o, ": %s", f->item->title.en);
+	strbuf_addf(o, ": %s", cl_text_get(&f->item->title, i18n_lang()));
 	if (f->item->severity == CL_RECOMMENDED)
-		strbuf_addstr(o, " (recommended)");
+		strbuf_addf(o, " (%s)", _("recommended"));
 	strbuf_addch(o, '\n');
 	if (!c->verbose)
 		return;
@@ -88,14 +89,16 @@ static void text_spec(struct check_ctx *c, const struct check_report *rep)
 	if (c->color)
 		strbuf_addstr(o, C_BOLD);
 	strbuf_add_printable(o, rep->path);
-	strbuf_addf(o, ": %zu/%zu mandatory satisfied",
-		    s->mandatory_satisfied, s->mandatory);
+	strbuf_addstr(o, ": ");
+	strbuf_addf(o, _("%zu/%zu mandatory satisfied"), s->mandatory_satisfied,
+		    s->mandatory);
 	if (c->color)
 		strbuf_addstr(o, C_RESET);
-	strbuf_addf(o, " (partial %zu, missing %zu, by reference %zu",
+	strbuf_addstr(o, " (");
+	strbuf_addf(o, _("partial %zu, missing %zu, by reference %zu"),
 		    s->partial, s->missing, s->by_reference);
 	if (s->items != s->applicable)
-		strbuf_addf(o, ", not applicable %zu",
+		strbuf_addf(o, _(", not applicable %zu"),
 			    s->items - s->applicable);
 	strbuf_addstr(o, ")");
 	if (rep->title) {
@@ -117,10 +120,12 @@ static void progress(struct check_ctx *c, size_t done)
 {
 	if (!c->progress)
 		return;
-	if (done < c->total)
-		fprintf(stderr, "\rchecking %zu/%zu specs", done, c->total);
-	else
+	if (done < c->total) {
+		fputc('\r', stderr);
+		fprintf(stderr, _("checking %zu/%zu specs"), done, c->total);
+	} else {
 		fprintf(stderr, "\r\033[K");
+	}
 }
 
 /*
@@ -150,7 +155,8 @@ static int spell_report(struct check_ctx *c, const struct check_report *rep,
 		ret = spell_check_text(c->sp, buf, len, SPELL_SUGGEST, res);
 	if (ret < 0) {
 		cli_print_diags(&err);
-		cli_error("%s: cannot spell: %s", rep->path, sr_strerror(ret));
+		cli_error(_("%s: cannot spell: %s"), rep->path,
+			  sr_strerror(ret));
 	}
 	free(buf);
 	sr_error_release(&err);
@@ -195,7 +201,7 @@ static int emit(struct check_report *rep, size_t index, void *ctx)
 			text_spec(c, rep);
 		if (c->sp && rep->checked)
 			format_spelling_text(&c->out, rep->path, &spelling,
-					     "spelling");
+					     _("spelling"));
 	} else {
 		c->fmt.spelling = c->sp && rep->checked ? &spelling : NULL;
 		format_spec(&c->out, &c->fmt, rep);
@@ -205,7 +211,7 @@ static int emit(struct check_report *rep, size_t index, void *ctx)
 	progress(c, index + 1);
 	if (c->out.len >= 65536 || index + 1 == c->total) {
 		if (c->out.failed) {
-			cli_error("out of memory");
+			cli_error("%s", _("out of memory"));
 			return EXIT_USAGE;
 		}
 		ret = cli_write_stdout(c->out.buf, c->out.len);
@@ -237,7 +243,7 @@ static int stem_checklist(struct spell *sp, struct checklist *cl,
 	int ret = spell_expand_checklist(sp, cl, NULL);
 
 	if (ret < 0)
-		return sr_error_add(err, ret, NULL, 0, 0, "out of memory");
+		return sr_error_add(err, ret, NULL, 0, 0, _("out of memory"));
 	matcher_free(*m);
 	*m = NULL;
 	return matcher_new(m, cl, err);
@@ -270,7 +276,7 @@ static int check_repo(struct check_ctx *c, int argc, char **argv,
 	if (argc > 0) {
 		idx = calloc((size_t)argc, sizeof(*idx));
 		if (!idx) {
-			cli_error("out of memory");
+			cli_error("%s", _("out of memory"));
 			ret = EXIT_USAGE;
 			goto out;
 		}
@@ -278,19 +284,27 @@ static int check_repo(struct check_ctx *c, int argc, char **argv,
 			long k = review_find_spec(rv, argv[i]);
 
 			if (k < 0) {
-				cli_error("%s: not a spec %s%.12s (see the spec "
-					  "globs in .specreview.yaml)",
-					  argv[i], worktree ? "in the working tree"
-							    : "at ",
-					  worktree ? "" : rv->commit);
+				if (worktree)
+					cli_error(
+					    _("%s: not a spec in the working "
+					      "tree (see the spec globs in "
+					      ".specreview.yaml)"),
+					    argv[i]);
+				else
+					cli_error(
+					    _("%s: not a spec at %.12s (see "
+					      "the spec globs in "
+					      ".specreview.yaml)"),
+					    argv[i], rv->commit);
 				ret = EXIT_USAGE;
 				goto out;
 			}
 			idx[n++] = (size_t)k;
 		}
 	} else if (!rv->nspecs) {
-		cli_error("no specs match the spec globs%s", worktree ? "" :
-			  " at this commit");
+		cli_error("%s", worktree ? _("no specs match the spec globs")
+					 : _("no specs match the spec globs at "
+					     "this commit"));
 	}
 	if (review_history(rv, NULL, &hist, &err) < 0) {
 		cli_print_diags(&err);
@@ -334,7 +348,7 @@ static int check_paths(struct check_ctx *c, int argc, char **argv,
 			goto out;
 		}
 	if (!specs.n) {
-		cli_error("no spec files found");
+		cli_error("%s", _("no spec files found"));
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -348,7 +362,7 @@ static int check_paths(struct check_ctx *c, int argc, char **argv,
 		goto out;
 	}
 	if (c->stem && spell_expand_checklist(c->sp, cl, NULL) < 0) {
-		cli_error("out of memory");
+		cli_error("%s", _("out of memory"));
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -404,16 +418,17 @@ static int cmd_check(int argc, char **argv)
 		case 'f':
 			fmt = format_parse(optarg);
 			if (fmt < 0)
-				return cli_usage_error("check",
-						       "unknown format '%s' "
-						       "(text, json, sarif, junit)",
-						       optarg);
+				return cli_usage_error(
+				    "check",
+				    _("unknown format '%s' "
+				      "(text, json, sarif, junit)"),
+				    optarg);
 			break;
 		case 'j':
 			jobs = strtol(optarg, NULL, 10);
 			if (jobs < 1 || jobs > 16)
-				return cli_usage_error("check",
-						       "--jobs takes 1 to 16");
+				return cli_usage_error(
+				    "check", _("--jobs takes 1 to 16"));
 			break;
 		case 'r':
 			ref = optarg;
@@ -433,15 +448,16 @@ static int cmd_check(int argc, char **argv)
 		case 'h':
 			return cli_help("check");
 		default:
-			return cli_usage_error("check", "bad option");
+			return cli_usage_error("check", _("bad option"));
 		}
 	}
 	if (worktree && (ref || cli_globals.ref))
-		return cli_usage_error("check", "--worktree and --ref exclude "
-						"each other");
+		return cli_usage_error("check",
+				       _("--worktree and --ref exclude "
+					 "each other"));
 	if (c.spell_on && fmt != FORMAT_TEXT && fmt != FORMAT_JSON)
-		return cli_usage_error("check", "--spell works with the text "
-						"and json formats");
+		return cli_usage_error("check", _("--spell works with the text "
+						  "and json formats"));
 	c.fmt.kind = (enum format_kind)fmt;
 	c.color = fmt == FORMAT_TEXT && cli_use_color(stdout);
 	/*
@@ -451,10 +467,10 @@ static int cmd_check(int argc, char **argv)
 	if (ref || worktree || cli_globals.ref || optind >= argc) {
 		if (checklist_path)
 			return cli_usage_error("check",
-					       "--checklist reads files on "
-					       "disk; in a repository the "
-					       "checklist comes from "
-					       ".specreview.yaml");
+					       _("--checklist reads files on "
+						 "disk; in a repository the "
+						 "checklist comes from "
+						 ".specreview.yaml"));
 		ret = check_repo(&c, argc - optind, argv + optind, ref,
 				 worktree, (int)jobs);
 	} else {
@@ -473,8 +489,8 @@ const struct cmd_entry cmd_check_entry = {
 	"check",
 	"[--ref REF | --worktree] [--checklist FILE] [--format FMT] [-v] [-j N] "
 	"[--spell] [--stem] [SPEC...]",
-	"check specs for the mandatory security clauses",
-	"Checks specs against the checklist and reports every clause that is\n"
+	N_("check specs for the mandatory security clauses"),
+	N_("Checks specs against the checklist and reports every clause that is\n"
 	"missing, partial or only given by reference.\n"
 	"\n"
 	"Named files (or directories, searched for *.md, *.markdown and *.txt)\n"
@@ -501,6 +517,6 @@ const struct cmd_entry cmd_check_entry = {
 	"\n"
 	"Exit status: 0 when no applicable mandatory clause is missing, partial\n"
 	"or by reference; 1 when some are; 2 on usage errors or when a spec\n"
-	"cannot be read (the others are still checked).\n",
+	"cannot be read (the others are still checked).\n"),
 	cmd_check,
 };

@@ -11,6 +11,7 @@
 #include "checklist.h"
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 #include "match.h"
 #include "util.h"
 #include "banned.h"
@@ -49,7 +50,7 @@ static int print_terms(const struct checklist *cl)
 		ret = push_term(&v, &n, &alloc, &cl->by_reference.terms[k]);
 	if (ret < 0) {
 		free(v);
-		cli_error("out of memory");
+		cli_error("%s", _("out of memory"));
 		return EXIT_USAGE;
 	}
 	qsort(v, n, sizeof(*v), cmp_str);
@@ -96,8 +97,8 @@ static int lint_one(const char *path, int examples, int terms)
 		for (i = 0; i < cl->nitems; i++)
 			nex += cl->items[i].nex_satisfied +
 			       cl->items[i].nex_missing;
-		printf("%s: ok (%zu items, %zu examples)\n", path, cl->nitems,
-		       examples ? nex : 0);
+		printf(_("%s: ok (%zu items, %zu examples)\n"), path,
+		       cl->nitems, examples ? nex : 0);
 	}
 	matcher_free(m);
 	checklist_free(cl);
@@ -128,11 +129,11 @@ static int cmd_lint(int argc, char **argv)
 		case 'h':
 			return cli_help("lint");
 		default:
-			return cli_usage_error("lint", "bad option");
+			return cli_usage_error("lint", _("bad option"));
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("lint", "no checklist named");
+		return cli_usage_error("lint", _("no checklist named"));
 	for (i = optind; i < argc; i++) {
 		int r = lint_one(argv[i], examples, terms);
 
@@ -145,8 +146,8 @@ static int cmd_lint(int argc, char **argv)
 const struct cmd_entry cmd_lint_entry = {
 	"lint",
 	"[--no-examples] [--terms] CHECKLIST...",
-	"validate checklists and run their examples",
-	"Loads each checklist strictly and reports every problem as\n"
+	N_("validate checklists and run their examples"),
+	N_("Loads each checklist strictly and reports every problem as\n"
 	"FILE:LINE:COLUMN: message.  Then runs each item's examples through\n"
 	"the matcher: examples.satisfied must be satisfied, examples.missing\n"
 	"must not be.\n"
@@ -155,6 +156,6 @@ const struct cmd_entry cmd_lint_entry = {
 	"  --terms         print every literal term, once, and nothing else\n"
 	"\n"
 	"Exit status: 0 all valid, 1 problems found, 2 usage error or a file\n"
-	"that cannot be read.\n",
+	"that cannot be read.\n"),
 	cmd_lint,
 };

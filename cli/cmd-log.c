@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "review.h"
 #include "strbuf.h"
@@ -38,11 +39,11 @@ static int cmd_log(int argc, char **argv)
 		case 'h':
 			return cli_help("log");
 		default:
-			return cli_usage_error("log", "bad option");
+			return cli_usage_error("log", _("bad option"));
 		}
 	}
 	if (argc - optind > 1)
-		return cli_usage_error("log", "name at most one spec");
+		return cli_usage_error("log", _("name at most one spec"));
 	if (review_open(&rv, cli_globals.repo, cli_globals.ref, 0, &err) < 0) {
 		ret = EXIT_USAGE;
 		goto out;
@@ -106,9 +107,10 @@ static int cmd_log(int argc, char **argv)
 	if (json)
 		strbuf_addstr(&o, "\n]}\n");
 	else if (!h.n)
-		strbuf_addstr(&o, "(no records yet)\n");
+		strbuf_addstr(&o, _("(no records yet)\n"));
 	else
-		strbuf_addstr(&o, "(~ = made on text that has changed since)\n");
+		strbuf_addstr(&o,
+			      _("(~ = made on text that has changed since)\n"));
 	ret = cli_write_stdout(o.buf, o.len);
 out:
 	cli_print_diags(&err);
@@ -122,12 +124,12 @@ out:
 const struct cmd_entry cmd_log_entry = {
 	"log",
 	"[SPEC] [--format text|json]",
-	"show the audit trail of review records",
-	"Lists the records on the records branch, newest first: time, who,\n"
+	N_("show the audit trail of review records"),
+	N_("Lists the records on the records branch, newest first: time, who,\n"
 	"role, decision, the spec blob the record was made on ('~' when the\n"
 	"spec has changed since) and the spec.\n"
 	"\n"
-	"  -f, --format FORMAT   text (default) or json\n",
+	"  -f, --format FORMAT   text (default) or json\n"),
 	cmd_log,
 };
 

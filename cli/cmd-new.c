@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "config.h"
 #include "error.h"
+#include "i18n.h"
 #include "store.h"
 #include "strbuf.h"
 #include "template.h"
@@ -109,14 +110,15 @@ static int cmd_new(int argc, char **argv)
 		case 'h':
 			return cli_help("new");
 		default:
-			return cli_usage_error("new", "bad option");
+			return cli_usage_error("new", _("bad option"));
 		}
 	}
 	if (!kind)
-		return cli_usage_error("new", "--kind is required (development, "
-					      "operations, cloud)");
+		return cli_usage_error("new",
+				       _("--kind is required (development, "
+					 "operations, cloud)"));
 	if (optind + 1 != argc)
-		return cli_usage_error("new", "name the file to write");
+		return cli_usage_error("new", _("name the file to write"));
 	path = argv[optind];
 	if (template_spec(&out, kind, lang, title, &err) < 0) {
 		cli_print_diags(&err);
@@ -124,10 +126,11 @@ static int cmd_new(int argc, char **argv)
 		goto done;
 	}
 	if (!force && !under_spec_globs(path, &rel)) {
-		cli_error("%s is outside the spec globs of .specreview.yaml "
-			  "(default specs/**/*.md): 'check' would not see it; "
-			  "use --force to write it anyway",
-			  rel.buf);
+		cli_error(
+		    _("%s is outside the spec globs of .specreview.yaml "
+		      "(default specs/**/*.md): 'check' would not see it; "
+		      "use --force to write it anyway"),
+		    rel.buf);
 		ret = EXIT_USAGE;
 		goto done;
 	}
@@ -135,19 +138,20 @@ static int cmd_new(int argc, char **argv)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		cli_error("%s: %s", path,
-			  errno == EEXIST ? "already exists (not overwritten)"
-					  : strerror(errno));
+			  errno == EEXIST
+			      ? _("already exists (not overwritten)")
+			      : strerror(errno));
 		ret = EXIT_USAGE;
 		goto done;
 	}
 	if (write(fd, out.buf, out.len) != (ssize_t)out.len || close(fd) < 0) {
-		cli_error("%s: write error: %s", path, strerror(errno));
+		cli_error(_("%s: write error: %s"), path, strerror(errno));
 		unlink(path);
 		ret = EXIT_USAGE;
 		goto done;
 	}
-	printf("wrote %s (%s, %s): fill in the ［　］ placeholders, then "
-	       "'specreview check %s'\n",
+	printf(_("wrote %s (%s, %s): fill in the ［　］ placeholders, then "
+		 "'specreview check %s'\n"),
 	       path, kind, lang, path);
 done:
 	strbuf_release(&out);
@@ -159,11 +163,11 @@ done:
 const struct cmd_entry cmd_new_entry = {
 	"new",
 	"--kind KIND [--lang ja|en] [--title T] [--force] PATH",
-	"start a spec from a template that carries every mandatory clause",
-	"Writes PATH from the template of KIND (development, operations,\n"
+	N_("start a spec from a template that carries every mandatory clause"),
+	N_("Writes PATH from the template of KIND (development, operations,\n"
 	"cloud) in Japanese (default) or English, with TITLE in the front\n"
 	"matter.  Never overwrites a file.  Inside a repository PATH must match\n"
 	"the spec globs of .specreview.yaml, so that check sees it, unless\n"
-	"--force is given.\n",
+	"--force is given.\n"),
 	cmd_new,
 };

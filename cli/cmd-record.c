@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "review.h"
 #include "strbuf.h"
@@ -87,11 +88,12 @@ static int cmd_record(int argc, char **argv)
 		case 'd':
 			ret = rec_decision_parse(optarg);
 			if (ret < 0)
-				return cli_usage_error("record",
-						       "unknown decision '%s' "
-						       "(comment, request-changes, "
-						       "approve, sign-off, opinion)",
-						       optarg);
+				return cli_usage_error(
+				    "record",
+				    _("unknown decision '%s' "
+				      "(comment, request-changes, "
+				      "approve, sign-off, opinion)"),
+				    optarg);
 			req.decision = (enum rec_decision)ret;
 			have_decision = 1;
 			ret = 0;
@@ -99,11 +101,12 @@ static int cmd_record(int argc, char **argv)
 		case 'r':
 			req.role = rec_role_parse(optarg);
 			if (req.role < 0)
-				return cli_usage_error("record",
-						       "unknown role '%s' (author, "
-						       "reviewer, adviser, "
-						       "cio-assistant)",
-						       optarg);
+				return cli_usage_error(
+				    "record",
+				    _("unknown role '%s' (author, "
+				      "reviewer, adviser, "
+				      "cio-assistant)"),
+				    optarg);
 			break;
 		case 's':
 			req.summary = optarg;
@@ -112,13 +115,13 @@ static int cmd_record(int argc, char **argv)
 			if (SR_ALLOC_GROW(disps, req.ndisps + 1, adisps) < 0)
 				goto oom;
 			if (parse_disp(optarg, &disps[req.ndisps]) < 0) {
-				ret = cli_usage_error("record",
-						      "--disposition takes ITEM="
-						      "DISPOSITION[:NOTE] with "
-						      "must-fix, accepted, "
-						      "not-applicable, "
-						      "false-positive or "
-						      "satisfied-elsewhere");
+				ret = cli_usage_error(
+				    "record", _("--disposition takes ITEM="
+						"DISPOSITION[:NOTE] with "
+						"must-fix, accepted, "
+						"not-applicable, "
+						"false-positive or "
+						"satisfied-elsewhere"));
 				goto out;
 			}
 			req.ndisps++;
@@ -127,8 +130,8 @@ static int cmd_record(int argc, char **argv)
 			if (SR_ALLOC_GROW(notes, req.nnotes + 1, anotes) < 0)
 				goto oom;
 			if (parse_note(optarg, &notes[req.nnotes]) < 0) {
-				ret = cli_usage_error("record",
-						      "--annotate takes LINE:NOTE");
+				ret = cli_usage_error(
+				    "record", _("--annotate takes LINE:NOTE"));
 				goto out;
 			}
 			req.nnotes++;
@@ -143,16 +146,16 @@ static int cmd_record(int argc, char **argv)
 			ret = cli_help("record");
 			goto out;
 		default:
-			ret = cli_usage_error("record", "bad option");
+			ret = cli_usage_error("record", _("bad option"));
 			goto out;
 		}
 	}
 	if (optind + 1 != argc) {
-		ret = cli_usage_error("record", "name exactly one spec");
+		ret = cli_usage_error("record", _("name exactly one spec"));
 		goto out;
 	}
 	if (!have_decision) {
-		ret = cli_usage_error("record", "--decision is required");
+		ret = cli_usage_error("record", _("--decision is required"));
 		goto out;
 	}
 	req.spec = argv[optind];
@@ -173,20 +176,21 @@ static int cmd_record(int argc, char **argv)
 	if (ret == 0)
 		ret = review_commit(rv, rec, commit, &path, &err);
 	if (ret == 0) {
-		printf("recorded %s on %s as %s (%s)\n",
+		printf(_("recorded %s on %s as %s (%s)\n"),
 		       rec_decision_name(rec->decision), rec->spec,
 		       rec_role_name(rec->role), rec->email);
-		printf("%s in %.12s on %s\n", path.buf, commit, rv->records_ref);
+		printf(_("%s in %.12s on %s\n"), path.buf, commit,
+		       rv->records_ref);
 	}
 	/* A refusal (role, state) is a finding; anything else is input. */
 	ret = ret == 0 ? 0 : ret == SR_EDENIED ? EXIT_FINDINGS : EXIT_USAGE;
 diags:
 	cli_print_diags(&err);
 	if (ret && rec == NULL && !err.n)
-		cli_error("nothing was recorded");
+		cli_error("%s", _("nothing was recorded"));
 	goto out;
 oom:
-	cli_error("out of memory");
+	cli_error("%s", _("out of memory"));
 	ret = EXIT_USAGE;
 out:
 	record_free(rec);
@@ -202,8 +206,8 @@ out:
 const struct cmd_entry cmd_record_entry = {
 	"record",
 	"SPEC --decision D [--role R] [--summary TEXT] [--disposition ITEM=D[:NOTE]]... [--annotate LINE:NOTE]... [--ref REF] [--dry-run]",
-	"record a review decision on a committed spec",
-	"Commits a review record for SPEC (a repository path) at REF (default\n"
+	N_("record a review decision on a committed spec"),
+	N_("Commits a review record for SPEC (a repository path) at REF (default\n"
 	"HEAD) to the records branch, without touching the working tree.\n"
 	"\n"
 	"  -d, --decision D      comment, request-changes, approve, sign-off,\n"
@@ -225,6 +229,6 @@ const struct cmd_entry cmd_record_entry = {
 	"user.name and user.email from git config (GIT_AUTHOR_* honoured).\n"
 	"\n"
 	"Exit status: 0 recorded, 1 refused (role or state), 2 bad input;\n"
-	"nothing is committed unless the status is 0.\n",
+	"nothing is committed unless the status is 0.\n"),
 	cmd_record,
 };

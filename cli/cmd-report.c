@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 #include "report.h"
 #include "review.h"
 #include "strbuf.h"
@@ -24,7 +25,7 @@ static int show_progress(size_t done, size_t total, void *ctx)
 	struct progress_ctx *p = ctx;
 
 	if (done < total) {
-		fprintf(stderr, "\r%s %zu/%zu", p->what, done, total);
+		fprintf(stderr, "\r%s %zu/%zu", _(p->what), done, total);
 		p->shown = 1;
 	} else if (p->shown) {
 		fprintf(stderr, "\r\033[K");
@@ -70,8 +71,8 @@ static int cmd_report(int argc, char **argv)
 			if ((ret = report_format_parse(optarg)) < 0)
 				return cli_usage_error(
 				    "report",
-				    "unknown format '%s' (text, "
-				    "md, csv, json, html)",
+				    _("unknown format '%s' (text, "
+				      "md, csv, json, html)"),
 				    optarg);
 			fo.format = (enum report_format)ret;
 			ret = 0;
@@ -90,23 +91,23 @@ static int cmd_report(int argc, char **argv)
 			break;
 		case 'l':
 			if (strcmp(optarg, "ja") && strcmp(optarg, "en"))
-				return cli_usage_error("report",
-						       "--lang takes ja or en");
+				return cli_usage_error(
+				    "report", _("--lang takes ja or en"));
 			fo.lang = optarg;
 			break;
 		case 'w':
 			width = strtol(optarg, NULL, 10);
 			if (width < 60 || width > 1000)
 				return cli_usage_error(
-				    "report", "--width takes 60 to 1000");
+				    "report", _("--width takes 60 to 1000"));
 			break;
 		case 't':
 			if ((table = report_csv_table_parse(optarg)) < 0)
 				return cli_usage_error(
 				    "report",
-				    "unknown table '%s' (items, "
-				    "bands, groups, specs, "
-				    "history)",
+				    _("unknown table '%s' (items, "
+				      "bands, groups, specs, "
+				      "history)"),
 				    optarg);
 			break;
 		case 'b':
@@ -115,26 +116,26 @@ static int cmd_report(int argc, char **argv)
 		case 'j':
 			jobs = strtol(optarg, NULL, 10);
 			if (jobs < 1 || jobs > 16)
-				return cli_usage_error("report",
-						       "--jobs takes 1 to 16");
+				return cli_usage_error(
+				    "report", _("--jobs takes 1 to 16"));
 			break;
 		case 'h':
 			return cli_help("report");
 		default:
-			return cli_usage_error("report", "bad option");
+			return cli_usage_error("report", _("bad option"));
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error("report", "no arguments expected");
+		return cli_usage_error("report", _("no arguments expected"));
 	if ((since || ho.every_commit) && !history)
-		return cli_usage_error("report", "--since and --every-commit "
-						 "go with --history");
+		return cli_usage_error("report", _("--since and --every-commit "
+						   "go with --history"));
 	if (table >= 0 && fo.format != REPORT_CSV)
-		return cli_usage_error("report", "--table goes with --format "
-						 "csv");
+		return cli_usage_error("report", _("--table goes with --format "
+						   "csv"));
 	if (table == REPORT_CSV_HISTORY && !history)
-		return cli_usage_error("report", "--table history needs "
-						 "--history");
+		return cli_usage_error("report", _("--table history needs "
+						   "--history"));
 	if (since && report_parse_date(since, &ho.since, &err) < 0) {
 		cli_print_diags(&err);
 		sr_error_release(&err);
@@ -158,10 +159,11 @@ static int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (!rv->nspecs)
-		cli_error("no specs match the spec globs at %.12s: nothing to "
-			  "survey",
-			  rv->commit);
-	pc.what = "checking specs";
+		cli_error(
+		    _("no specs match the spec globs at %.12s: nothing to "
+		      "survey"),
+		    rv->commit);
+	pc.what = N_("checking specs");
 	ret = report_check_all(rep, (int)jobs, progress ? show_progress : NULL,
 			       &pc);
 	if (ret < 0) {
@@ -171,10 +173,10 @@ static int cmd_report(int argc, char **argv)
 	}
 	for (i = 0; i < rep->nspecs; i++)
 		if (rep->specs[i].failed)
-			cli_error("%s: cannot be checked: %s",
+			cli_error(_("%s: cannot be checked: %s"),
 				  rep->specs[i].path, rep->specs[i].error);
 	if (history) {
-		pc.what = "history: commits";
+		pc.what = N_("history: commits");
 		ret = report_history(rep, &ho, progress ? show_progress : NULL,
 				     &pc, &err);
 		if (pc.shown)
@@ -186,7 +188,7 @@ static int cmd_report(int argc, char **argv)
 		}
 	}
 	if (report_format(&out, rep, &fo) < 0) {
-		cli_error("out of memory");
+		cli_error("%s", _("out of memory"));
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -202,8 +204,8 @@ out:
 const struct cmd_entry cmd_report_entry = {
     "report",
     "[--ref REF] [--format FMT] [--history [--since DATE] [--every-commit]]",
-    "survey every spec: rates per item, bands, coverage, trend",
-    "The survey (実態調査) of every spec at REF (default HEAD): for each\n"
+    N_("survey every spec: rates per item, bands, coverage, trend"),
+    N_("The survey (実態調査) of every spec at REF (default HEAD): for each\n"
     "checklist item the specs it applies to, those satisfying it, partial,\n"
     "missing or by reference only, and its rate (実施率 = satisfied /\n"
     "applicable); the items counted in rate bands (100%, 95-<100%,\n"
@@ -229,6 +231,6 @@ const struct cmd_entry cmd_report_entry = {
     "  -j, --jobs N          check N specs at a time (default 2)\n"
     "\n"
     "Exit status: 0, or 2 on usage errors and when the repository cannot\n"
-    "be read.\n",
+    "be read.\n"),
     cmd_report,
 };

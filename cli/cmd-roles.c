@@ -10,21 +10,51 @@
 #include "error.h"
 #include "record.h"
 #include "review.h"
+#include "sshsig.h"
 #include "strbuf.h"
 #include "table.h"
+#include "util.h"
 #include "banned.h"
+
+/* The first line of a .pub file, without its line break. */
+static int read_pub(const char *file, char **out, struct sr_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int ret = sr_read_file(&buf, &len, file, 64 * 1024, err);
+
+	*out = NULL;
+	if (ret < 0)
+		return ret;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	*out = buf;
+	return 0;
+}
+
+/* on|off|true|false; -1 when neither. */
+static int parse_switch(const char *s)
+{
+	if (!strcmp(s, "on") || !strcmp(s, "true"))
+		return 1;
+	if (!strcmp(s, "off") || !strcmp(s, "false"))
+		return 0;
+	return -1;
+}
 
 static int cmd_roles(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
+		{ "key", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sr_error err = SR_ERROR_INIT;
 	struct review *rv = NULL;
 	struct roles roles = ROLES_INIT;
-	const char *name = NULL;
+	struct review_roles_edit ed = { -1, NULL, NULL, NULL, -1 };
+	const char *name = NULL, *keyfile = NULL;
+	char *key = NULL;
 	int opt, ret = 0, role = -1;
 	size_t i, r;
 
@@ -32,6 +62,9 @@ static int cmd_roles(int argc, char **argv)
 		switch (opt) {
 		case 'n':
 			name = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
 			break;
 		case 'h':
 			return cli_help("roles");
@@ -41,9 +74,18 @@ static int cmd_roles(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1 || (strcmp(argv[0], "list") && strcmp(argv[0], "add")))
-		return cli_usage_error("roles", "say 'list' or 'add ROLE EMAIL'");
-	if (!strcmp(argv[0], "add")) {
+	if (argc < 1 || (strcmp(argv[0], "list") && strcmp(argv[0], "add") &&
+			 strcmp(argv[0], "require-signatures") &&
+			 strcmp(argv[0], "allowed-signers")))
+		return cli_usage_error("roles", "say 'list', 'add ROLE EMAIL', "
+						"'require-signatures on|off' "
+						"or 'allowed-signers'");
+	if (!strcmp(argv[0], "require-signatures")) {
+		if (argc != 2 || (ed.require_signatures =
+				      parse_switch(argv[1])) < 0)
+			return cli_usage_error("roles",
+					       "roles require-signatures on|off");
+	} else if (!strcmp(argv[0], "add")) {
 		if (argc != 3)
 			return cli_usage_error("roles", "roles add ROLE EMAIL");
 		role = rec_role_parse(argv[1]);
@@ -57,17 +99,37 @@ static int cmd_roles(int argc, char **argv)
 			return cli_usage_error("roles", "'%s' is not an email",
 					       argv[2]);
 	} else if (argc != 1) {
-		return cli_usage_error("roles", "roles list takes no arguments");
+		return cli_usage_error("roles", "roles %s takes no arguments",
+				       argv[0]);
 	}
 	if (review_open(&rv, cli_globals.repo, cli_globals.ref, 0, &err) < 0) {
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	if (!strcmp(argv[0], "add")) {
-		ret = review_roles_add(rv, (enum rec_role)role, argv[2], name,
-				       &err);
+	if (!strcmp(argv[0], "require-signatures")) {
+		ret = review_roles_change(rv, &ed, &err);
 		if (ret == 0)
-			printf("%s is now %s (%s)\n", argv[2], argv[1],
+			printf("signatures are %s (%s)\n",
+			       ed.require_signatures ? "required"
+						     : "no longer required",
+			       rv->records_ref);
+		ret = ret == 0 ? 0 : ret == SR_EDENIED ? EXIT_FINDINGS
+						       : EXIT_USAGE;
+		goto out;
+	}
+	if (!strcmp(argv[0], "add")) {
+		if (keyfile && read_pub(keyfile, &key, &err) < 0) {
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		ed.role = role;
+		ed.email = argv[2];
+		ed.name = name;
+		ed.key = key;
+		ret = review_roles_change(rv, &ed, &err);
+		if (ret == 0)
+			printf("%s is now %s%s (%s)\n", argv[2], argv[1],
+			       key ? ", with an SSH key" : "",
 			       rv->records_ref);
 		ret = ret == 0 ? 0 : ret == SR_EDENIED ? EXIT_FINDINGS
 						       : EXIT_USAGE;
@@ -75,6 +137,18 @@ static int cmd_roles(int argc, char **argv)
 	}
 	if (review_roles(rv, &roles, &err) < 0) {
 		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (!strcmp(argv[0], "allowed-signers")) {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (sshsig_allowed_signers(&roles, &sb) < 0) {
+			cli_error("out of memory");
+			ret = EXIT_USAGE;
+		} else {
+			ret = cli_write_stdout(sb.buf, sb.len);
+		}
+		strbuf_release(&sb);
 		goto out;
 	}
 	if (!roles.npeople)
@@ -92,6 +166,10 @@ static int cmd_roles(int argc, char **argv)
 		strbuf_rtrim(&line);
 		if (roles.people[i].name)
 			strbuf_addf(&line, "  (%s)", roles.people[i].name);
+		if (roles.people[i].nkeys)
+			strbuf_addf(&line, "  [%zu SSH key%s]",
+				    roles.people[i].nkeys,
+				    roles.people[i].nkeys == 1 ? "" : "s");
 		printf("%s\n", line.buf);
 		strbuf_release(&line);
 	}
@@ -99,6 +177,7 @@ static int cmd_roles(int argc, char **argv)
 		printf("(signatures required)\n");
 out:
 	cli_print_diags(&err);
+	free(key);
 	roles_release(&roles);
 	review_free(rv);
 	sr_error_release(&err);
@@ -107,7 +186,7 @@ out:
 
 const struct cmd_entry cmd_roles_entry = {
 	"roles",
-	"list | add ROLE EMAIL [--name NAME]",
+	"list | add ROLE EMAIL [--name NAME] [--key FILE.pub] | require-signatures on|off | allowed-signers",
 	"list or grant review roles (roles.yaml on the records branch)",
 	"Roles live in roles.yaml on the records branch, never on a spec\n"
 	"branch, so an author cannot grant themselves a role.  Granting needs\n"
@@ -115,6 +194,15 @@ const struct cmd_entry cmd_roles_entry = {
 	"roles.yaml and makes the person running it an admin (bootstrap).\n"
 	"\n"
 	"  ROLE     author, reviewer, adviser, cio-assistant, admin\n"
-	"  --name   the person's name, for display\n",
+	"  --name   the person's name, for display\n"
+	"  --key    an SSH public key of the person (a .pub file): their\n"
+	"           sign-offs and opinions must then be signed with it\n"
+	"           (git config gpg.format ssh, user.signingkey)\n"
+	"\n"
+	"'roles require-signatures on' makes every record and roles change\n"
+	"need a signature by a key listed here ('specreview verify').\n"
+	"'roles allowed-signers' prints the keys in git's allowed-signers\n"
+	"format, for git config gpg.ssh.allowedSignersFile (git verify-commit,\n"
+	"git log --show-signature).\n",
 	cmd_roles,
 };

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "error.h"
 #include "format.h"
+#include "i18n.h"
 #include "review.h"
 #include "specs.h"
 #include "spell.h"
@@ -33,10 +34,10 @@ static int spell_one(struct spell_ctx *c, const char *path, const char *buf,
 	int ret;
 
 	if (sr_looks_binary(buf, len)) {
-		sr_error_add(&c->errors, SR_EBINARY, path, 0, 0,
-			     "not a text file");
+		sr_error_add(&c->errors, SR_EBINARY, path, 0, 0, "%s",
+			     _("not a text file"));
 		if (!c->json)
-			cli_error("%s: not a text file", path);
+			cli_error(_("%s: not a text file"), path);
 		c->any_error = 1;
 		return 0;
 	}
@@ -59,7 +60,7 @@ static int spell_one(struct spell_ctx *c, const char *path, const char *buf,
 	}
 	spell_result_release(&res);
 	if (c->out.failed) {
-		cli_error("out of memory");
+		cli_error("%s", _("out of memory"));
 		return EXIT_USAGE;
 	}
 	if (c->out.len >= 65536) {
@@ -93,7 +94,7 @@ static int spell_paths(struct spell_ctx *c, int argc, char **argv)
 			goto out;
 		}
 	if (!specs.n) {
-		cli_error("no spec files found");
+		cli_error("%s", _("no spec files found"));
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -145,7 +146,7 @@ static int spell_repo(struct spell_ctx *c, int argc, char **argv,
 	}
 	if (!(idx = calloc(argc > 0 ? (size_t)argc : rv->nspecs + 1,
 			   sizeof(*idx)))) {
-		cli_error("out of memory");
+		cli_error("%s", _("out of memory"));
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -153,10 +154,16 @@ static int spell_repo(struct spell_ctx *c, int argc, char **argv,
 		long k = review_find_spec(rv, argv[i]);
 
 		if (k < 0) {
-			cli_error("%s: not a spec %s%.12s (see the spec globs "
-				  "in .specreview.yaml)",
-				  argv[i], worktree ? "in the working tree" : "at ",
-				  worktree ? "" : rv->commit);
+			if (worktree)
+				cli_error(
+				    _("%s: not a spec in the working tree "
+				      "(see the spec globs in "
+				      ".specreview.yaml)"),
+				    argv[i]);
+			else
+				cli_error(_("%s: not a spec at %.12s (see the "
+					    "spec globs in .specreview.yaml)"),
+					  argv[i], rv->commit);
 			ret = EXIT_USAGE;
 			goto out;
 		}
@@ -166,8 +173,11 @@ static int spell_repo(struct spell_ctx *c, int argc, char **argv,
 		for (i = 0; i < rv->nspecs; i++)
 			idx[n++] = i;
 		if (!n)
-			cli_error("no specs match the spec globs%s",
-				  worktree ? "" : " at this commit");
+			cli_error("%s",
+				  worktree
+				      ? _("no specs match the spec globs")
+				      : _("no specs match the spec globs at "
+					  "this commit"));
 	}
 	for (i = 0; i < n && ret == 0; i++) {
 		char *buf = NULL;
@@ -234,12 +244,13 @@ static int cmd_spell(int argc, char **argv)
 		case 'h':
 			return cli_help("spell");
 		default:
-			return cli_usage_error("spell", "bad option");
+			return cli_usage_error("spell", _("bad option"));
 		}
 	}
 	if (worktree && (ref || cli_globals.ref))
-		return cli_usage_error("spell", "--worktree and --ref exclude "
-						"each other");
+		return cli_usage_error("spell",
+				       _("--worktree and --ref exclude "
+					 "each other"));
 	if (c.json)
 		strbuf_addstr(&c.out, "{\"version\":1,\"specs\":[");
 	/* As in check: files when named, git with --ref, --worktree or
@@ -256,7 +267,7 @@ static int cmd_spell(int argc, char **argv)
 			strbuf_addstr(&c.out, "]}\n");
 		}
 		if (c.out.failed) {
-			cli_error("out of memory");
+			cli_error("%s", _("out of memory"));
 			ret = EXIT_USAGE;
 		} else {
 			ret = cli_write_stdout(c.out.buf, c.out.len);
@@ -273,8 +284,8 @@ static int cmd_spell(int argc, char **argv)
 const struct cmd_entry cmd_spell_entry = {
 	"spell",
 	"[--ref REF | --worktree] [--format text|json] [SPEC...]",
-	"find misspelt English words in specs",
-	"Spells the English of specs with Hunspell and prints each misspelt\n"
+	N_("find misspelt English words in specs"),
+	N_("Spells the English of specs with Hunspell and prints each misspelt\n"
 	"word as PATH:LINE:COLUMN: word (suggestions: a, b, c).  Japanese\n"
 	"text, code, URLs, e-mail addresses, paths, numbers, identifiers and\n"
 	"acronyms of up to six capitals are not checked.\n"
@@ -293,6 +304,6 @@ const struct cmd_entry cmd_spell_entry = {
 	"\n"
 	"Exit status: 0 when nothing is misspelt, 1 when something is, 2 on\n"
 	"usage errors, a missing dictionary, or a spec that cannot be read\n"
-	"(the others are still spelt).\n",
+	"(the others are still spelt).\n"),
 	cmd_spell,
 };

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "review.h"
 #include "strbuf.h"
@@ -104,7 +105,7 @@ static int status_emit(struct check_report *rep, size_t index, void *ctx)
 			strbuf_addf(&cov, "%zu/%zu", rep->summary.mandatory_satisfied,
 				    rep->summary.mandatory);
 		else
-			strbuf_addstr(&cov, "error");
+			strbuf_addstr(&cov, _("error"));
 		if (st.last)
 			strbuf_addf(&last, "%.10s %s (%s, %s)", when,
 				    st.last->name, rec_role_name(st.last->role),
@@ -156,11 +157,11 @@ static int cmd_status(int argc, char **argv)
 		case 'h':
 			return cli_help("status");
 		default:
-			return cli_usage_error("status", "bad option");
+			return cli_usage_error("status", _("bad option"));
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error("status", "no arguments expected");
+		return cli_usage_error("status", _("no arguments expected"));
 	if (review_open(&c.rv, cli_globals.repo, ref ? ref : cli_globals.ref,
 			0, &err) < 0 ||
 	    review_history(c.rv, NULL, &h, &err) < 0) {
@@ -174,11 +175,14 @@ static int cmd_status(int argc, char **argv)
 		strbuf_addstr(&c.out, "{\"version\":1,\"ref\":");
 		strbuf_addf(&c.out, "\"%s\",\"specs\":[", c.rv->commit);
 	} else {
-		table_cell(&c.out, "STATE", 19);
-		table_cell(&c.out, "COVER", 7);
-		strbuf_addstr(&c.out, "GAPS  ");
-		table_cell(&c.out, "SPEC", 34);
-		strbuf_addstr(&c.out, " LAST\n");
+		/* TRANSLATORS: the column headers of `specreview status`:
+		   keep each within its column (19, 7, 4 and 34 columns;
+		   kanji take two). */
+		table_cell(&c.out, _("STATE"), 19);
+		table_cell(&c.out, _("COVER"), 7);
+		table_cell(&c.out, _("GAPS"), 6);
+		table_cell(&c.out, _("SPEC"), 34);
+		strbuf_addf(&c.out, " %s\n", _("LAST"));
 	}
 	ret = review_check_all(c.rv, NULL, 0, 2, status_emit, &c);
 	if (ret)
@@ -186,10 +190,10 @@ static int cmd_status(int argc, char **argv)
 	if (c.json)
 		strbuf_addstr(&c.out, "\n]}\n");
 	else if (!c.rv->nspecs)
-		strbuf_addstr(&c.out, "(no specs match the spec globs)\n");
+		strbuf_addstr(&c.out, _("(no specs match the spec globs)\n"));
 	else
-		strbuf_addstr(&c.out, "(* = changed since that state was "
-				      "reached)\n");
+		strbuf_addstr(&c.out, _("(* = changed since that state was "
+					"reached)\n"));
 	ret = cli_write_stdout(c.out.buf, c.out.len);
 out:
 	cli_print_diags(&err);
@@ -203,15 +207,15 @@ out:
 const struct cmd_entry cmd_status_entry = {
 	"status",
 	"[--ref REF] [--format text|json]",
-	"show every spec's review state, coverage and open gaps",
-	"For every spec at REF (default HEAD): its state (draft, in-review,\n"
+	N_("show every spec's review state, coverage and open gaps"),
+	N_("For every spec at REF (default HEAD): its state (draft, in-review,\n"
 	"changes-requested, reviewed, signed-off, cleared; '*' when the spec\n"
 	"changed since that state was reached), mandatory clauses satisfied,\n"
 	"open gaps (gaps without an accepted, not-applicable, false-positive or\n"
 	"satisfied-elsewhere disposition), and the last action.\n"
 	"\n"
 	"  -f, --format FORMAT   text (default) or json\n"
-	"      --ref REF         the commit to read specs from\n",
+	"      --ref REF         the commit to read specs from\n"),
 	cmd_status,
 };
 

@@ -11,6 +11,7 @@
 #include "checklist.h"
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 #include "match.h"
 #include "strbuf.h"
 #include "template.h"
@@ -37,11 +38,13 @@ static void text_suggestions(struct strbuf *o, const struct check_report *rep,
 			    finding_status_name(f->status),
 			    cl_text_get(&f->item->title, lang));
 		if (sec)
-			strbuf_addf(o, "  belongs in: %.*s\n", (int)slen, sec);
+			strbuf_addf(o, _("  belongs in: %.*s\n"), (int)slen,
+				    sec);
 		if (!tmpl)
 			continue;
-		strbuf_addf(o, "  model wording (templates/clauses/%s.%s.md):\n",
-			    f->item->template_id, lang);
+		strbuf_addf(
+		    o, _("  model wording (templates/clauses/%s.%s.md):\n"),
+		    f->item->template_id, lang);
 		for (p = tmpl; p < tmpl + tlen;) {
 			const char *e = memchr(p, '\n', (size_t)(tmpl + tlen - p));
 			size_t len = e ? (size_t)(e - p) : (size_t)(tmpl + tlen - p);
@@ -53,7 +56,7 @@ static void text_suggestions(struct strbuf *o, const struct check_report *rep,
 	}
 	if (!n) {
 		strbuf_add_printable(o, rep->path);
-		strbuf_addstr(o, ": every applicable clause is there\n");
+		strbuf_addf(o, ": %s\n", _("every applicable clause is there"));
 	}
 }
 
@@ -117,17 +120,17 @@ static int cmd_suggest(int argc, char **argv)
 		case 'l':
 			if (strcmp(optarg, "ja") && strcmp(optarg, "en"))
 				return cli_usage_error("suggest",
-						       "--lang is ja or en");
+						       _("--lang is ja or en"));
 			force_lang = optarg;
 			break;
 		case 'h':
 			return cli_help("suggest");
 		default:
-			return cli_usage_error("suggest", "bad option");
+			return cli_usage_error("suggest", _("bad option"));
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("suggest", "name a spec");
+		return cli_usage_error("suggest", _("name a spec"));
 	if (check_load_default_checklist(&cl, &err) < 0 ||
 	    matcher_new(&m, cl, &err) < 0) {
 		cli_print_diags(&err);
@@ -170,10 +173,10 @@ out:
 const struct cmd_entry cmd_suggest_entry = {
 	"suggest",
 	"[--format text|json] [--lang ja|en] SPEC...",
-	"show where each missing clause belongs and its model wording",
-	"For each applicable clause a spec lacks (missing, partial or only by\n"
+	N_("show where each missing clause belongs and its model wording"),
+	N_("For each applicable clause a spec lacks (missing, partial or only by\n"
 	"reference): the chapter of the template skeleton it belongs in and\n"
 	"the model wording from templates/clauses, in the spec's language\n"
-	"(front matter 'lang'; --lang to choose).\n",
+	"(front matter 'lang'; --lang to choose).\n"),
 	cmd_suggest,
 };

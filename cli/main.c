@@ -7,12 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 #include "tui.h"
 #include "strbuf.h"
+#include "table.h"
 #include "util.h"
 #include "banned.h"
 
@@ -24,6 +27,8 @@ extern const struct cmd_entry cmd_suggest_entry;
 extern const struct cmd_entry cmd_record_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_roles_entry;
+extern const struct cmd_entry cmd_sync_entry;
+extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_spell_entry;
 
@@ -35,6 +40,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_record_entry,
 	&cmd_log_entry,
 	&cmd_roles_entry,
+	&cmd_verify_entry,
+	&cmd_sync_entry,
 	&cmd_new_entry,
 	&cmd_suggest_entry,
 	&cmd_spell_entry,
@@ -68,8 +75,8 @@ void cli_print_diags(const struct sr_error *err)
 		fwrite(sb.buf, 1, sb.len, stderr);
 	}
 	if (err->oom)
-		fputs("specreview: out of memory (some messages lost)\n",
-		      stderr);
+		fprintf(stderr, "specreview: %s\n",
+			_("out of memory (some messages lost)"));
 	strbuf_release(&sb);
 }
 
@@ -81,10 +88,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	fputc('\n', stderr);
 	if (cmd)
-		fprintf(stderr, "\nTry 'specreview help %s'.\n", cmd);
+		fprintf(stderr, _("Try 'specreview help %s'.\n"), cmd);
 	else
-		fputs("\nTry 'specreview --help'.\n", stderr);
+		fputs(_("Try 'specreview --help'.\n"), stderr);
 	return EXIT_USAGE;
 }
 
@@ -108,7 +116,7 @@ int cli_show_progress(void)
 int cli_write_stdout(const char *buf, size_t len)
 {
 	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
-		cli_error("cannot write output");
+		cli_error("%s", _("cannot write output"));
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -129,7 +137,7 @@ int cli_parse_text_json(const char *cmd, const char *arg, int *json)
 	else if (!strcmp(arg, "text"))
 		*json = 0;
 	else
-		return cli_usage_error(cmd, "unknown format '%s' (text, json)",
+		return cli_usage_error(cmd, _("unknown format '%s' (text, json)"),
 				       arg);
 	return 0;
 }
@@ -147,33 +155,42 @@ static const struct cmd_entry *find_cmd(const char *name)
 static void print_usage(FILE *f)
 {
 	const struct cmd_entry *const *c;
+	struct strbuf sb = STRBUF_INIT;
 
-	fputs("usage: specreview [--repo DIR] [--ref REF] [COMMAND [ARGS]]\n"
-	      "\n"
-	      "Review IT procurement specifications against the mandatory\n"
-	      "information-security clauses.\n"
-	      "\n"
-	      "Commands:\n",
+	fputs(_("usage: specreview [--repo DIR] [--ref REF] [COMMAND [ARGS]]\n"
+		"\n"
+		"Review IT procurement specifications against the mandatory\n"
+		"information-security clauses.\n"
+		"\n"
+		"Commands:\n"),
 	      f);
-	for (c = cmd_table; *c; c++)
-		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
-	fputs("\n"
-	      "Options:\n"
-	      "  --repo DIR   the specs repository (default: discovered from .)\n"
-	      "  --ref REF    the commit to read specs from (default: HEAD)\n"
-	      "  -h, --help   show this help\n"
-	      "  --version    show the version\n"
-	      "\n"
-	      "'specreview help COMMAND' shows a command's options.\n"
-	      "Exit status: 0 fine, 1 findings, 2 usage or input error.\n",
+	for (c = cmd_table; *c; c++) {
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, "  ");
+		table_cell(&sb, (*c)->name, 10);
+		strbuf_addf(&sb, " %s\n", _((*c)->summary));
+		fputs(sb.buf, f);
+	}
+	strbuf_release(&sb);
+	fputs(_("\n"
+		"Options:\n"
+		"  --repo DIR   the specs repository (default: discovered from .)\n"
+		"  --ref REF    the commit to read specs from (default: HEAD)\n"
+		"  -h, --help   show this help\n"
+		"  --version    show the version\n"
+		"\n"
+		"'specreview help COMMAND' shows a command's options.\n"
+		"Exit status: 0 fine, 1 findings, 2 usage or input error.\n"),
 	      f);
 }
 
 static void print_cmd_help(const struct cmd_entry *c)
 {
-	printf("usage: specreview %s %s\n\n%s\n", c->name, c->args, c->summary);
+	/* The synopsis is option syntax: never translated. */
+	printf("%s specreview %s %s\n\n%s\n", _("usage:"), c->name, c->args,
+	       _(c->summary));
 	if (c->help && *c->help)
-		printf("\n%s", c->help);
+		printf("\n%s", _(c->help));
 }
 
 int cli_help(const char *cmd)
@@ -194,14 +211,52 @@ static int cmd_help(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "help")) {
-		printf("usage: specreview help COMMAND\n");
+		printf("%s specreview help COMMAND\n", _("usage:"));
 		return 0;
 	}
 	c = find_cmd(argv[1]);
 	if (!c)
-		return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+		return cli_usage_error(NULL, _("unknown command '%s'"), argv[1]);
 	print_cmd_help(c);
 	return 0;
+}
+
+/*
+ * Where the message catalogue is: $SPECREVIEW_LOCALEDIR when set; else,
+ * for a program run from its build tree, the build's locale directory
+ * beside it (SR_BUILD_LOCALEDIR, relative to the program's directory,
+ * found through /proc/self/exe: tests and `make demo` need no install);
+ * else where `make install` put it (SR_LOCALEDIR).
+ */
+static void init_i18n(void)
+{
+	const char *env = getenv("SPECREVIEW_LOCALEDIR");
+	struct strbuf dir = STRBUF_INIT;
+	char exe[4096];
+	ssize_t n;
+
+	if (env && *env) {
+		strbuf_addstr(&dir, env);
+	} else if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		char *slash;
+		struct stat st;
+
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')))
+			*slash = '\0';
+		strbuf_addf(&dir, "%s/%s", exe, SR_BUILD_LOCALEDIR);
+		if (stat(dir.buf, &st) < 0 || !S_ISDIR(st.st_mode))
+			strbuf_reset(&dir);
+	}
+	if (!dir.len || dir.failed) {
+		strbuf_reset(&dir);
+		strbuf_addstr(&dir, SR_LOCALEDIR);
+	}
+	bindtextdomain(SR_TEXTDOMAIN, dir.buf);
+	/* The program writes UTF-8 whatever the locale's codeset. */
+	bind_textdomain_codeset(SR_TEXTDOMAIN, "UTF-8");
+	textdomain(SR_TEXTDOMAIN);
+	strbuf_release(&dir);
 }
 
 int main(int argc, char **argv)
@@ -218,6 +273,7 @@ int main(int argc, char **argv)
 	int opt;
 
 	setlocale(LC_ALL, "");
+	init_i18n();
 	/* Stop at the first non-option: it is the command. */
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -238,7 +294,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			/* getopt printed what was wrong. */
-			fputs("Try 'specreview --help'.\n", stderr);
+			fputs(_("Try 'specreview --help'.\n"), stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -250,7 +306,7 @@ int main(int argc, char **argv)
 		return cmd_help(argc, argv);
 	c = find_cmd(argv[0]);
 	if (!c)
-		return cli_usage_error(NULL, "unknown command '%s'", argv[0]);
+		return cli_usage_error(NULL, _("unknown command '%s'"), argv[0]);
 	optind = 0; /* reset getopt for the command (GNU: full re-init) */
 	return c->run(argc, argv);
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -17,7 +18,7 @@ static int push(struct spec_list *l, const char *path)
 
 	if (!p || SR_ALLOC_GROW(l->paths, l->n + 1, l->alloc) < 0) {
 		free(p);
-		cli_error("out of memory");
+		cli_error("%s", _("out of memory"));
 		return -1;
 	}
 	l->paths[l->n++] = p;
@@ -46,7 +47,7 @@ static int walk(struct spec_list *l, const char *dir, int depth)
 	int n, i, ret = 0;
 
 	if (depth > 32) {
-		cli_error("%s: directories nested too deeply", dir);
+		cli_error(_("%s: directories nested too deeply"), dir);
 		return -1;
 	}
 	n = scandir(dir, &ents, NULL, alphasort);

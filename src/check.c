@@ -9,6 +9,7 @@
 #include "checklist.h"
 #include "doc.h"
 #include "format.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
@@ -123,7 +124,7 @@ static int check_doc(struct check_report *rep, const struct matcher *m,
 		check_summarize(rep);
 		rep->checked = 1;
 	} else if (ret == SR_ENOMEM) {
-		sr_error_add(&rep->diags, ret, path, 0, 0, "out of memory");
+		sr_error_add(&rep->diags, ret, path, 0, 0, _("out of memory"));
 	}
 out:
 	if (!doc && !(flags & DOC_COPY))
@@ -423,7 +424,7 @@ int check_load_default_checklist(struct checklist **out, struct sr_error *err)
 	*out = NULL;
 	if (!f)
 		return sr_error_add(err, SR_ENOTFOUND, DEFAULT_CHECKLIST, 0, 0,
-				    "the built-in checklist is missing");
+				    _("the built-in checklist is missing"));
 	return checklist_load_buffer(out, f->data, f->len, DEFAULT_CHECKLIST,
 				     err);
 }
@@ -481,18 +482,18 @@ int check_run_examples(const struct checklist *cl, const struct matcher *m,
 
 			ret = example_status(m, ex->text, i, &st);
 			if (ret < 0)
-				return sr_error_add(err, ret, cl->path, ex->line,
-						    ex->col,
-						    "%s: cannot check example: %s",
-						    it->id, sr_strerror(ret));
+				return sr_error_add(
+				    err, ret, cl->path, ex->line, ex->col,
+				    _("%s: cannot check example: %s"), it->id,
+				    sr_strerror(ret));
 			if (want_sat == (st == FINDING_SATISFIED))
 				continue;
 			failures++;
-			sr_error_add(err, SR_EINVAL, cl->path, ex->line, ex->col,
-				     "%s: example should be %s but is %s",
-				     it->id,
-				     want_sat ? "satisfied" : "not satisfied",
-				     finding_status_name(st));
+			sr_error_add(
+			    err, SR_EINVAL, cl->path, ex->line, ex->col,
+			    _("%s: example should be %s but is %s"), it->id,
+			    want_sat ? _("satisfied") : _("not satisfied"),
+			    finding_status_name(st));
 		}
 	}
 	return failures;

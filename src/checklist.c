@@ -25,6 +25,7 @@
 #include <pcre2.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
@@ -44,7 +45,8 @@ static const struct ytree_options checklist_yaml = {
 	.max_aliases = SR_MAX_YAML_ALIASES,
 	.max_expansion = SR_MAX_CHECKLIST_BYTES,
 	.max_errors = CL_MAX_ERRORS,
-	.second_doc = "a checklist is one YAML document, found a second one",
+	.second_doc =
+		N_("a checklist is one YAML document, found a second one"),
 };
 
 /* ---- walking the tree: identifiers and texts ------------------------- */
@@ -70,10 +72,10 @@ static char *get_id(struct ytree_loader *ld, const struct ytree_node *n,
 		if (!id_char((unsigned char)s[i], item))
 			break;
 	if (s[i] || !strcmp(s, ".") || !strcmp(s, "..")) {
-		ytree_problem_at(ld, ytree_deref(n), "invalid %s '%s' (use %s)",
-				 what, s,
-				 item ? "letters, digits, '-', '_' and '.'"
-				      : "lowercase letters, digits and '-'");
+		ytree_problem_at(ld, ytree_deref(n),
+				 _("invalid %s '%s' (use %s)"), what, s,
+				 item ? _("letters, digits, '-', '_' and '.'")
+				      : _("lowercase letters, digits and '-'"));
 		free(s);
 		return NULL;
 	}
@@ -142,9 +144,9 @@ static int get_term(struct ytree_loader *ld, const struct ytree_node *n,
 		goto out;
 	}
 	if (!*t->norm) {
-		ytree_problem_at(ld, n,
-				 "term '%s' in '%s' is empty once normalized",
-				 t->text, what);
+		ytree_problem_at(
+		    ld, n, _("term '%s' in '%s' is empty once normalized"),
+		    t->text, what);
 		goto out;
 	}
 	ret = 1;
@@ -231,7 +233,8 @@ static int get_regex(struct ytree_loader *ld, const struct ytree_node *n,
 		if (pcre2_get_error_message(errcode, msg, sizeof(msg)) < 0)
 			msg[0] = '\0';
 		ytree_problem(ld, n->line, scalar_col(n, erroff),
-			      "invalid regex in '%s': %s", what, (char *)msg);
+			      _("invalid regex in '%s': %s"), what,
+			      (char *)msg);
 		goto out;
 	}
 	/* A pattern that matches nothing would make its group always hit. */
@@ -244,9 +247,9 @@ static int get_regex(struct ytree_loader *ld, const struct ytree_node *n,
 	pcre2_set_match_limit(mctx, 100000);
 	rc = pcre2_match(r->code, (PCRE2_SPTR) "", 0, 0, 0, md, mctx);
 	if (rc >= 0) {
-		ytree_problem_at(ld, n,
-				 "regex '%s' in '%s' matches an empty string",
-				 r->pattern, what);
+		ytree_problem_at(
+		    ld, n, _("regex '%s' in '%s' matches an empty string"),
+		    r->pattern, what);
 		goto out;
 	}
 	ret = 1;
@@ -298,9 +301,9 @@ static void get_group(struct ytree_loader *ld, const struct ytree_node *n,
 	if (!ytree_fields(ld, n, what, f, 2, v))
 		return;
 	if (!v[0] && !v[1]) {
-		ytree_problem_at(ld, ytree_deref(n),
-				 "empty group in '%s' (give 'any' or 'regex')",
-				 what);
+		ytree_problem_at(
+		    ld, ytree_deref(n),
+		    _("empty group in '%s' (give 'any' or 'regex')"), what);
 		return;
 	}
 	if (v[0])
@@ -475,14 +478,14 @@ static void get_conds(struct ytree_loader *ld, const struct ytree_node *n,
 	n = ytree_deref(n);
 	if (n->kind != YTREE_MAP) {
 		ytree_problem_at(ld, n,
-				 "expected a mapping for 'applies_when', "
-				 "got %s",
+				 _("expected a mapping for 'applies_when', "
+				   "got %s"),
 				 ytree_kind_name(ld, n));
 		return;
 	}
 	npairs = n->nkids / 2;
 	if (!npairs) {
-		ytree_problem_at(ld, n, "empty mapping for 'applies_when'");
+		ytree_problem_at(ld, n, _("empty mapping for 'applies_when'"));
 		return;
 	}
 	keys = malloc(npairs * sizeof(*keys));
@@ -510,8 +513,8 @@ static void get_conds(struct ytree_loader *ld, const struct ytree_node *n,
 				ytree_deref(n->kids[2 * first[i]]);
 
 			ytree_problem_at(ld, k,
-					 "duplicate key '%s' (first at line "
-					 "%d)",
+					 _("duplicate key '%s' (first at line "
+					   "%d)"),
 					 k->str, f->line);
 			continue;
 		}
@@ -598,8 +601,8 @@ static void get_match(struct ytree_loader *ld, const struct ytree_node *n,
 		ngroups = v[M_ALL]->nkids + (v[M_REGEX] != NULL);
 		if (ngroups > CL_MAX_GROUPS)
 			ytree_problem_at(ld, v[M_ALL],
-					 "too many groups (%zu, at most %d "
-					 "counting 'regex')",
+					 _("too many groups (%zu, at most %d "
+					   "counting 'regex')"),
 					 ngroups, CL_MAX_GROUPS);
 		it->groups = calloc(ngroups, sizeof(*it->groups));
 		if (!it->groups) {
@@ -743,7 +746,7 @@ static void check_item_ids(struct ytree_loader *ld,
 		if (first[i] == (size_t)-1)
 			continue;
 		ytree_problem_at(ld, item_id_node(items->kids[i]),
-				 "duplicate item id '%s' (first at line %d)",
+				 _("duplicate item id '%s' (first at line %d)"),
 				 cl->items[i].id,
 				 item_id_node(items->kids[first[i]])->line);
 	}
@@ -772,8 +775,8 @@ static void get_checklist(struct ytree_loader *ld,
 	root = ytree_deref(root);
 	if (root->kind != YTREE_MAP) {
 		ytree_problem_at(ld, root,
-				 "expected a mapping at the top of the "
-				 "checklist, got %s",
+				 _("expected a mapping at the top of the "
+				   "checklist, got %s"),
 				 ytree_kind_name(ld, root));
 		return;
 	}
@@ -841,7 +844,7 @@ int checklist_load_buffer(struct checklist **out, const char *buf,
 	ytree_loader_init(&ld, &checklist_yaml, path, buf, len);
 	if (len > SR_MAX_CHECKLIST_BYTES) {
 		ytree_problem(&ld, 0, 0,
-			      "checklist is %zu bytes, over the limit of %u",
+			      _("checklist is %zu bytes, over the limit of %u"),
 			      len, (unsigned)SR_MAX_CHECKLIST_BYTES);
 		ret = SR_ELIMIT;
 		goto out;
@@ -852,13 +855,14 @@ int checklist_load_buffer(struct checklist **out, const char *buf,
 	}
 	if ((nul = memchr(ld.buf, '\0', ld.len))) {
 		ytree_problem_at_offset(&ld, (size_t)(nul - ld.buf),
-					"binary file (NUL byte), not a YAML "
-					"checklist");
+					_("binary file (NUL byte), not a YAML "
+					  "checklist"));
 		ret = SR_EBINARY;
 		goto out;
 	}
 	if ((bad = utf8_find_invalid(ld.buf, ld.len)) < ld.len) {
-		ytree_problem_at_offset(&ld, bad, "invalid UTF-8 (byte 0x%02X)",
+		ytree_problem_at_offset(&ld, bad,
+					_("invalid UTF-8 (byte 0x%02X)"),
 					(unsigned)(unsigned char)ld.buf[bad]);
 		ret = SR_EPARSE;
 		goto out;
@@ -867,7 +871,7 @@ int checklist_load_buffer(struct checklist **out, const char *buf,
 	if (ret < 0)
 		goto out;
 	if (ytree_is_empty(root)) {
-		ytree_problem(&ld, 0, 0, "empty checklist");
+		ytree_problem(&ld, 0, 0, _("empty checklist"));
 		ret = SR_EPARSE;
 		goto out;
 	}

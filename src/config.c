@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "util.h"
 #include "ytree.h"
@@ -202,19 +203,20 @@ static int check_glob(const char *v, size_t len, struct strbuf *why)
 	const char *p, *end = v + len;
 
 	if (!len)
-		strbuf_addstr(why, "empty glob");
+		strbuf_addstr(why, _("empty glob"));
 	else if (has_nul(v, len))
-		strbuf_addstr(why, "contains a NUL byte");
+		strbuf_addstr(why, _("contains a NUL byte"));
 	else if (v[0] == '/')
-		strbuf_addstr(why, "globs are relative to the repository root: "
-				   "drop the leading '/'");
+		strbuf_addstr(why,
+			      _("globs are relative to the repository root: "
+				"drop the leading '/'"));
 	else {
 		for (p = v; p < end; p++) {
 			if (*p == '\\' && p + 1 < end) {
 				p++;
 			} else if (*p == '[' && !class_end(p, end)) {
 				strbuf_addf(why,
-					    "unterminated '[' at offset %zu",
+					    _("unterminated '[' at offset %zu"),
 					    (size_t)(p - v) + 1);
 				break;
 			}
@@ -228,12 +230,13 @@ static int check_path(const char *v, size_t len, struct strbuf *why)
 	const char *p = v, *end = v + len;
 
 	if (!len)
-		strbuf_addstr(why, "empty path");
+		strbuf_addstr(why, _("empty path"));
 	else if (has_nul(v, len))
-		strbuf_addstr(why, "contains a NUL byte");
+		strbuf_addstr(why, _("contains a NUL byte"));
 	else if (v[0] == '/')
-		strbuf_addstr(why, "paths are relative to the repository root: "
-				   "drop the leading '/'");
+		strbuf_addstr(why,
+			      _("paths are relative to the repository root: "
+				"drop the leading '/'"));
 	else {
 		while (p < end) {
 			const char *s = memchr(p, '/', (size_t)(end - p));
@@ -241,7 +244,7 @@ static int check_path(const char *v, size_t len, struct strbuf *why)
 
 			if (n == 2 && !memcmp(p, "..", 2)) {
 				strbuf_addstr(why,
-					      "'..' leaves the repository");
+					      _("'..' leaves the repository"));
 				break;
 			}
 			p += n + 1;
@@ -256,14 +259,14 @@ static int check_branch(const char *v, size_t len, struct strbuf *why)
 	size_t i;
 
 	if (!len)
-		strbuf_addstr(why, "empty branch name");
+		strbuf_addstr(why, _("empty branch name"));
 	else if (has_nul(v, len))
-		strbuf_addstr(why, "contains a NUL byte");
+		strbuf_addstr(why, _("contains a NUL byte"));
 	else if (v[0] == '/' || v[len - 1] == '/' || v[0] == '-' ||
 		 v[len - 1] == '.' || strstr(v, "..") || strstr(v, "//") ||
 		 strstr(v, "@{") || strstr(v, "/.") || v[0] == '.' ||
 		 (len >= 5 && !strcmp(v + len - 5, ".lock")) || !strcmp(v, "@"))
-		strbuf_addf(why, "'%s' is not a valid branch name", v);
+		strbuf_addf(why, _("'%s' is not a valid branch name"), v);
 	else {
 		for (i = 0; i < len; i++) {
 			unsigned char ch = (unsigned char)v[i];
@@ -271,7 +274,8 @@ static int check_branch(const char *v, size_t len, struct strbuf *why)
 			if (ch < 0x20 || ch == 0x7f ||
 			    strchr(" ~^:?*[\\", ch)) {
 				strbuf_addf(
-				    why, "'%s' is not a valid branch name", v);
+				    why, _("'%s' is not a valid branch name"),
+				    v);
 				break;
 			}
 		}
@@ -282,9 +286,9 @@ static int check_branch(const char *v, size_t len, struct strbuf *why)
 static int check_name(const char *v, size_t len, struct strbuf *why)
 {
 	if (!len)
-		strbuf_addstr(why, "empty name");
+		strbuf_addstr(why, _("empty name"));
 	else if (has_nul(v, len))
-		strbuf_addstr(why, "contains a NUL byte");
+		strbuf_addstr(why, _("contains a NUL byte"));
 	return why->len ? SR_EINVAL : 0;
 }
 
@@ -313,13 +317,13 @@ static const char *describe(const struct ytree_node *n)
 {
 	switch (n->kind) {
 	case YTREE_SCALAR:
-		return n->null ? "null" : "a string";
+		return n->null ? "null" : _("a string");
 	case YTREE_SEQ:
-		return "a list";
+		return _("a list");
 	case YTREE_MAP:
-		return "a mapping";
+		return _("a mapping");
 	default:
-		return "an alias";
+		return _("an alias");
 	}
 }
 
@@ -349,7 +353,7 @@ static int parse_string(struct ytree_loader *ld, const struct config_key *k,
 			struct staged *st, const struct ytree_node *n)
 {
 	if (n->kind != YTREE_SCALAR || n->null) {
-		ytree_problem_at(ld, n, "'%s' must be a string, not %s",
+		ytree_problem_at(ld, n, _("'%s' must be a string, not %s"),
 				 k->name, describe(n));
 		return 0;
 	}
@@ -364,15 +368,17 @@ static int parse_list(struct ytree_loader *ld, const struct config_key *k,
 
 	if (n->kind != YTREE_SEQ) {
 		if (n->kind == YTREE_SCALAR && !n->null)
-			ytree_problem_at(ld, n,
-					 "'%s' must be a list of strings, not "
-					 "a string (write %s: [\"%s\"])",
-					 k->name, k->name, n->str);
+			ytree_problem_at(
+			    ld, n,
+			    _("'%s' must be a list of strings, not "
+			      "a string (write %s: [\"%s\"])"),
+			    k->name, k->name, n->str);
 		else
-			ytree_problem_at(ld, n,
-					 "'%s' must be a list of strings, not "
-					 "%s",
-					 k->name, describe(n));
+			ytree_problem_at(
+			    ld, n,
+			    _("'%s' must be a list of strings, not "
+			      "%s"),
+			    k->name, describe(n));
 		return 0;
 	}
 	for (i = 0; i < n->nkids; i++) {
@@ -380,9 +386,9 @@ static int parse_list(struct ytree_loader *ld, const struct config_key *k,
 		char *v;
 
 		if (e->kind != YTREE_SCALAR || e->null) {
-			ytree_problem_at(ld, e,
-					 "'%s' entries must be strings, not %s",
-					 k->name, describe(e));
+			ytree_problem_at(
+			    ld, e, _("'%s' entries must be strings, not %s"),
+			    k->name, describe(e));
 			continue;
 		}
 		v = take_scalar(ld, k, e);
@@ -413,13 +419,14 @@ static void unknown_key(struct ytree_loader *ld, const struct ytree_node *n)
 		}
 	}
 	if (best && (bestd <= 2 || bestd * 3 <= len))
-		ytree_problem_at(ld, n, "unknown key '%s' (did you mean '%s'?)",
+		ytree_problem_at(ld, n,
+				 _("unknown key '%s' (did you mean '%s'?)"),
 				 n->str, best);
 	else
 		ytree_problem_at(ld, n,
-				 "unknown key '%s' (known keys: specs, "
-				 "checklists, records_branch, dictionaries, "
-				 "words)",
+				 _("unknown key '%s' (known keys: specs, "
+				   "checklists, records_branch, dictionaries, "
+				   "words)"),
 				 n->str);
 }
 
@@ -436,9 +443,9 @@ static int parse_mapping(struct ytree_loader *ld, struct staged *staged,
 		struct staged *st = NULL;
 
 		if (key->kind != YTREE_SCALAR) {
-			ytree_problem_at(ld, key,
-					 "a key must be a plain name, not %s",
-					 describe(key));
+			ytree_problem_at(
+			    ld, key, _("a key must be a plain name, not %s"),
+			    describe(key));
 		} else {
 			for (j = 0; j < SR_ARRAY_SIZE(keys); j++) {
 				if (!strcmp(keys[j].name, key->str)) {
@@ -450,10 +457,11 @@ static int parse_mapping(struct ytree_loader *ld, struct staged *staged,
 			if (!k) {
 				unknown_key(ld, key);
 			} else if (st->set) {
-				ytree_problem_at(ld, key,
-						 "duplicate key '%s' (first on "
-						 "line %d)",
-						 key->str, st->line);
+				ytree_problem_at(
+				    ld, key,
+				    _("duplicate key '%s' (first on "
+				      "line %d)"),
+				    key->str, st->line);
 				k = NULL;
 			}
 		}
@@ -462,8 +470,8 @@ static int parse_mapping(struct ytree_loader *ld, struct staged *staged,
 		val = map->kids[i + 1];
 		if (val->kind == YTREE_ALIAS) {
 			ytree_problem_at(ld, val,
-					 "aliases are not supported in this "
-					 "file");
+					 _("aliases are not supported in this "
+					   "file"));
 		} else if (k) {
 			st->set = 1;
 			st->line = key->line;
@@ -483,7 +491,7 @@ static int parse_root(struct ytree_loader *ld, struct staged *staged,
 		return 0;
 	if (root->kind == YTREE_MAP)
 		return parse_mapping(ld, staged, root);
-	ytree_problem_at(ld, root, "expected a mapping of settings, not %s",
+	ytree_problem_at(ld, root, _("expected a mapping of settings, not %s"),
 			 describe(root));
 	return 0;
 }

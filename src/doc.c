@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "util.h"
 #include "ytree.h"
@@ -687,7 +688,7 @@ struct parser {
 static int oom(struct parser *p)
 {
 	return sr_error_add(p->err, SR_ENOMEM, p->doc->path, 0, 0,
-			    "out of memory");
+			    _("out of memory"));
 }
 
 static int add_block(struct parser *p, enum doc_block_kind kind,
@@ -1460,7 +1461,8 @@ static int resolve_alias(struct fm_walker *w, const struct ytree_node *a,
 		if (!strcmp(w->anchors[i].name, a->anchor))
 			an = &w->anchors[i];
 	if (!an) {
-		ytree_problem_at(&w->ld, a, "unknown alias *%s in front matter",
+		ytree_problem_at(&w->ld, a,
+				 _("unknown alias *%s in front matter"),
 				 a->anchor);
 		goto out;
 	}
@@ -1502,7 +1504,7 @@ static int fm_store(struct fm_walker *w, char *key,
 	tri[2] = &doc->meta.sensitive;
 	if (doc_fm_get(doc, key)) {
 		ytree_problem_at(&w->ld, kn,
-				 "duplicate front matter key \"%s\"", key);
+				 _("duplicate front matter key \"%s\""), key);
 		goto out;
 	}
 	for (i = 0; i < SR_ARRAY_SIZE(bools); i++) {
@@ -1511,16 +1513,17 @@ static int fm_store(struct fm_walker *w, char *key,
 		if (strcmp(key, bools[i]))
 			continue;
 		if (is_list) {
-			ytree_problem_at(&w->ld, vn,
-					 "%s: expected true or false, got a list",
-					 key);
+			ytree_problem_at(
+			    &w->ld, vn,
+			    _("%s: expected true or false, got a list"), key);
 			goto out;
 		}
 		if (!nvalues)
 			break;
 		if ((v = parse_bool(values[0])) < 0) {
 			ytree_problem_at(&w->ld, vn,
-					 "%s: expected true or false (yes/no, はい/いいえ), got \"%s\"",
+					 _("%s: expected true or false "
+					   "(yes/no, はい/いいえ), got \"%s\""),
 					 key, values[0]);
 			goto out;
 		}
@@ -1544,7 +1547,7 @@ static int fm_store(struct fm_walker *w, char *key,
 		str = &doc->meta.lang;
 	if (str && is_list) {
 		ytree_problem_at(&w->ld, vn,
-				 "%s: expected a single value, got a list",
+				 _("%s: expected a single value, got a list"),
 				 key);
 		goto out;
 	}
@@ -1603,7 +1606,8 @@ static int fm_values(struct fm_walker *w, const char *key,
 			ret = resolve_alias(w, e, values, nvalues);
 		else if (!bad++)
 			ytree_problem_at(&w->ld, e,
-					 "%s: a list in front matter holds plain values only",
+					 _("%s: a list in front matter holds "
+					   "plain values only"),
 					 key);
 	}
 	if (ret < 0)
@@ -1624,15 +1628,16 @@ static int fm_pair(struct fm_walker *w, const struct ytree_node *kn,
 
 	if (kn->kind != YTREE_SCALAR) {
 		ytree_problem_at(&w->ld, kn,
-				 "front matter keys must be plain words");
+				 _("front matter keys must be plain words"));
 		return kn->complete && vn && vn->complete ? 0 : FM_STOPPED;
 	}
 	if (!vn)
 		return FM_STOPPED;
 	if (vn->kind == YTREE_MAP) {
-		ytree_problem_at(&w->ld, vn,
-				 "%s: nested mappings are not allowed in front matter",
-				 kn->str);
+		ytree_problem_at(
+		    &w->ld, vn,
+		    _("%s: nested mappings are not allowed in front matter"),
+		    kn->str);
 		return vn->complete ? 0 : FM_STOPPED;
 	}
 	if (!(key = sr_strndup(kn->str, kn->len)))
@@ -1673,10 +1678,10 @@ static int parse_yaml(struct parser *p, uint32_t start, uint32_t end)
 		.line_offset = 1, /* it starts on the file's second line */
 		.locate = fm_locate,
 		.locate_arg = &w,
-		.too_deep = "front matter is nested too deeply",
+		.too_deep = N_("front matter is nested too deeply"),
 		.too_many_aliases =
-			"too many aliases in front matter (the limit is %d)",
-		.syntax = "invalid front matter",
+			N_("too many aliases in front matter (the limit is %d)"),
+		.syntax = N_("invalid front matter"),
 	};
 	struct ytree_node *root = NULL;
 	size_t i;
@@ -1693,7 +1698,8 @@ static int parse_yaml(struct parser *p, uint32_t start, uint32_t end)
 	} else if (root) {
 		if (!ytree_is_empty(root))
 			ytree_problem_at(&w.ld, root,
-					 "front matter must be a mapping of keys to values");
+					 _("front matter must be a mapping of "
+					   "keys to values"));
 		end_of_walk = FM_DONE; /* nothing after it is read */
 	}
 	/* A walk that ended before the parser did never saw its stop. */
@@ -1742,8 +1748,9 @@ static int front_matter(struct parser *p)
 		return parse_yaml(p, l->n > 1 ? l->start[1] : p->len,
 				  l->start[i]);
 	}
-	return sr_error_add(p->err, SR_EPARSE, p->doc->path, 1, 1,
-			    "front matter is not closed (no \"---\" line after it)");
+	return sr_error_add(
+	    p->err, SR_EPARSE, p->doc->path, 1, 1,
+	    _("front matter is not closed (no \"---\" line after it)"));
 }
 
 /* ---- the API ---------------------------------------------------------- */
@@ -1762,17 +1769,18 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 		text = "";
 	if (len > SR_MAX_SPEC_BYTES) {
 		ret = sr_error_add(err, SR_ELIMIT, path, 0, 0,
-				   "file is %zu bytes, over the limit of %u",
+				   _("file is %zu bytes, over the limit of %u"),
 				   len, SR_MAX_SPEC_BYTES);
 		goto out;
 	}
 	if (sr_looks_binary(text, len)) {
 		ret = sr_error_add(err, SR_EBINARY, path, 0, 0,
-				   "binary file (it contains NUL bytes)");
+				   _("binary file (it contains NUL bytes)"));
 		goto out;
 	}
 	if (!(doc = calloc(1, sizeof(*doc)))) {
-		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0,
+				   _("out of memory"));
 		goto out;
 	}
 	doc->meta.cloud = doc->meta.personal_data = doc->meta.sensitive =
@@ -1809,7 +1817,7 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 
 		text_lines_pos(&doc->lines, bad, &line, &col);
 		sr_error_warn(err, path, line, col,
-			      "invalid UTF-8 (shown as U+FFFD)");
+			      _("invalid UTF-8 (shown as U+FFFD)"));
 	}
 	if ((ret = front_matter(&p)) < 0 || (ret = parse_body(&p)) < 0 ||
 	    (ret = build_sections(&p)) < 0 || (ret = build_sentences(&p)) < 0)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -208,13 +209,13 @@ int draft_save(const struct draft *d, const char *git_dir,
 	if (draft_is_empty(d)) {
 		if (unlink(path.buf) < 0 && errno != ENOENT)
 			ret = sr_error_add(err, SR_EIO, path.buf, 0, 0,
-					   "cannot remove the draft: %s",
+					   _("cannot remove the draft: %s"),
 					   strerror(errno));
 		goto out;
 	}
 	if ((ret = mkdirs(git_dir)) < 0) {
 		sr_error_add(err, ret, git_dir, 0, 0,
-			     "cannot create specreview/drafts: %s",
+			     _("cannot create specreview/drafts: %s"),
 			     strerror(errno));
 		goto out;
 	}
@@ -361,7 +362,7 @@ int draft_load(struct draft **out, const char *git_dir, const char *spec,
 	goto out;
 bad:
 	ret = sr_error_add(err, SR_EPARSE, path.buf, lineno, 0,
-			   "damaged draft (left in place)");
+			   _("damaged draft (left in place)"));
 out:
 	draft_free(d);
 	free(buf);

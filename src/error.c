@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -103,18 +104,30 @@ int sr_error_move(struct sr_error *to, struct sr_error *from)
 const char *sr_strerror(int code)
 {
 	switch (code) {
-	case SR_OK: return "success";
-	case SR_ENOMEM: return "out of memory";
-	case SR_EINVAL: return "invalid value";
-	case SR_ENOTFOUND: return "not found";
-	case SR_EIO: return "input/output error";
-	case SR_ELIMIT: return "limit exceeded";
-	case SR_EPARSE: return "parse error";
-	case SR_ECONFLICT: return "concurrent update";
-	case SR_EBINARY: return "not a text file";
-	case SR_EDENIED: return "refused";
-	case SR_EEXIST: return "already exists";
-	default: return "error";
+	case SR_OK:
+		return _("success");
+	case SR_ENOMEM:
+		return _("out of memory");
+	case SR_EINVAL:
+		return _("invalid value");
+	case SR_ENOTFOUND:
+		return _("not found");
+	case SR_EIO:
+		return _("input/output error");
+	case SR_ELIMIT:
+		return _("limit exceeded");
+	case SR_EPARSE:
+		return _("parse error");
+	case SR_ECONFLICT:
+		return _("concurrent update");
+	case SR_EBINARY:
+		return _("not a text file");
+	case SR_EDENIED:
+		return _("refused");
+	case SR_EEXIST:
+		return _("already exists");
+	default:
+		return _("error");
 	}
 }
 
@@ -131,6 +144,6 @@ void sr_diag_format(struct strbuf *out, const struct sr_diag *d)
 		strbuf_addstr(out, ": ");
 	}
 	if (d->severity == SR_SEV_WARNING)
-		strbuf_addstr(out, "warning: ");
+		strbuf_addstr(out, _("warning: "));
 	strbuf_add_printable(out, d->msg);
 }

@@ -74,7 +74,8 @@ int sr_error_warn(struct sr_error *err, const char *path, int line, int col,
 /* Moves every diagnostic of `from` to the end of `to`; `from` is emptied. */
 int sr_error_move(struct sr_error *to, struct sr_error *from);
 
-/* A short English description of an SR_E* code ("out of memory", ...). */
+/* A short description of an SR_E* code ("out of memory", ...), in the
+ * language of the messages (src/i18n.h). */
 const char *sr_strerror(int code);
 
 struct strbuf;

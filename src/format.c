@@ -5,6 +5,7 @@
 #include "check.h"
 #include "checklist.h"
 #include "doc.h"
+#include "i18n.h"
 #include "spell.h"
 #include "strbuf.h"
 #include "text.h"
@@ -236,7 +237,8 @@ void format_spelling_text(struct strbuf *out, const char *path,
 			    label ? label : "", label ? ": " : "");
 		strbuf_add_printable(out, m->word);
 		for (k = 0; k < m->nsuggestions; k++)
-			strbuf_addf(out, "%s%s", k ? ", " : " (suggestions: ",
+			strbuf_addf(out, "%s%s",
+				    k ? ", " : _(" (suggestions: "),
 				    m->suggestions[k]);
 		strbuf_addstr(out, m->nsuggestions ? ")\n" : "\n");
 	}

@@ -14,6 +14,7 @@
 #include "checklist.h"
 #include "doc.h"
 #include "error.h"
+#include "i18n.h"
 #include "text.h"
 #include "util.h"
 #include "banned.h"
@@ -604,14 +605,15 @@ int matcher_new(struct matcher **out, const struct checklist *cl,
 	*out = NULL;
 	for (i = 0; i < cl->nitems; i++)
 		if (cl->items[i].ngroups > MATCH_MAX_GROUPS)
-			return sr_error_add(err, SR_ELIMIT, cl->path,
-					    cl->items[i].line, cl->items[i].col,
-					    "item '%s' has more than %d groups",
-					    cl->items[i].id, MATCH_MAX_GROUPS);
+			return sr_error_add(
+			    err, SR_ELIMIT, cl->path, cl->items[i].line,
+			    cl->items[i].col,
+			    _("item '%s' has more than %d groups"),
+			    cl->items[i].id, MATCH_MAX_GROUPS);
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
-				    "out of memory");
+				    _("out of memory"));
 	m->cl = cl;
 	if ((ret = collect(m, &b)) < 0 || (ret = make_patterns(m, &b)) < 0 ||
 	    (ret = build_dfa(m)) < 0)
@@ -631,7 +633,7 @@ out:
 	matcher_free(m);
 	if (ret < 0)
 		sr_error_add(err, ret, cl->path, 0, 0,
-			     "cannot compile the checklist: %s",
+			     _("cannot compile the checklist: %s"),
 			     sr_strerror(ret));
 	return ret;
 }
@@ -1614,7 +1616,7 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 out:
 	if (ret < 0) {
 		match_result_release(out);
-		sr_error_add(err, ret, doc->path, 0, 0, "cannot check: %s",
+		sr_error_add(err, ret, doc->path, 0, 0, _("cannot check: %s"),
 			     sr_strerror(ret));
 	}
 	text_norm_release(&r.norm);

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
@@ -250,28 +251,28 @@ static const char *spec_path_problem(const char *spec)
 	size_t n;
 
 	if (!spec || !*spec)
-		return "empty path";
+		return _("empty path");
 	if (spec[0] == '/')
-		return "absolute path";
+		return _("absolute path");
 	if (strchr(spec, '\\'))
-		return "backslash in path";
+		return _("backslash in path");
 	if (has_ctl(spec))
-		return "control character in path";
+		return _("control character in path");
 	if (utf8_find_invalid(spec, strlen(spec)) < strlen(spec))
-		return "invalid UTF-8 in path";
+		return _("invalid UTF-8 in path");
 	for (seg = spec;; seg = end + 1) {
 		end = strchr(seg, '/');
 		n = end ? (size_t)(end - seg) : strlen(seg);
 		if (!n)
-			return "empty path segment";
+			return _("empty path segment");
 		if (n == 2 && !memcmp(seg, "..", 2))
-			return "'..' in path";
+			return _("'..' in path");
 		if (n == 1 && seg[0] == '.')
-			return "'.' in path";
+			return _("'.' in path");
 		if (n == 4 && !strncasecmp(seg, ".git", 4))
-			return "'.git' in path";
+			return _("'.git' in path");
 		if (seg[0] == '-')
-			return "path segment starting with '-'";
+			return _("path segment starting with '-'");
 		if (!end)
 			break;
 	}
@@ -285,8 +286,8 @@ static const struct ytree_options record_yaml = {
     .flags = YTREE_SORT | YTREE_SAY_WHERE,
     .aliases = YTREE_ALIASES_REFUSE,
     .max_errors = REC_MAX_ERRORS,
-    .scalar_noun = "a scalar",
-    .second_doc = "a record is one YAML document, found a second one",
+    .scalar_noun = N_("a scalar"),
+    .second_doc = N_("a record is one YAML document, found a second one"),
 };
 
 /* A non-negative integer written plainly, or -1 after reporting. */
@@ -299,18 +300,18 @@ static long long get_uint(struct ytree_loader *ld, const struct ytree_node *n,
 	if (n->bad)
 		return -1;
 	if (n->kind != YTREE_SCALAR || n->style != YTREE_PLAIN || !n->len) {
-		ytree_problem_at(ld, n, "expected an integer for '%s', got %s",
-				 what,
-				 n->kind == YTREE_SCALAR && !n->null
-				     ? "a string"
-				     : ytree_kind_name(ld, n));
+		ytree_problem_at(
+		    ld, n, _("expected an integer for '%s', got %s"), what,
+		    n->kind == YTREE_SCALAR && !n->null
+			? "a string"
+			: ytree_kind_name(ld, n));
 		return -1;
 	}
 	for (i = 0; i < n->len; i++) {
 		if (n->str[i] < '0' || n->str[i] > '9') {
 			ytree_problem_at(ld, n,
-					 "expected an integer for '%s', got "
-					 "'%s'",
+					 _("expected an integer for '%s', got "
+					   "'%s'"),
 					 what, n->str);
 			return -1;
 		}
@@ -330,8 +331,8 @@ static int get_line(struct ytree_loader *ld, const struct ytree_node *n,
 		return 0;
 	if (v == 0 || v > INT_MAX) {
 		ytree_problem_at(ld, n,
-				 "'%s' must be a line number from 1 to %d, "
-				 "got %s",
+				 _("'%s' must be a line number from 1 to %d, "
+				   "got %s"),
 				 what, INT_MAX, n->str);
 		return 0;
 	}
@@ -346,8 +347,8 @@ static int get_hex(struct ytree_loader *ld, const struct ytree_node *n,
 		return 0;
 	if (!is_hex(n->str, ndig)) {
 		ytree_problem_at(ld, n,
-				 "'%s' must be %zu lowercase hex digits, got "
-				 "'%s'",
+				 _("'%s' must be %zu lowercase hex digits, got "
+				   "'%s'"),
 				 what, ndig, n->str);
 		return 0;
 	}
@@ -362,9 +363,9 @@ static char *get_id(struct ytree_loader *ld, const struct ytree_node *n,
 	char *s = ytree_get_str(ld, n, what, 0);
 
 	if (s && !is_id(s, item)) {
-		ytree_problem_at(ld, n, "invalid %s '%s' (use %s)", what, s,
-				 item ? "letters, digits, '-', '_' and '.'"
-				      : "lowercase letters, digits and '-'");
+		ytree_problem_at(ld, n, _("invalid %s '%s' (use %s)"), what, s,
+				 item ? _("letters, digits, '-', '_' and '.'")
+				      : _("lowercase letters, digits and '-'"));
 		free(s);
 		s = NULL;
 	}
@@ -505,8 +506,8 @@ static void get_disps(struct ytree_loader *ld, const struct ytree_node *n,
 			    !strcmp(r->disps[j].item, r->disps[i].item)) {
 				ytree_problem_at(
 				    ld, n->kids[i],
-				    "duplicate disposition for item "
-				    "'%s' (first at line %d)",
+				    _("duplicate disposition for item "
+				      "'%s' (first at line %d)"),
 				    r->disps[i].item, n->kids[j]->line);
 				break;
 			}
@@ -558,8 +559,8 @@ static int check_version(struct ytree_loader *ld, const struct ytree_node *root)
 		    v->str[v->len - 1] == '0' + RECORD_VERSION)
 			return 1;
 		ytree_problem_at(ld, v,
-				 "unsupported record version %s (this "
-				 "specreview reads version %d)",
+				 _("unsupported record version %s (this "
+				   "specreview reads version %d)"),
 				 v->str, RECORD_VERSION);
 		return 0;
 	}
@@ -593,7 +594,7 @@ static void get_record(struct ytree_loader *ld, const struct ytree_node *root,
 		r->version = RECORD_VERSION; /* check_version saw to it */
 	if (v[1] && (r->spec = ytree_get_str(ld, v[1], "spec", 0)) &&
 	    (why = spec_path_problem(r->spec)))
-		ytree_problem_at(ld, v[1], "invalid spec path '%s': %s",
+		ytree_problem_at(ld, v[1], _("invalid spec path '%s': %s"),
 				 r->spec, why);
 	if (v[2])
 		get_hex(ld, v[2], "spec_commit", 40, r->spec_commit);
@@ -607,8 +608,8 @@ static void get_record(struct ytree_loader *ld, const struct ytree_node *root,
 			 ytree_get_str(ld, vc[1], "version", 0)) &&
 		    has_ctl(r->checklist_version))
 			ytree_problem_at(ld, vc[1],
-					 "control character in checklist "
-					 "version");
+					 _("control character in checklist "
+					   "version"));
 		/* The built-in checklist has no blob: "" or absent. */
 		if (vc[2] &&
 		    ytree_check_str(ld, vc[2], "blob", YTREE_EMPTY_OK) &&
@@ -619,15 +620,15 @@ static void get_record(struct ytree_loader *ld, const struct ytree_node *root,
 		if (vw[0] && (r->name = ytree_get_str(ld, vw[0], "name", 0)) &&
 		    !is_name(r->name))
 			ytree_problem_at(ld, vw[0],
-					 "invalid name '%s' (no control "
-					 "characters, '<' or '>')",
+					 _("invalid name '%s' (no control "
+					   "characters, '<' or '>')"),
 					 r->name);
 		if (vw[1] &&
 		    (r->email = ytree_get_str(ld, vw[1], "email", 0)) &&
 		    !is_email(r->email))
 			ytree_problem_at(ld, vw[1],
-					 "invalid email '%s' (no blanks, "
-					 "control characters, '<' or '>')",
+					 _("invalid email '%s' (no blanks, "
+					   "control characters, '<' or '>')"),
 					 r->email);
 	}
 	if (v[6] && (k = ytree_get_enum(ld, v[6], "role", role_names,
@@ -639,8 +640,8 @@ static void get_record(struct ytree_loader *ld, const struct ytree_node *root,
 	if (v[8] && ytree_check_str(ld, v[8], "time", YTREE_EMPTY_OK) &&
 	    record_parse_time(v[8]->str, &r->time) < 0)
 		ytree_problem_at(ld, v[8],
-				 "invalid time '%s' (expected UTC as "
-				 "YYYY-MM-DDTHH:MM:SSZ)",
+				 _("invalid time '%s' (expected UTC as "
+				   "YYYY-MM-DDTHH:MM:SSZ)"),
 				 v[8]->str);
 	if (v[9])
 		r->summary = ytree_get_str(ld, v[9], "summary", YTREE_EMPTY_OK);
@@ -662,8 +663,8 @@ int record_parse(struct record **out, const char *buf, size_t len,
 	ytree_loader_init(&ld, &record_yaml, path, buf, len);
 	if (len > REC_MAX_BYTES) {
 		ytree_problem(&ld, 0, 0,
-			      "record is %zu bytes, over the limit of %u", len,
-			      (unsigned)REC_MAX_BYTES);
+			      _("record is %zu bytes, over the limit of %u"),
+			      len, (unsigned)REC_MAX_BYTES);
 		ret = SR_ELIMIT;
 		goto out;
 	}
@@ -671,7 +672,7 @@ int record_parse(struct record **out, const char *buf, size_t len,
 	if (ret < 0)
 		goto out;
 	if (ytree_is_empty(root)) {
-		ytree_problem(&ld, 1, 1, "empty record");
+		ytree_problem(&ld, 1, 1, _("empty record"));
 		ret = SR_EPARSE;
 		goto out;
 	}

@@ -13,6 +13,7 @@
 #include "check.h"
 #include "checklist.h"
 #include "error.h"
+#include "i18n.h"
 #include "match.h"
 #include "record.h"
 #include "strbuf.h"
@@ -83,7 +84,8 @@ int report_new(struct report **out, struct review *rv, struct sr_error *err)
 	*out = NULL;
 	rep = calloc(1, sizeof(*rep));
 	if (!rep) {
-		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
+				   _("out of memory"));
 		goto out;
 	}
 	rep->rv = rv;
@@ -93,7 +95,8 @@ int report_new(struct report **out, struct review *rv, struct sr_error *err)
 	rep->items = calloc(rep->nitems ? rep->nitems : 1, sizeof(*rep->items));
 	rep->specs = calloc(rep->nspecs ? rep->nspecs : 1, sizeof(*rep->specs));
 	if (!rep->items || !rep->specs) {
-		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
+				   _("out of memory"));
 		goto out;
 	}
 	if ((ret = review_history(rv, NULL, &rep->hist, err)) < 0)
@@ -192,7 +195,7 @@ int report_add(struct report *rep, size_t i, const struct check_report *cr)
 
 		sp->failed = 1;
 		rep->nfailed++;
-		if (!(sp->error = strdup(why ? why : "cannot be checked")))
+		if (!(sp->error = strdup(why ? why : _("cannot be checked"))))
 			ret = SR_ENOMEM;
 		goto out;
 	}
@@ -309,7 +312,7 @@ int report_compute(struct report **out, struct review *rv, int nthreads,
 		return ret;
 	if ((ret = report_check_all(rep, nthreads, NULL, NULL)) < 0) {
 		if (ret == SR_ENOMEM)
-			sr_error_add(err, ret, NULL, 0, 0, "out of memory");
+			sr_error_add(err, ret, NULL, 0, 0, _("out of memory"));
 		report_free(rep);
 		return ret;
 	}
@@ -407,9 +410,10 @@ int report_open_review(struct review **out, const char *repo,
 	if (ret == SR_ENOTFOUND && (!rev || !strcmp(rev, "HEAD")) &&
 	    store_open(&s, repo, NULL) == 0 && store_head_unborn(s)) {
 		sr_error_release(&quiet);
-		ret = sr_error_add(err, SR_ENOTFOUND, NULL, 0, 0,
-				   "the repository has no commits yet: commit "
-				   "specs first, then survey them");
+		ret =
+		    sr_error_add(err, SR_ENOTFOUND, NULL, 0, 0,
+				 _("the repository has no commits yet: commit "
+				   "specs first, then survey them"));
 	}
 	store_free(s);
 	sr_error_move(err, &quiet);
@@ -453,7 +457,7 @@ int report_parse_date(const char *s, struct report_date *out,
 	return 0;
 bad:
 	return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-			    "'%s' is not a date (YYYY-MM-DD or YYYY-MM)", s);
+			    _("'%s' is not a date (YYYY-MM-DD or YYYY-MM)"), s);
 }
 
 /* Civil date of a commit in its own zone (H. Hinnant's algorithm). */
@@ -837,8 +841,8 @@ int report_history(struct report *rep, const struct report_history_opts *o,
 	rep->history = 1;
 	if (!rep->rv->commit[0]) {
 		ret = sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				   "history needs a commit, not the working "
-				   "tree");
+				   _("history needs a commit, not the working "
+				     "tree"));
 		goto out;
 	}
 	ret = store_first_parents(rep->rv->store, rep->rv->commit, &chain,
@@ -886,9 +890,10 @@ int report_history(struct report *rep, const struct report_history_opts *o,
 				/* A commit whose settings or checklist do not
 				 * load is left out, with the reason. */
 				for (i = 0; i < quiet.n; i++)
-					sr_error_warn(err, NULL, 0, 0,
-						"commit %.12s left out: %s",
-						sc->id, quiet.diags[i].msg);
+					sr_error_warn(
+					    err, NULL, 0, 0,
+					    _("commit %.12s left out: %s"),
+					    sc->id, quiet.diags[i].msg);
 				sr_error_release(&quiet);
 				if (ret == SR_ENOMEM)
 					goto oom;
@@ -928,7 +933,7 @@ int report_history(struct report *rep, const struct report_history_opts *o,
 	npts = 0;
 	goto out;
 oom:
-	ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+	ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 out:
 	points_free(pts, npts);
 	review_free(prv);

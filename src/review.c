@@ -19,7 +19,9 @@
 #include "check.h"
 #include "checklist.h"
 #include "engine_id.h"
+#include "i18n.h"
 #include "match.h"
+#include "sshsig.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
@@ -74,7 +76,7 @@ static int walk_worktree(struct review *rv, const char *rel,
 	count = scandir(dir.buf, &ents, NULL, alphasort);
 	if (count < 0) {
 		ret = depth ? 0 : sr_error_add(err, SR_EIO, dir.buf, 0, 0,
-					       "cannot read: %s",
+					       _("cannot read: %s"),
 					       strerror(errno));
 		goto out;
 	}
@@ -204,7 +206,7 @@ static int load_checklist(struct review *rv, struct sr_error *err)
 
 		if (!f)
 			return sr_error_add(err, SR_ENOTFOUND, DEFAULT_CHECKLIST,
-					    0, 0, "no checklist");
+					    0, 0, _("no checklist"));
 		digest_key(f->data, f->len, rv->checklist_key);
 		if (!(rv->checklist_path = strdup("(built-in)")))
 			return SR_ENOMEM;
@@ -232,7 +234,7 @@ int review_open(struct review **out, const char *repo, const char *rev,
 	*out = NULL;
 	rv = calloc(1, sizeof(*rv));
 	if (!rv)
-		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 	rv->flags = flags;
 	if (flags & REVIEW_WORKTREE)
 		rv->flags |= REVIEW_NO_CACHE;
@@ -242,8 +244,8 @@ int review_open(struct review **out, const char *repo, const char *rev,
 	if (flags & REVIEW_WORKTREE) {
 		if (!store_workdir(rv->store)) {
 			ret = sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-					   "--worktree: a bare repository has "
-					   "no working tree");
+					   _("--worktree: a bare repository has "
+					   "no working tree"));
 			goto out;
 		}
 	} else if ((ret = store_resolve(rv->store, rev ? rev : "HEAD",
@@ -345,10 +347,12 @@ int review_read_spec(struct review *rv, size_t i, char **buf, size_t *len,
 
 /* ---- checking --------------------------------------------------------- */
 
+/* A cached report holds warning texts, translated: the language is part
+ * of the key, so a Japanese run never replays English warnings. */
 static void cache_key(const struct review *rv, size_t i, struct strbuf *key)
 {
-	strbuf_addf(key, "%s-%s-%s", rv->specs[i].blob, rv->checklist_key,
-		    SR_ENGINE_ID);
+	strbuf_addf(key, "%s-%s-%s-%s", rv->specs[i].blob, rv->checklist_key,
+		    SR_ENGINE_ID, i18n_lang());
 }
 
 int review_check(struct review *rv, size_t i, struct check_report *rep)
@@ -745,13 +749,13 @@ int review_prepare(struct review *rv, const struct review_request *req,
 	*out = NULL;
 	if (rv->flags & REVIEW_WORKTREE)
 		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				    "a record names committed text: commit "
-				    "the spec and drop --worktree");
+				    _("a record names committed text: commit "
+				    "the spec and drop --worktree"));
 	i = review_find_spec(rv, req->spec);
 	if (i < 0)
 		return sr_error_add(err, SR_ENOTFOUND, req->spec, 0, 0,
-				    "not a spec at %.12s (spec globs: see "
-				    ".specreview.yaml)",
+				    _("not a spec at %.12s (spec globs: see "
+				    ".specreview.yaml)"),
 				    rv->commit);
 	/* No identity is a setup problem of the user's, not a refusal. */
 	if ((ret = store_identity(rv->store, &who, err)) < 0) {
@@ -792,7 +796,7 @@ int review_prepare(struct review *rv, const struct review_request *req,
 	/* Every problem with the request, not just the first. */
 	if (needs_summary(req) && !rec->summary)
 		sr_error_add(&problems, SR_EINVAL, NULL, 0, 0,
-			     "a %s needs a summary (--summary TEXT)",
+			     _("a %s needs a summary (--summary TEXT)"),
 			     rec_decision_name(req->decision));
 	rec->disps = calloc(req->ndisps ? req->ndisps : 1, sizeof(*rec->disps));
 	rec->notes = calloc(req->nnotes ? req->nnotes : 1, sizeof(*rec->notes));
@@ -806,7 +810,7 @@ int review_prepare(struct review *rv, const struct review_request *req,
 
 		if (!checklist_item_find(rv->cl, d->item)) {
 			sr_error_add(&problems, SR_EINVAL, NULL, 0, 0,
-				     "unknown item '%s' (checklist %s)",
+				     _("unknown item '%s' (checklist %s)"),
 				     d->item, rv->cl->id);
 			continue;
 		}
@@ -815,13 +819,13 @@ int review_prepare(struct review *rv, const struct review_request *req,
 				break;
 		if (j < k) {
 			sr_error_add(&problems, SR_EINVAL, NULL, 0, 0,
-				     "item '%s' has two dispositions", d->item);
+				     _("item '%s' has two dispositions"), d->item);
 			continue;
 		}
 		if (d->line < 0 || (size_t)d->line > nlines) {
 			sr_error_add(&problems, SR_EINVAL, NULL, 0, 0,
-				     "line %d is past the end of %s (%zu "
-				     "lines)",
+				     _("line %d is past the end of %s (%zu "
+				     "lines)"),
 				     d->line, rec->spec, nlines);
 			continue;
 		}
@@ -848,19 +852,19 @@ int review_prepare(struct review *rv, const struct review_request *req,
 
 		if (n->line < 1 || (size_t)n->line > nlines) {
 			sr_error_add(&problems, SR_EINVAL, NULL, 0, 0,
-				     "line %d is not in %s (1-%zu)", n->line,
+				     _("line %d is not in %s (1-%zu)"), n->line,
 				     rec->spec, nlines);
 			continue;
 		}
 		if (!n->note || !*n->note) {
 			sr_error_add(&problems, SR_EINVAL, NULL, 0, 0,
-				     "the annotation of line %d is empty",
+				     _("the annotation of line %d is empty"),
 				     n->line);
 			continue;
 		}
 		if (n->item && !checklist_item_find(rv->cl, n->item)) {
 			sr_error_add(&problems, SR_EINVAL, NULL, 0, 0,
-				     "unknown item '%s' (checklist %s)",
+				     _("unknown item '%s' (checklist %s)"),
 				     n->item, rv->cl->id);
 			continue;
 		}
@@ -904,7 +908,7 @@ int review_permitted(struct review *rv, const char *spec,
 
 	if (i < 0)
 		return sr_error_add(err, SR_ENOTFOUND, spec, 0, 0,
-				    "not a spec at %.12s", rv->commit);
+				    _("not a spec at %.12s"), rv->commit);
 	if ((ret = store_identity(rv->store, &who, err)) < 0) {
 		ret = ret == SR_EDENIED ? SR_EINVAL : ret;
 		goto out;
@@ -943,6 +947,111 @@ static int recheck(struct store *s, const char *tip, void *ctx,
 	return permitted(cc->rv, cc->rec, err);
 }
 
+/* ---- signing ----------------------------------------------------------- */
+
+/*
+ * How a commit is signed: with `key` (user.signingkey) when not NULL;
+ * when roles.yaml lists keys for the person, the signature is checked
+ * against them (`allowed`, for `principal`) before anything is committed,
+ * so that a key roles.yaml does not know is refused here rather than by
+ * verify on the server.
+ */
+struct signer {
+	char *key;
+	const char *principal;
+	struct strbuf allowed;
+};
+
+#define SIGNER_INIT { NULL, NULL, STRBUF_INIT }
+
+static void signer_release(struct signer *sg)
+{
+	free(sg->key);
+	sg->key = NULL;
+	strbuf_release(&sg->allowed);
+}
+
+/*
+ * Decides whether the commit of `email` is signed, with roles.yaml as it
+ * is now.  Signed: sign-offs and opinions, every commit when roles.yaml
+ * says require_signatures: true, and roles changes by an admin with keys,
+ * whenever a key is configured.  Required (SR_EDENIED without a key):
+ * sign-offs and opinions of people roles.yaml lists keys for, and every
+ * commit under require_signatures, as `specreview verify` requires them.
+ */
+static int plan_signature(struct review *rv, const struct roles *roles,
+			  const char *email, const char *what, int sign_off,
+			  struct signer *sg, struct sr_error *err)
+{
+	const struct role_person *p = roles_find(roles, email);
+	int haskeys = p && p->nkeys;
+	int required = roles->require_signatures || (sign_off && haskeys);
+	int ret;
+
+	if (!required && !sign_off && !haskeys)
+		return 0;
+	if (required && !haskeys)
+		return sr_error_add(err, SR_EDENIED, NULL, 0, 0,
+				    "roles.yaml requires signatures and lists "
+				    "no SSH key for %s: an admin adds one with "
+				    "'specreview roles add ROLE %s --key "
+				    "FILE.pub'",
+				    email, email);
+	if ((ret = store_signing_key(rv->store, &sg->key, err)) < 0)
+		return ret;
+	if (!sg->key) {
+		if (!required)
+			return 0;
+		return sr_error_add(err, SR_EDENIED, NULL, 0, 0,
+				    "%s by %s must be signed (%s): set "
+				    "gpg.format=ssh and user.signingkey "
+				    "(git config)",
+				    what, email,
+				    roles->require_signatures
+					? "roles.yaml says require_signatures: "
+					  "true"
+					: "roles.yaml lists SSH keys for this "
+					  "person");
+	}
+	if (!haskeys)
+		return 0; /* signed, with nothing to check it against */
+	{
+		struct roles one = ROLES_INIT;
+
+		one.people = (struct role_person *)p;
+		one.npeople = 1;
+		if (sshsig_allowed_signers(&one, &sg->allowed) < 0)
+			return sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+	}
+	sg->principal = p->email;
+	return 0;
+}
+
+static int sign_checked(const char *payload, size_t len, struct strbuf *sig,
+			void *ctx, struct sr_error *err)
+{
+	struct signer *sg = ctx;
+	struct strbuf detail = STRBUF_INIT;
+	enum sshsig_verdict v = SSHSIG_GOOD;
+	int ret;
+
+	ret = sshsig_sign(sg->key, payload, len, sig, err);
+	if (ret == 0 && sg->principal && sg->allowed.len)
+		ret = sshsig_verify(sg->allowed.buf, sg->allowed.len,
+				    sg->principal, 0, sig->buf, sig->len,
+				    payload, len, &v, &detail, err);
+	if (ret == 0 && v != SSHSIG_GOOD)
+		ret = sr_error_add(err, SR_EDENIED, sg->key, 0, 0,
+				   "%s: roles.yaml lists no such key for %s "
+				   "(or it is not valid now); nothing was "
+				   "committed",
+				   detail.len ? detail.buf : "bad signature",
+				   sg->principal);
+	strbuf_release(&detail);
+	return ret;
+}
+
 int review_commit(struct review *rv, struct record *rec,
 		  char commit[STORE_OID_HEX], struct strbuf *path,
 		  struct sr_error *err)
@@ -950,15 +1059,24 @@ int review_commit(struct review *rv, struct record *rec,
 	struct commit_check cc = { rv, rec };
 	struct strbuf p = STRBUF_INIT, yaml = STRBUF_INIT, msg = STRBUF_INIT;
 	struct store_ident who = { rec->name, rec->email, rec->time, 0 };
+	struct signer sg = SIGNER_INIT;
+	struct roles roles = ROLES_INIT;
 	struct store_file file;
 	size_t base;
 	int attempt, ret;
 
+	if ((ret = roles_at_tip(rv->store, rv->records_ref, &roles, err)) < 0 ||
+	    (ret = plan_signature(rv, &roles, rec->email,
+				  rec_decision_name(rec->decision),
+				  rec->decision == DEC_SIGN_OFF ||
+				      rec->decision == DEC_OPINION,
+				  &sg, err)) < 0)
+		goto out;
 	if ((ret = record_path(rec, &p)) < 0 ||
 	    (ret = record_emit(rec, &yaml)) < 0 ||
 	    (ret = record_commit_message(rec, &msg)) < 0) {
 		sr_error_add(err, ret, rec->spec, 0, 0,
-			     "cannot write the record: %s", sr_strerror(ret));
+			     _("cannot write the record: %s"), sr_strerror(ret));
 		goto out;
 	}
 	/*
@@ -980,9 +1098,10 @@ int review_commit(struct review *rv, struct record *rec,
 			break;
 		}
 		file.path = p.buf;
-		ret = store_records_commit(rv->store, rv->records_ref, &file, 1,
-					   0, msg.buf, &who, recheck, &cc,
-					   commit, &tmp);
+		ret = store_records_commit_signed(
+		    rv->store, rv->records_ref, &file, 1, 0, msg.buf, &who,
+		    recheck, &cc, sg.key ? sign_checked : NULL, &sg, commit,
+		    &tmp);
 		if (ret != SR_EEXIST || attempt == 1000) {
 			sr_error_move(err, &tmp);
 			break;
@@ -994,6 +1113,8 @@ int review_commit(struct review *rv, struct record *rec,
 		strbuf_addstr(path, p.buf);
 	}
 out:
+	signer_release(&sg);
+	roles_release(&roles);
 	strbuf_release(&p);
 	strbuf_release(&yaml);
 	strbuf_release(&msg);
@@ -1030,9 +1151,45 @@ static void admins(const struct roles *r, struct strbuf *out)
 				    r->people[i].email);
 }
 
-int review_roles_add(struct review *rv, enum rec_role role,
-		     const char *email, const char *name,
-		     struct sr_error *err)
+/* Applies a change to the roles read from the tip. */
+static int apply_edit(struct roles *roles, const struct review_roles_edit *ed,
+		      struct sr_error *err)
+{
+	int ret = 0;
+
+	if (ed->role >= 0)
+		ret = roles_add(roles, ed->email, ed->name,
+				(enum rec_role)ed->role);
+	if (ret == 0 && ed->key)
+		ret = roles_add_key(roles, ed->email, ed->key, err);
+	if (ret == 0 && ed->require_signatures >= 0)
+		roles->require_signatures = ed->require_signatures;
+	return ret;
+}
+
+/* The commit message: a subject line and a Role-Change trailer. */
+static void edit_message(const struct review_roles_edit *ed,
+			 struct strbuf *msg)
+{
+	if (ed->role >= 0)
+		strbuf_addf(msg, "roles: grant %s to %s%s\n\n"
+				 "Role-Change: add %s %s\n",
+			    rec_role_name((enum rec_role)ed->role), ed->email,
+			    ed->key ? ", with an SSH key" : "",
+			    rec_role_name((enum rec_role)ed->role), ed->email);
+	else if (ed->key)
+		strbuf_addf(msg, "roles: an SSH key for %s\n\n"
+				 "Role-Change: key %s\n",
+			    ed->email, ed->email);
+	else
+		strbuf_addf(msg, "roles: %s signatures\n\n"
+				 "Role-Change: require-signatures %s\n",
+			    ed->require_signatures ? "require" : "stop requiring",
+			    ed->require_signatures ? "true" : "false");
+}
+
+int review_roles_change(struct review *rv, const struct review_roles_edit *ed,
+			struct sr_error *err)
 {
 	struct store_ident who = { 0 };
 	int attempt, ret;
@@ -1046,6 +1203,7 @@ int review_roles_add(struct review *rv, enum rec_role role,
 		struct strbuf yaml = STRBUF_INIT, msg = STRBUF_INIT,
 			      who_admin = STRBUF_INIT;
 		struct sr_error quiet = SR_ERROR_INIT;
+		struct signer sg = SIGNER_INIT;
 		struct store_file file;
 
 		if (store_resolve(rv->store, rv->records_ref, rc.tip, &quiet) < 0)
@@ -1068,23 +1226,39 @@ int review_roles_add(struct review *rv, enum rec_role role,
 							 : "none");
 			goto next;
 		}
+		/* Signed as roles.yaml says before the change. */
 		if (ret == 0)
-			ret = roles_add(&roles, email, name, role);
+			ret = plan_signature(rv, &roles, who.email,
+					     "a change of roles", 0, &sg, err);
+		if (ret == 0)
+			ret = apply_edit(&roles, ed, err);
+		if (ret == 0 && ed->require_signatures == 1 &&
+		    (!roles_find(&roles, who.email) ||
+		     !roles_find(&roles, who.email)->nkeys)) {
+			/* Else no admin could sign a change of roles again. */
+			ret = sr_error_add(err, SR_EDENIED, NULL, 0, 0,
+					   "roles.yaml lists no SSH key for "
+					   "%s: add yours first ('specreview "
+					   "roles add admin %s --key "
+					   "FILE.pub'), or nobody could change "
+					   "roles once signatures are required",
+					   who.email, who.email);
+			goto next;
+		}
 		if (ret == 0)
 			ret = roles_emit(&roles, &yaml);
 		if (ret < 0)
 			goto next;
-		strbuf_addf(&msg, "roles: grant %s to %s\n\nRole-Change: add "
-				  "%s %s\n",
-			    rec_role_name(role), email, rec_role_name(role),
-			    email);
+		edit_message(ed, &msg);
 		file.path = ROLES_PATH;
 		file.data = yaml.buf;
 		file.len = yaml.len;
-		ret = store_records_commit(rv->store, rv->records_ref, &file, 1,
-					   1, msg.buf, &who, same_tip, &rc,
-					   NULL, err);
+		ret = store_records_commit_signed(
+		    rv->store, rv->records_ref, &file, 1, 1, msg.buf, &who,
+		    same_tip, &rc, sg.key ? sign_checked : NULL, &sg, NULL,
+		    err);
 	next:
+		signer_release(&sg);
 		roles_release(&roles);
 		strbuf_release(&yaml);
 		strbuf_release(&msg);
@@ -1092,4 +1266,13 @@ int review_roles_add(struct review *rv, enum rec_role role,
 	}
 	store_ident_release(&who);
 	return ret;
+}
+
+int review_roles_add(struct review *rv, enum rec_role role,
+		     const char *email, const char *name,
+		     struct sr_error *err)
+{
+	struct review_roles_edit ed = { (int)role, email, name, NULL, -1 };
+
+	return review_roles_change(rv, &ed, err);
 }

@@ -194,12 +194,37 @@ int review_permitted(struct review *rv, const char *spec,
 
 /*
  * Commits a prepared record to the records branch, re-checking roles and
- * state against the branch tip on every attempt.  `commit` and `path`
+ * state against the branch tip on every attempt.  Sign-offs and opinions
+ * (and every record when roles.yaml says require_signatures: true) are
+ * signed with user.signingkey (gpg.format=ssh), as git signs commits; when
+ * roles.yaml lists SSH keys for the person, a sign-off or opinion must be
+ * signed by one of them (SR_EDENIED otherwise, before anything is
+ * committed).  `commit` and `path`
  * (may be NULL) receive the new commit's id and the record's path.
  */
 int review_commit(struct review *rv, struct record *rec,
 		  char commit[STORE_OID_HEX], struct strbuf *path,
 		  struct sr_error *err);
+
+/* A change of roles.yaml; the parts not to change are -1 or NULL. */
+struct review_roles_edit {
+	int role;               /* enum rec_role to grant to `email`, or -1 */
+	const char *email;      /* the person (for role and key) */
+	const char *name;       /* may be NULL */
+	const char *key;        /* an SSH public key line to add, or NULL */
+	int require_signatures; /* 0 or 1 to set it, -1 to leave it */
+};
+
+/*
+ * Changes roles.yaml on the records branch as `ed` says, in one commit.
+ * Needs the admin role, except for the first roles.yaml (bootstrap),
+ * which also makes its writer an admin.  The commit is signed with
+ * user.signingkey when roles.yaml requires signatures or lists keys for
+ * the admin (and must be, when it requires them).  SR_EDENIED (not an
+ * admin, no key where one is needed), SR_EINVAL (a malformed key).
+ */
+int review_roles_change(struct review *rv, const struct review_roles_edit *ed,
+			struct sr_error *err);
 
 /*
  * Grants `role` to `email` in roles.yaml on the records branch.  Needs

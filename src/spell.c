@@ -24,6 +24,7 @@
 #include "builtin.h"
 #include "checklist.h"
 #include "error.h"
+#include "i18n.h"
 #include "review.h"
 #include "store.h"
 #include "strbuf.h"
@@ -208,8 +209,8 @@ out:
 		ret = SR_ENOMEM;
 	else if (ret == SR_ENOTFOUND)
 		sr_error_add(err, ret, NULL, 0, 0,
-			     "dictionary '%.*s' not found: no %s (install "
-			     "its hunspell package, or set DICPATH)",
+			     _("dictionary '%.*s' not found: no %s (install "
+			       "its hunspell package, or set DICPATH)"),
 			     (int)nlen, name, tried.buf);
 	strbuf_release(&tried);
 	strbuf_release(&f);
@@ -235,7 +236,7 @@ static int open_dict(struct dict *d, const char *name, struct sr_error *err)
 	}
 	if (!(d->h = Hunspell_create(aff.buf, dic.buf))) {
 		ret = sr_error_add(err, SR_ENOMEM, dic.buf, 0, 0,
-				   "cannot load the dictionary");
+				   _("cannot load the dictionary"));
 		goto out;
 	}
 	enc = Hunspell_get_dic_encoding(d->h);
@@ -244,8 +245,9 @@ static int open_dict(struct dict *d, const char *name, struct sr_error *err)
 		d->from = iconv_open("UTF-8", enc);
 		if (d->to == NO_ICONV || d->from == NO_ICONV) {
 			ret = sr_error_add(err, SR_EINVAL, aff.buf, 0, 0,
-					   "dictionary encoding %s is not "
-					   "supported", enc);
+					   _("dictionary encoding %s is not "
+					     "supported"),
+					   enc);
 			goto out;
 		}
 	}
@@ -331,7 +333,8 @@ int spell_open(struct spell **out, const struct spell_opts *opts,
 	if ((s = calloc(1, sizeof(*s))))
 		strbuf_init(&s->conv, 0);
 	if (!s || !(s->dicts = calloc(n, sizeof(*s->dicts)))) {
-		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
+				   _("out of memory"));
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -627,7 +630,7 @@ int spell_add_words(struct spell *s, const char *text, size_t len,
 			;
 		if (memchr(ls + b, ' ', k - b) || memchr(ls + b, '\t', k - b)) {
 			sr_error_warn(err, name, line, 1,
-				      "'%.*s' is not one word: ignored",
+				      _("'%.*s' is not one word: ignored"),
 				      (int)(k - b), ls + b);
 			continue;
 		}
@@ -853,7 +856,8 @@ static int mkdirs_for(const char *path, struct sr_error *err)
 		dir.buf[i] = '\0';
 		if (mkdir(dir.buf, 0755) < 0 && errno != EEXIST) {
 			ret = sr_error_add(err, SR_EIO, dir.buf, 0, 0,
-					   "cannot create: %s", strerror(errno));
+					   _("cannot create: %s"),
+					   strerror(errno));
 			break;
 		}
 		dir.buf[i] = '/';
@@ -877,7 +881,7 @@ int spell_save_word(const char *path, const char *word, struct sr_error *err)
 			break;
 	if (!wl || i < wl || wl > SPELL_MAX_WORD)
 		return sr_error_add(err, SR_EINVAL, path, 0, 0,
-				    "'%s' cannot go in a word list", word);
+				    _("'%s' cannot go in a word list"), word);
 	ret = sr_read_file(&buf, &len, path, WORDS_MAX_BYTES, &quiet);
 	if (ret == SR_ENOTFOUND) {
 		sr_error_release(&quiet);
@@ -903,7 +907,8 @@ int spell_save_word(const char *path, const char *word, struct sr_error *err)
 		strbuf_addch(&sb, '\n');
 	strbuf_addf(&sb, "%s\n", word);
 	if (sb.failed) {
-		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0,
+				   _("out of memory"));
 		goto out;
 	}
 	ret = sr_write_file_atomic(path, sb.buf, sb.len, err);

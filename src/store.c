@@ -91,18 +91,14 @@ static int map_code(int gcode)
  * Translates libgit2's failure `gcode` into an SR_E* code and a
  * diagnostic "<what>: <git's message>".
  */
-static int gerr(struct sr_error *err, int gcode, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int gerr(struct sr_error *err, int gcode, const char *fmt, ...)
+static int vgerr(struct sr_error *err, int gcode, const char *fmt,
+		 va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const git_error *e = git_error_last();
 	int code = map_code(gcode);
-	va_list ap;
 
-	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	strbuf_addf(&sb, ": %s", e && e->message ? e->message : "git error");
 	strbuf_rtrim(&sb);
 	if (sb.failed)
@@ -110,6 +106,30 @@ static int gerr(struct sr_error *err, int gcode, const char *fmt, ...)
 	sr_error_add(err, code, NULL, 0, 0, "%s", sb.buf);
 	strbuf_release(&sb);
 	git_error_clear();
+	return code;
+}
+
+static int gerr(struct sr_error *err, int gcode, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int gerr(struct sr_error *err, int gcode, const char *fmt, ...)
+{
+	va_list ap;
+	int code;
+
+	va_start(ap, fmt);
+	code = vgerr(err, gcode, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int store_git_error(struct sr_error *err, int gcode, const char *fmt, ...)
+{
+	va_list ap;
+	int code;
+
+	va_start(ap, fmt);
+	code = vgerr(err, gcode, fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -134,6 +154,28 @@ static int is_full_hex(const char *s)
 }
 
 /* ---- opening ---------------------------------------------------------- */
+
+/*
+ * In a pre-receive hook, git keeps the pushed objects in a quarantine
+ * directory (GIT_QUARANTINE_PATH) until the hook accepts them; without
+ * it as an alternate, the commits being judged would not be found.
+ */
+static int add_quarantine(struct store *s, struct sr_error *err)
+{
+	const char *q = getenv("GIT_QUARANTINE_PATH");
+	git_odb *odb = NULL;
+	int g;
+
+	if (!q || !*q)
+		return 0;
+	g = git_repository_odb(&odb, s->repo);
+	if (g == 0)
+		g = git_odb_add_disk_alternate(odb, q);
+	git_odb_free(odb);
+	if (g < 0)
+		return gerr(err, g, "%s: the push's quarantine", q);
+	return 0;
+}
 
 int store_open(struct store **out, const char *path, struct sr_error *err)
 {
@@ -162,6 +204,9 @@ int store_open(struct store **out, const char *path, struct sr_error *err)
 		ret = gerr(err, g, "%s: cannot open the repository", where);
 		goto out;
 	}
+	ret = add_quarantine(s, err);
+	if (ret < 0)
+		goto out;
 	*out = s;
 	s = NULL;
 out:
@@ -181,6 +226,11 @@ void store_free(struct store *s)
 	git_repository_free(s->repo);
 	free(s);
 	git_libgit2_shutdown();
+}
+
+struct git_repository *store_repository(struct store *s)
+{
+	return s->repo;
 }
 
 const char *store_git_dir(const struct store *s)
@@ -1186,10 +1236,52 @@ static int create_ref(struct store *s, const char *ref, const git_oid *id,
  * conflicting path (nothing to retry), or the libgit2 code of the ref
  * update in *gref when only that failed.
  */
+int store_commit_write(struct store *s, git_oid *out,
+		       const git_signature *author,
+		       const git_signature *committer, const char *message,
+		       const git_tree *tree, size_t nparents,
+		       const git_commit **parents, store_sign_fn sign,
+		       void *sign_ctx, struct sr_error *err)
+{
+	git_buf buf = GIT_BUF_INIT;
+	struct strbuf sig = STRBUF_INIT;
+	int g, ret = 0;
+
+	if (!sign) {
+		g = git_commit_create(out, s->repo, NULL, author, committer,
+				      NULL, message, tree, nparents, parents);
+		return g < 0 ? gerr(err, g, "creating the commit") : 0;
+	}
+	g = git_commit_create_buffer(&buf, s->repo, author, committer, NULL,
+				     message, tree, nparents, parents);
+	if (g < 0) {
+		ret = gerr(err, g, "building the commit");
+		goto out;
+	}
+	ret = sign(buf.ptr, buf.size, &sig, sign_ctx, err);
+	if (ret < 0)
+		goto out;
+	if (sig.failed) {
+		ret = oom(err);
+		goto out;
+	}
+	/* git's own layout: the armored signature, no trailing newline. */
+	strbuf_rtrim(&sig);
+	g = git_commit_create_with_signature(out, s->repo, buf.ptr, sig.buf,
+					     NULL);
+	if (g < 0)
+		ret = gerr(err, g, "creating the signed commit");
+out:
+	git_buf_dispose(&buf);
+	strbuf_release(&sig);
+	return ret;
+}
+
 static int attempt(struct store *s, const char *ref, const git_oid *tip,
 		   const git_oid *blobs, const struct store_file *files,
 		   size_t nfiles, int replace, const char *message,
-		   const git_signature *sig, git_oid *id, int *gref,
+		   const git_signature *sig, store_sign_fn sign,
+		   void *sign_ctx, git_oid *id, int *gref,
 		   struct sr_error *err)
 {
 	git_commit *parent = NULL;
@@ -1225,12 +1317,10 @@ static int attempt(struct store *s, const char *ref, const git_oid *tip,
 		}
 	}
 	parents[0] = parent;
-	g = git_commit_create(id, s->repo, NULL, sig, sig, NULL, message, tree,
-			      parent ? 1 : 0, parents);
-	if (g < 0) {
-		ret = gerr(err, g, "creating the commit");
+	ret = store_commit_write(s, id, sig, sig, message, tree,
+				 parent ? 1 : 0, parents, sign, sign_ctx, err);
+	if (ret < 0)
 		goto out;
-	}
 	if (tip)
 		g = git_reference_create_matching(&newref, s->repo, ref, id, 1,
 						  tip, "specreview: record");
@@ -1257,6 +1347,20 @@ int store_records_commit(struct store *s, const char *ref,
 			 const struct store_ident *who,
 			 store_precheck_fn precheck, void *ctx,
 			 char commit[STORE_OID_HEX], struct sr_error *err)
+{
+	return store_records_commit_signed(s, ref, files, nfiles, replace,
+					   message, who, precheck, ctx, NULL,
+					   NULL, commit, err);
+}
+
+int store_records_commit_signed(struct store *s, const char *ref,
+				const struct store_file *files, size_t nfiles,
+				int replace, const char *message,
+				const struct store_ident *who,
+				store_precheck_fn precheck, void *ctx,
+				store_sign_fn sign, void *sign_ctx,
+				char commit[STORE_OID_HEX],
+				struct sr_error *err)
 {
 	struct strbuf msg = STRBUF_INIT, lock = STRBUF_INIT;
 	git_signature *sig = NULL;
@@ -1321,7 +1425,8 @@ int store_records_commit(struct store *s, const char *ref,
 				goto out;
 		}
 		ret = attempt(s, ref, found ? &tip : NULL, blobs, files, nfiles,
-			      replace, msg.buf, sig, &id, &gref, err);
+			      replace, msg.buf, sig, sign, sign_ctx, &id, &gref,
+			      err);
 		if (ret == 0 || !gref)
 			goto out;
 		/* Another writer moved the ref: start over on its tip. */
@@ -1353,6 +1458,89 @@ out:
 	strbuf_release(&lock);
 	git_signature_free(sig);
 	return ret;
+}
+
+int store_signing_key(struct store *s, char **out, struct sr_error *err)
+{
+	git_config *cfg = NULL;
+	git_buf fmt = GIT_BUF_INIT, key = GIT_BUF_INIT;
+	const char *home = getenv("HOME");
+	struct strbuf path = STRBUF_INIT;
+	int g, ret = 0;
+
+	*out = NULL;
+	g = git_repository_config_snapshot(&cfg, s->repo);
+	if (g < 0)
+		return gerr(err, g, "reading git config");
+	g = git_config_get_string_buf(&fmt, cfg, "gpg.format");
+	if (g == GIT_ENOTFOUND || (g == 0 && strcmp(fmt.ptr, "ssh"))) {
+		git_error_clear();
+		goto out; /* git would not sign with SSH either */
+	}
+	if (g < 0) {
+		ret = gerr(err, g, "reading gpg.format");
+		goto out;
+	}
+	g = git_config_get_string_buf(&key, cfg, "user.signingkey");
+	if (g == GIT_ENOTFOUND) {
+		git_error_clear();
+		goto out;
+	}
+	if (g < 0) {
+		ret = gerr(err, g, "reading user.signingkey");
+		goto out;
+	}
+	if (!strncmp(key.ptr, "key::", 5) || !strncmp(key.ptr, "ssh-", 4)) {
+		ret = sr_error_add(err, SR_EINVAL, NULL, 0, 0,
+				   "user.signingkey: give the path of a key "
+				   "file (a literal key is not supported)");
+		goto out;
+	}
+	if (!strncmp(key.ptr, "~/", 2) && home)
+		strbuf_addf(&path, "%s/%s", home, key.ptr + 2);
+	else
+		strbuf_addstr(&path, key.ptr);
+	if (path.failed) {
+		ret = oom(err);
+		goto out;
+	}
+	*out = strbuf_detach(&path, NULL);
+out:
+	strbuf_release(&path);
+	git_buf_dispose(&fmt);
+	git_buf_dispose(&key);
+	git_config_free(cfg);
+	return ret;
+}
+
+int store_ref_cas(struct store *s, const char *ref, const char *id,
+		  const char *old, const char *log_message,
+		  struct sr_error *err)
+{
+	git_reference *newref = NULL;
+	git_oid nid, oid;
+	int g;
+
+	if (git_oid_fromstr(&nid, id) < 0 ||
+	    (old && *old && git_oid_fromstr(&oid, old) < 0)) {
+		git_error_clear();
+		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
+				    "not an object id");
+	}
+	if ((g = check_not_head(s, ref, err)) < 0)
+		return g;
+	if (old && *old)
+		g = git_reference_create_matching(&newref, s->repo, ref, &nid,
+						  1, &oid, log_message);
+	else
+		g = create_ref(s, ref, &nid, NULL);
+	git_reference_free(newref);
+	if (g == GIT_EMODIFIED || g == GIT_EEXISTS || g == GIT_ELOCKED ||
+	    (g == GIT_ENOTFOUND && old && *old)) {
+		git_error_clear();
+		return SR_ECONFLICT;
+	}
+	return g < 0 ? gerr(err, g, "updating %s", ref) : 0;
 }
 
 /* ---- reading the records branch ----------------------------------------- */

@@ -29,6 +29,7 @@
 
 struct sr_error;
 struct store;
+struct strbuf;
 
 #define STORE_OID_HEX 41 /* 40 hex digits and a NUL */
 
@@ -160,6 +161,49 @@ int store_records_commit(struct store *s, const char *ref,
 			 store_precheck_fn precheck, void *ctx,
 			 char commit[STORE_OID_HEX], struct sr_error *err);
 
+/*
+ * Signs a commit: `payload` is the whole unsigned commit object (as
+ * git_commit_create_buffer makes it); the callback appends an armored
+ * signature ("-----BEGIN SSH SIGNATURE-----" ...) to `sig`.  A negative
+ * return aborts the commit with that code.
+ */
+typedef int (*store_sign_fn)(const char *payload, size_t len,
+			     struct strbuf *sig, void *ctx,
+			     struct sr_error *err);
+
+/*
+ * store_records_commit, with the commit signed by `sign` (NULL: not
+ * signed) on every attempt: the commit is built with
+ * git_commit_create_buffer, signed, written with
+ * git_commit_create_with_signature into the "gpgsig" header (where git
+ * puts SSH signatures too) and the ref moved by the same compare-and-swap.
+ */
+int store_records_commit_signed(struct store *s, const char *ref,
+				const struct store_file *files, size_t nfiles,
+				int replace, const char *message,
+				const struct store_ident *who,
+				store_precheck_fn precheck, void *ctx,
+				store_sign_fn sign, void *sign_ctx,
+				char commit[STORE_OID_HEX],
+				struct sr_error *err);
+
+/*
+ * The SSH signing key git would use: user.signingkey when gpg.format is
+ * "ssh" (a private key path or its .pub, "~/" expanded), else *out is
+ * NULL.  Caller frees *out.  A literal "key::..." value is SR_EINVAL: give
+ * a path.
+ */
+int store_signing_key(struct store *s, char **out, struct sr_error *err);
+
+/*
+ * Moves `ref` to `id` if it still points at `old` (NULL or "": only if it
+ * does not exist), under the ref's lock.  SR_ECONFLICT when it moved;
+ * SR_EINVAL when `ref` is the branch checked out in the working tree.
+ */
+int store_ref_cas(struct store *s, const char *ref, const char *id,
+		  const char *old, const char *log_message,
+		  struct sr_error *err);
+
 /* A file on the records branch and the commit that added it. */
 struct store_record_file {
 	char *path; /* "records/specs/a.md/20261126T061800Z-reviewer-ab.yaml" */
@@ -215,5 +259,36 @@ int store_cache_get(struct store *s, const char *key, char **buf,
 		    size_t *len);
 int store_cache_put(struct store *s, const char *key, const char *buf,
 		    size_t len, struct sr_error *err);
+
+/* ---- for engine modules that use libgit2 themselves (verify, sync) ---- */
+
+struct git_repository;
+struct git_tree;
+struct git_commit;
+struct git_signature;
+struct git_oid;
+
+/* The repository (owned by the store). */
+struct git_repository *store_repository(struct store *s);
+
+/*
+ * Translates libgit2's failure `gcode` (with git_error_last()) into an
+ * SR_E* code and a diagnostic "<what>: <git's message>"; returns the code.
+ */
+int store_git_error(struct sr_error *err, int gcode, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Writes a commit (author, committer, message, tree, parents) into the
+ * object database, signed by `sign` when not NULL; *out receives its id.
+ * No ref is moved.
+ */
+int store_commit_write(struct store *s, struct git_oid *out,
+		       const struct git_signature *author,
+		       const struct git_signature *committer,
+		       const char *message, const struct git_tree *tree,
+		       size_t nparents, const struct git_commit **parents,
+		       store_sign_fn sign, void *sign_ctx,
+		       struct sr_error *err);
 
 #endif

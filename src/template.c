@@ -5,6 +5,7 @@
 
 #include "builtin.h"
 #include "error.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "banned.h"
 
@@ -39,16 +40,16 @@ int template_spec(struct strbuf *out, const char *kind, const char *lang,
 		;
 	if (!template_kinds[k])
 		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				    "unknown kind '%s' (development, "
-				    "operations, cloud)",
+				    _("unknown kind '%s' (development, "
+				      "operations, cloud)"),
 				    kind);
 	if (strcmp(lang, "ja") && strcmp(lang, "en"))
 		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				    "unknown language '%s' (ja, en)", lang);
+				    _("unknown language '%s' (ja, en)"), lang);
 	snprintf(name, sizeof(name), "templates/%s.%s.md", kind, lang);
 	if (!(f = builtin_find(name)))
 		return sr_error_add(err, SR_ENOTFOUND, name, 0, 0,
-				    "template missing from this build");
+				    _("template missing from this build"));
 	/* Copy line by line, giving the front matter's title its value. */
 	for (p = f->data; p < f->data + f->len; p = end) {
 		end = memchr(p, '\n', (size_t)(f->data + f->len - p));

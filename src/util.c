@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "banned.h"
 
@@ -46,23 +47,24 @@ int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
 		*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return sr_error_add(err, errno == ENOENT ? SR_ENOTFOUND : SR_EIO,
-				    path, 0, 0, "cannot open: %s",
-				    strerror(errno));
+		return sr_error_add(
+		    err, errno == ENOENT ? SR_ENOTFOUND : SR_EIO, path, 0, 0,
+		    _("cannot open: %s"), strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		ret = sr_error_add(err, SR_EIO, path, 0, 0, "cannot stat: %s",
-				   strerror(errno));
+		ret = sr_error_add(err, SR_EIO, path, 0, 0,
+				   _("cannot stat: %s"), strerror(errno));
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		ret = sr_error_add(err, SR_EINVAL, path, 0, 0,
-				   "is a directory");
+				   _("is a directory"));
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > limit) {
-		ret = sr_error_add(err, SR_ELIMIT, path, 0, 0,
-				   "file is %lld bytes, over the limit of %zu",
-				   (long long)st.st_size, limit);
+		ret =
+		    sr_error_add(err, SR_ELIMIT, path, 0, 0,
+				 _("file is %lld bytes, over the limit of %zu"),
+				 (long long)st.st_size, limit);
 		goto out;
 	}
 	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
@@ -77,7 +79,7 @@ int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
 			nb = realloc(buf, cap);
 			if (!nb) {
 				ret = sr_error_add(err, SR_ENOMEM, path, 0, 0,
-						   "out of memory");
+						   _("out of memory"));
 				goto out;
 			}
 			buf = nb;
@@ -86,17 +88,18 @@ int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			ret = sr_error_add(err, SR_EIO, path, 0, 0,
-					   "read error: %s", strerror(errno));
+			ret =
+			    sr_error_add(err, SR_EIO, path, 0, 0,
+					 _("read error: %s"), strerror(errno));
 			goto out;
 		}
 		if (n == 0)
 			break;
 		have += (size_t)n;
 		if (have > limit) {
-			ret = sr_error_add(err, SR_ELIMIT, path, 0, 0,
-					   "file is over the limit of %zu bytes",
-					   limit);
+			ret = sr_error_add(
+			    err, SR_ELIMIT, path, 0, 0,
+			    _("file is over the limit of %zu bytes"), limit);
 			goto out;
 		}
 	}
@@ -120,11 +123,12 @@ int sr_write_file_atomic(const char *path, const void *data, size_t len,
 
 	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	if (tmp.failed)
-		return sr_error_add(err, SR_ENOMEM, path, 0, 0, "out of memory");
+		return sr_error_add(err, SR_ENOMEM, path, 0, 0,
+				    _("out of memory"));
 	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		ret = sr_error_add(err, SR_EIO, tmp.buf, 0, 0,
-				   "cannot create: %s", strerror(errno));
+				   _("cannot create: %s"), strerror(errno));
 		goto out;
 	}
 	while (len > 0) {
@@ -133,8 +137,9 @@ int sr_write_file_atomic(const char *path, const void *data, size_t len,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			ret = sr_error_add(err, SR_EIO, tmp.buf, 0, 0,
-					   "write error: %s", strerror(errno));
+			ret =
+			    sr_error_add(err, SR_EIO, tmp.buf, 0, 0,
+					 _("write error: %s"), strerror(errno));
 			goto out;
 		}
 		p += n;
@@ -143,13 +148,13 @@ int sr_write_file_atomic(const char *path, const void *data, size_t len,
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		fd = -1;
 		ret = sr_error_add(err, SR_EIO, tmp.buf, 0, 0,
-				   "write error: %s", strerror(errno));
+				   _("write error: %s"), strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp.buf, path) < 0)
 		ret = sr_error_add(err, SR_EIO, path, 0, 0,
-				   "cannot rename into place: %s",
+				   _("cannot rename into place: %s"),
 				   strerror(errno));
 out:
 	if (fd >= 0)

@@ -77,6 +77,56 @@ static int is_name(const char *s)
 
 /* ---- roles.yaml --------------------------------------------------------- */
 
+static void keys_free(struct role_key *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(k[i].key);
+	free(k);
+}
+
+/*
+ * An SSH public key as a .pub file has it, on one line: a type
+ * ("ssh-ed25519", "ecdsa-sha2-nistp256", "sk-ssh-ed25519@openssh.com",
+ * ...), its base64 body, and an optional comment without control
+ * characters.  Anything else would not survive the allowed-signers file.
+ */
+static int is_ssh_key(const char *s)
+{
+	size_t t = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-.@");
+	size_t b;
+
+	if (!t || s[t] != ' ' ||
+	    (strncmp(s, "ssh-", 4) && strncmp(s, "ecdsa-", 6) &&
+	     strncmp(s, "sk-", 3)))
+		return 0;
+	s += t + 1;
+	b = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789+/=");
+	if (b < 16 || (s[b] && s[b] != ' '))
+		return 0;
+	for (s += b; *s; s++)
+		if (is_ctl((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* The type and body of a key: what makes two keys the same key. */
+static size_t key_core(const char *s)
+{
+	const char *sp = strchr(s, ' ');
+
+	return sp ? (size_t)(sp - s) + 1 + strcspn(sp + 1, " ") : strlen(s);
+}
+
+static int same_key(const char *a, const char *b)
+{
+	size_t n = key_core(a);
+
+	return n == key_core(b) && !memcmp(a, b, n);
+}
+
 void roles_release(struct roles *r)
 {
 	size_t i;
@@ -86,6 +136,7 @@ void roles_release(struct roles *r)
 	for (i = 0; i < r->npeople; i++) {
 		free(r->people[i].email);
 		free(r->people[i].name);
+		keys_free(r->people[i].keys, r->people[i].nkeys);
 	}
 	free(r->people);
 	r->people = NULL;
@@ -137,6 +188,76 @@ static unsigned get_roles(struct ytree_loader *ld, const struct ytree_node *n)
 	return bits;
 }
 
+/* A time of a key's validity: "YYYY-MM-DDTHH:MM:SSZ", like a record's. */
+static int64_t get_key_time(struct ytree_loader *ld, const struct ytree_node *n,
+			    const char *what)
+{
+	char *s = ytree_get_str(ld, n, what, 0);
+	int64_t t = 0;
+
+	if (s && record_parse_time(s, &t) < 0) {
+		ytree_problem_at(ld, n,
+				 "invalid time '%s' (expected UTC as "
+				 "YYYY-MM-DDTHH:MM:SSZ)",
+				 s);
+		t = 0;
+	}
+	free(s);
+	return t;
+}
+
+/* keys: [{key: "ssh-ed25519 AAAA...", valid_after: ..., valid_before: ...}] */
+static void get_keys(struct ytree_loader *ld, const struct ytree_node *n,
+		     struct role_person *p)
+{
+	static const struct ytree_field f[] = {
+	    {"key", 1},
+	    {"valid_after", 0},
+	    {"valid_before", 0},
+	};
+	size_t i, k;
+
+	if (!ytree_check_list(ld, n, "keys", YTREE_EMPTY_OK) || !n->nkids)
+		return;
+	p->keys = calloc(n->nkids, sizeof(*p->keys));
+	if (!p->keys) {
+		ld->oom = 1;
+		return;
+	}
+	for (i = 0; i < n->nkids; i++) {
+		struct role_key *key = &p->keys[p->nkeys];
+		const struct ytree_node *v[3];
+
+		if (!ytree_fields(ld, n->kids[i], "keys", f, 3, v) || !v[0])
+			continue;
+		key->key = ytree_get_str(ld, v[0], "key", 0);
+		if (!key->key)
+			continue;
+		if (!is_ssh_key(key->key)) {
+			ytree_problem_at(ld, v[0],
+					 "invalid SSH public key '%s' (expected "
+					 "one line as in a .pub file: TYPE "
+					 "BASE64 [COMMENT])",
+					 key->key);
+		} else {
+			for (k = 0; k < p->nkeys; k++)
+				if (same_key(p->keys[k].key, key->key))
+					ytree_problem_at(ld, v[0],
+							 "duplicate key");
+		}
+		if (v[1])
+			key->valid_after = get_key_time(ld, v[1], "valid_after");
+		if (v[2])
+			key->valid_before =
+			    get_key_time(ld, v[2], "valid_before");
+		if (key->valid_after && key->valid_before &&
+		    key->valid_before <= key->valid_after)
+			ytree_problem_at(ld, v[2],
+					 "valid_before is not after valid_after");
+		p->nkeys++;
+	}
+}
+
 /* First line of each email, to report duplicates. */
 static void get_people(struct ytree_loader *ld, const struct ytree_node *n,
 		       struct roles *r)
@@ -145,6 +266,7 @@ static void get_people(struct ytree_loader *ld, const struct ytree_node *n,
 	    {"email", 1},
 	    {"name", 0},
 	    {"roles", 1},
+	    {"keys", 0},
 	};
 	int *first = NULL;
 	size_t i;
@@ -159,10 +281,10 @@ static void get_people(struct ytree_loader *ld, const struct ytree_node *n,
 	}
 	for (i = 0; i < n->nkids; i++) {
 		struct role_person *p = &r->people[r->npeople];
-		const struct ytree_node *v[3];
+		const struct ytree_node *v[4];
 		struct role_person *dup;
 
-		if (!ytree_fields(ld, n->kids[i], "people", f, 3, v))
+		if (!ytree_fields(ld, n->kids[i], "people", f, 4, v))
 			continue;
 		if (v[0] && (p->email = ytree_get_str(ld, v[0], "email", 0)) &&
 		    !is_email(p->email))
@@ -178,8 +300,11 @@ static void get_people(struct ytree_loader *ld, const struct ytree_node *n,
 					 p->name);
 		if (v[2])
 			p->roles = get_roles(ld, v[2]);
+		if (v[3])
+			get_keys(ld, v[3], p);
 		if (!p->email) {
 			free(p->name);
+			keys_free(p->keys, p->nkeys);
 			memset(p, 0, sizeof(*p));
 			continue;
 		}
@@ -347,6 +472,32 @@ int roles_emit(const struct roles *r, struct strbuf *out)
 				    rec_role_name((enum rec_role)j));
 		}
 		strbuf_addstr(&sb, "]\n");
+		if (p->nkeys)
+			strbuf_addstr(&sb, "    keys:\n");
+		for (j = 0; j < p->nkeys; j++) {
+			const struct role_key *k = &p->keys[j];
+			char when[21];
+
+			if (!k->key || !is_ssh_key(k->key) ||
+			    !valid_text(k->key)) {
+				ret = SR_EINVAL;
+				goto out;
+			}
+			strbuf_addstr(&sb, "      - key: ");
+			emit_str(&sb, k->key);
+			strbuf_addch(&sb, '\n');
+			if (k->valid_after) {
+				record_format_time(k->valid_after, when);
+				strbuf_addf(&sb, "        valid_after: \"%s\"\n",
+					    when);
+			}
+			if (k->valid_before) {
+				record_format_time(k->valid_before, when);
+				strbuf_addf(&sb,
+					    "        valid_before: \"%s\"\n",
+					    when);
+			}
+		}
 	}
 	if (sb.failed) {
 		ret = SR_ENOMEM;
@@ -387,6 +538,7 @@ int roles_add(struct roles *r, const char *email, const char *name,
 		goto out;
 	}
 	p = &r->people[r->npeople++];
+	memset(p, 0, sizeof(*p));
 	p->email = e;
 	p->name = n;
 	p->roles = 1u << role;
@@ -395,6 +547,54 @@ out:
 	free(e);
 	free(n);
 	return ret;
+}
+
+const struct role_person *roles_find(const struct roles *r,
+				     const char *email)
+{
+	return person_find(r, email);
+}
+
+int roles_add_key(struct roles *r, const char *email, const char *key,
+		  struct sr_error *err)
+{
+	struct role_person *p;
+	struct role_key *k;
+	size_t alloc = r->npeople, i;
+	char *e = NULL;
+
+	if (!is_ssh_key(key) || !valid_text(key))
+		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
+				    "not an SSH public key (expected one line "
+				    "as in a .pub file: TYPE BASE64 "
+				    "[COMMENT])");
+	if (!is_email(email))
+		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
+				    "invalid email '%s'", email);
+	if (!(p = person_find(r, email))) {
+		if (!(e = strdup(email)) ||
+		    SR_ALLOC_GROW(r->people, r->npeople + 1, alloc) < 0) {
+			free(e);
+			return sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
+					    "out of memory");
+		}
+		p = &r->people[r->npeople++];
+		memset(p, 0, sizeof(*p));
+		p->email = e;
+	}
+	for (i = 0; i < p->nkeys; i++)
+		if (same_key(p->keys[i].key, key))
+			return 0;
+	k = realloc(p->keys, (p->nkeys + 1) * sizeof(*k));
+	if (!k)
+		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+	p->keys = k;
+	k = &p->keys[p->nkeys];
+	memset(k, 0, sizeof(*k));
+	if (!(k->key = strdup(key)))
+		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+	p->nkeys++;
+	return 0;
 }
 
 int roles_has(const struct roles *r, const char *email, enum rec_role role)

@@ -11,6 +11,14 @@
  *     - email: hanako@example.go.jp
  *       name: 山田 花子
  *       roles: [reviewer, admin]
+ *       keys:                       # optional: SSH public keys
+ *         - key: "ssh-ed25519 AAAA... hanako@laptop"
+ *           valid_after: "2026-04-01T00:00:00Z"    # optional
+ *           valid_before: "2027-04-01T00:00:00Z"   # optional
+ *
+ * Keys let `specreview verify` check signed commits (sshsig.h): the
+ * sign-offs and opinions of a person with keys must be signed by one of
+ * them, and with require_signatures: true every commit must be.
  *
  * Who may decide what: comment - anyone with any role, or an author;
  * request-changes and approve - reviewer; sign-off - adviser; opinion -
@@ -31,6 +39,7 @@
 #define SR_WORKFLOW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "record.h"
 
@@ -38,9 +47,21 @@ struct sr_error;
 struct strbuf;
 struct check_report;
 
+/*
+ * An SSH public key of a person, for signed records: "ssh-ed25519 AAAA...
+ * comment" (one line, as in a .pub file), valid from `valid_after` until
+ * `valid_before` (seconds since the epoch, UTC; 0: no bound).
+ */
+struct role_key {
+	char *key;
+	int64_t valid_after, valid_before;
+};
+
 struct role_person {
 	char *email, *name;
 	unsigned roles; /* bit (1 << enum rec_role) */
+	struct role_key *keys;
+	size_t nkeys;
 };
 
 struct roles {
@@ -58,6 +79,17 @@ void roles_release(struct roles *r);
 /* Adds a role to a person (created when new); 0 or SR_ENOMEM. */
 int roles_add(struct roles *r, const char *email, const char *name,
 	      enum rec_role role);
+/*
+ * Adds SSH public key `key` (a .pub line) to the person `email` (created,
+ * without roles, when new); a key the person has already is left alone.
+ * SR_EINVAL with a message when `key` is not one line of the form
+ * "TYPE BASE64 [COMMENT]".
+ */
+int roles_add_key(struct roles *r, const char *email, const char *key,
+		  struct sr_error *err);
+/* The person `email` (case-insensitive), or NULL. */
+const struct role_person *roles_find(const struct roles *r,
+				     const char *email);
 /* Whether `email` (case-insensitive) holds `role`. */
 int roles_has(const struct roles *r, const char *email, enum rec_role role);
 

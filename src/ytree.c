@@ -22,6 +22,7 @@
 #include <yaml.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
@@ -50,7 +51,7 @@ static void vproblem(struct ytree_loader *ld, int line, int col,
 		return;
 	if (max && ld->nerr > max) {
 		sr_error_add(&ld->diags, SR_EPARSE, ld->path, 0, 0,
-			     "too many errors, stopped after %zu", max);
+			     _("too many errors, stopped after %zu"), max);
 		ld->truncated = 1;
 		goto out;
 	}
@@ -211,7 +212,7 @@ int ytree_loader_finish(struct ytree_loader *ld, int ret, struct sr_error *err)
 		ret = SR_ENOMEM;
 	if (ret == SR_ENOMEM)
 		sr_error_add(&ld->diags, SR_ENOMEM, ld->path, 0, 0,
-			     "out of memory");
+			     _("out of memory"));
 	else if (ret < 0 && !ld->diags.nerrors)
 		sr_error_add(&ld->diags, ret, ld->path, 0, 0, "%s",
 			     sr_strerror(ret));
@@ -274,20 +275,20 @@ static void syntax_error(struct yparse *yp)
 		col = mark_col(p->problem_mark);
 	}
 	if (yp->opt->syntax)
-		stop(ld, line, col, "%s: %s%s%s", yp->opt->syntax,
+		stop(ld, line, col, "%s: %s%s%s", _(yp->opt->syntax),
 		     p->problem ? p->problem : "YAML error",
 		     p->context ? " " : "", p->context ? p->context : "");
 	else if (p->error == YAML_READER_ERROR)
-		stop(ld, line, col, "syntax error: %s",
-		     p->problem ? p->problem : "unreadable input");
+		stop(ld, line, col, _("syntax error: %s"),
+		     p->problem ? p->problem : _("unreadable input"));
 	else if (p->context)
 		stop(ld, line, col,
-		     "syntax error: %s (%s at line %d, column %d)",
-		     p->problem ? p->problem : "invalid YAML", p->context,
+		     _("syntax error: %s (%s at line %d, column %d)"),
+		     p->problem ? p->problem : _("invalid YAML"), p->context,
 		     mark_line(ld, p->context_mark), mark_col(p->context_mark));
 	else
-		stop(ld, line, col, "syntax error: %s",
-		     p->problem ? p->problem : "invalid YAML");
+		stop(ld, line, col, _("syntax error: %s"),
+		     p->problem ? p->problem : _("invalid YAML"));
 }
 
 /* A node; a scalar's value (`len` bytes) is stored with it. */
@@ -375,12 +376,12 @@ static const yaml_char_t *anchor_of(struct yparse *yp, const yaml_event_t *ev,
 		ytree_problem(
 		    yp->ld, mark_line(yp->ld, ev->start_mark),
 		    mark_col(ev->start_mark),
-		    "anchors and aliases are not allowed here ('&%s')",
+		    _("anchors and aliases are not allowed here ('&%s')"),
 		    (const char *)anchor);
 	if (tag)
 		ytree_problem(yp->ld, mark_line(yp->ld, ev->start_mark),
 			      mark_col(ev->start_mark),
-			      "tags are not allowed here ('%s')",
+			      _("tags are not allowed here ('%s')"),
 			      (const char *)tag);
 	return NULL;
 }
@@ -462,28 +463,30 @@ static int on_alias(struct yparse *yp, const yaml_event_t *ev)
 
 	if (opt->aliases == YTREE_ALIASES_REFUSE) {
 		ytree_problem(yp->ld, line, col,
-			      "anchors and aliases are not allowed here "
-			      "('*%s')",
+			      _("anchors and aliases are not allowed here "
+				"('*%s')"),
 			      name);
 	} else if (opt->max_aliases && ++yp->naliases > opt->max_aliases) {
 		stop(yp->ld, line, col,
-		     opt->too_many_aliases ? opt->too_many_aliases
-					   : "too many aliases (more than %d)",
+		     opt->too_many_aliases
+			 ? _(opt->too_many_aliases)
+			 : _("too many aliases (more than %d)"),
 		     (int)opt->max_aliases);
 		return SR_ELIMIT;
 	}
 	if (opt->aliases == YTREE_ALIASES_RESOLVE) {
 		if (!(target = find_anchor(yp, name))) {
-			stop(yp->ld, line, col,
-			     "alias '*%s' refers to no complete anchor before "
-			     "it",
-			     name);
+			stop(
+			    yp->ld, line, col,
+			    _("alias '*%s' refers to no complete anchor before "
+			      "it"),
+			    name);
 			return SR_EPARSE;
 		}
 		yp->expanded = add_sat(yp->expanded, target->weight);
 		if (yp->expanded > opt->max_expansion) {
 			stop(yp->ld, line, col,
-			     "aliases expand to more than %zu bytes",
+			     _("aliases expand to more than %zu bytes"),
 			     opt->max_expansion);
 			return SR_ELIMIT;
 		}
@@ -516,8 +519,8 @@ static int on_start(struct yparse *yp, const yaml_event_t *ev,
 	if (yp->depth >= SR_MAX_YAML_DEPTH) {
 		stop(yp->ld, mark_line(yp->ld, ev->start_mark),
 		     mark_col(ev->start_mark),
-		     yp->opt->too_deep ? yp->opt->too_deep
-				       : "nesting deeper than %d levels",
+		     yp->opt->too_deep ? _(yp->opt->too_deep)
+				       : _("nesting deeper than %d levels"),
 		     SR_MAX_YAML_DEPTH);
 		return SR_ELIMIT;
 	}
@@ -578,9 +581,9 @@ int ytree_parse(struct ytree_loader *ld, struct ytree_node **root)
 				stop(ld, mark_line(ld, ev.start_mark),
 				     mark_col(ev.start_mark), "%s",
 				     yp.opt->second_doc
-					 ? yp.opt->second_doc
-					 : "only one YAML document is "
-					   "allowed");
+					 ? _(yp.opt->second_doc)
+					 : _("only one YAML document is "
+					     "allowed"));
 				ret = SR_EPARSE;
 			}
 			break;
@@ -635,15 +638,16 @@ const char *ytree_kind_name(const struct ytree_loader *ld,
 	n = ytree_deref(n);
 	switch (n->kind) {
 	case YTREE_SEQ:
-		return "a list";
+		return _("a list");
 	case YTREE_MAP:
-		return "a mapping";
+		return _("a mapping");
 	case YTREE_ALIAS:
-		return "an alias";
+		return _("an alias");
 	default:
 		if (n->null)
-			return "nothing";
-		return ld->opt->scalar_noun ? ld->opt->scalar_noun : "a string";
+			return _("nothing");
+		return ld->opt->scalar_noun ? _(ld->opt->scalar_noun)
+					    : _("a string");
 	}
 }
 
@@ -661,8 +665,9 @@ int ytree_fields(struct ytree_loader *ld, const struct ytree_node *map,
 	if (map->bad)
 		return 0;
 	if (map->kind != YTREE_MAP) {
-		ytree_problem_at(ld, map, "expected a mapping for '%s', got %s",
-				 what, ytree_kind_name(ld, map));
+		ytree_problem_at(ld, map,
+				 _("expected a mapping for '%s', got %s"), what,
+				 ytree_kind_name(ld, map));
 		return 0;
 	}
 	for (i = 0; i + 1 < map->nkids; i += 2) {
@@ -673,8 +678,8 @@ int ytree_fields(struct ytree_loader *ld, const struct ytree_node *map,
 			continue;
 		if (k->kind != YTREE_SCALAR || k->null) {
 			ytree_problem_at(ld, k,
-					 "expected a key in '%s', got %s", what,
-					 ytree_kind_name(ld, k));
+					 _("expected a key in '%s', got %s"),
+					 what, ytree_kind_name(ld, k));
 			continue;
 		}
 		for (j = 0; j < nf; j++) {
@@ -690,18 +695,19 @@ int ytree_fields(struct ytree_loader *ld, const struct ytree_node *map,
 		}
 		if (j < nf) {
 			if (keyn[j]) {
-				ytree_problem_at(ld, k,
-						 "duplicate key '%s' (first at "
-						 "line %d)",
-						 k->str, keyn[j]->line);
+				ytree_problem_at(
+				    ld, k,
+				    _("duplicate key '%s' (first at "
+				      "line %d)"),
+				    k->str, keyn[j]->line);
 				continue;
 			}
 			keyn[j] = k;
 			val[j] = ytree_deref(map->kids[i + 1]);
 		} else if (bestd <= 2 && bestd < strlen(f[best].name)) {
 			ytree_problem_at(ld, k,
-					 "unknown key '%s' (did you mean "
-					 "'%s'?)",
+					 _("unknown key '%s' (did you mean "
+					   "'%s'?)"),
 					 k->str, f[best].name);
 		} else {
 			struct strbuf sb = STRBUF_INIT;
@@ -711,9 +717,9 @@ int ytree_fields(struct ytree_loader *ld, const struct ytree_node *map,
 					    f[j].name);
 			if (sb.failed)
 				ld->oom = 1;
-			ytree_problem_at(ld, k,
-					 "unknown key '%s' in '%s' (valid: %s)",
-					 k->str, what, sb.buf);
+			ytree_problem_at(
+			    ld, k, _("unknown key '%s' in '%s' (valid: %s)"),
+			    k->str, what, sb.buf);
 			strbuf_release(&sb);
 		}
 	}
@@ -722,11 +728,11 @@ int ytree_fields(struct ytree_loader *ld, const struct ytree_node *map,
 			continue;
 		if (ld->opt->flags & YTREE_SAY_WHERE)
 			ytree_problem_at(ld, map,
-					 "missing required key '%s' in '%s'",
+					 _("missing required key '%s' in '%s'"),
 					 f[j].name, what);
 		else
-			ytree_problem_at(ld, map, "missing required key '%s'",
-					 f[j].name);
+			ytree_problem_at(
+			    ld, map, _("missing required key '%s'"), f[j].name);
 	}
 	return 1;
 }
@@ -738,16 +744,16 @@ int ytree_check_str(struct ytree_loader *ld, const struct ytree_node *n,
 	if (n->bad)
 		return 0;
 	if (n->kind != YTREE_SCALAR || n->null) {
-		ytree_problem_at(ld, n, "expected a string for '%s', got %s",
+		ytree_problem_at(ld, n, _("expected a string for '%s', got %s"),
 				 what, ytree_kind_name(ld, n));
 		return 0;
 	}
 	if (!n->len && !(flags & YTREE_EMPTY_OK)) {
-		ytree_problem_at(ld, n, "empty string for '%s'", what);
+		ytree_problem_at(ld, n, _("empty string for '%s'"), what);
 		return 0;
 	}
 	if (memchr(n->str, '\0', n->len)) {
-		ytree_problem_at(ld, n, "NUL character in '%s'", what);
+		ytree_problem_at(ld, n, _("NUL character in '%s'"), what);
 		return 0;
 	}
 	return 1;
@@ -774,12 +780,12 @@ int ytree_check_list(struct ytree_loader *ld, const struct ytree_node *n,
 	if (n->bad)
 		return 0;
 	if (n->kind != YTREE_SEQ) {
-		ytree_problem_at(ld, n, "expected a list for '%s', got %s",
+		ytree_problem_at(ld, n, _("expected a list for '%s', got %s"),
 				 what, ytree_kind_name(ld, n));
 		return 0;
 	}
 	if (!n->nkids && !(flags & YTREE_EMPTY_OK)) {
-		ytree_problem_at(ld, n, "empty list for '%s'", what);
+		ytree_problem_at(ld, n, _("empty list for '%s'"), what);
 		return 0;
 	}
 	return 1;
@@ -802,7 +808,7 @@ int ytree_get_enum(struct ytree_loader *ld, const struct ytree_node *n,
 		strbuf_addf(&sb, "%s%s", i ? ", " : "", names[i]);
 	if (sb.failed)
 		ld->oom = 1;
-	ytree_problem_at(ld, n, "invalid %s '%s' (valid: %s)", what, n->str,
+	ytree_problem_at(ld, n, _("invalid %s '%s' (valid: %s)"), what, n->str,
 			 sb.buf);
 	strbuf_release(&sb);
 	return -1;

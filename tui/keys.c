@@ -201,22 +201,22 @@ static int parse_bindings(const char *text, const char *name, char *msg,
 		if (got <= 0 || kw[0] == '#')
 			continue;
 		if (got != 3 || strcmp(kw, "bind")) {
-			snprintf(msg, n, "%s:%d: expected 'bind KEY ACTION'",
+			snprintf(msg, n, _("%s:%d: expected 'bind KEY ACTION'"),
 				 name, lineno);
 			return -1;
 		}
 		if ((k = parse_key(key)) < 0) {
-			snprintf(msg, n, "%s:%d: unknown key '%s'", name,
+			snprintf(msg, n, _("%s:%d: unknown key '%s'"), name,
 				 lineno, key);
 			return -1;
 		}
 		if ((a = action_parse(act)) < 0) {
-			snprintf(msg, n, "%s:%d: unknown action '%s'", name,
+			snprintf(msg, n, _("%s:%d: unknown action '%s'"), name,
 				 lineno, act);
 			return -1;
 		}
 		if (nbindings == MAX_BINDINGS) {
-			snprintf(msg, n, "%s:%d: too many bindings", name,
+			snprintf(msg, n, _("%s:%d: too many bindings"), name,
 				 lineno);
 			return -1;
 		}
@@ -235,7 +235,7 @@ int keys_init(char *msg, size_t n)
 
 	msg[0] = '\0';
 	nbindings = 0;
-	if (parse_bindings(keys_default, "(defaults)", msg, n) < 0)
+	if (parse_bindings(keys_default, _("(defaults)"), msg, n) < 0)
 		return -1;
 	if (xdg && *xdg)
 		snprintf(path, sizeof(path), "%s/specreview/keys", xdg);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
 #include "ui.h"
 #include "banned.h"
@@ -101,7 +102,7 @@ static int search(struct list *l, int dir, int skip_current)
 		}
 	}
 	free(needle);
-	ui_message(1, "not found: %s", last_search);
+	ui_message(1, _("not found: %s"), last_search);
 	return 1;
 }
 

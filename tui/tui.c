@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "review.h"
 #include "spell.h"
 #include "strbuf.h"
@@ -63,21 +64,23 @@ static void draw_title(void)
 
 static void draw_status(void)
 {
-	char help[64];
-	int used;
+	char help[64], hint[80];
+	int used, w;
 
+	/* The message, and at the right, while it leaves room, the key of
+	 * the help ("?, F1 help"). */
+	keys_for(ACT_HELP, help, sizeof(help));
+	/* TRANSLATORS: the hint at the right of the status line, after
+	   the keys that open the help ("?, F1 help"); short. */
+	snprintf(hint, sizeof(hint), "%.8s %s", help, _("help"));
+	w = (int)text_width(hint, strlen(hint), 0);
 	ui_fill(ui.rows - 1, 0, ui.cols, A_NORMAL);
 	used = ui_draw(ui.rows - 1, 0, ui.status, strlen(ui.status), 0,
-		       ui.cols - 12,
+		       ui.cols - w - 2,
 		       ui.status_error ? ui_attr(C_MISSING) : (int)A_NORMAL);
-	keys_for(ACT_HELP, help, sizeof(help));
-	if (used < ui.cols - 12) {
-		char hint[80];
-
-		snprintf(hint, sizeof(hint), "%.8s help", help);
-		ui_draw(ui.rows - 1, ui.cols - (int)strlen(hint) - 1, hint,
-			strlen(hint), 0, (int)strlen(hint), ui_attr(C_DIM));
-	}
+	if (used < ui.cols - w - 2)
+		ui_draw(ui.rows - 1, ui.cols - w - 1, hint, strlen(hint), 0, w,
+			ui_attr(C_DIM));
 }
 
 void ui_redraw(void)
@@ -85,7 +88,7 @@ void ui_redraw(void)
 	getmaxyx(stdscr, ui.rows, ui.cols);
 	erase();
 	if (ui.cols < MIN_COLS || ui.rows < MIN_ROWS) {
-		const char *m = "terminal too small: at least 40x10, please";
+		const char *m = _("terminal too small: at least 40x10, please");
 
 		ui_draw(0, 0, m, strlen(m), 0, ui.cols, A_BOLD);
 		refresh();
@@ -187,7 +190,7 @@ char *ui_prompt(const char *label)
 	int timeout, key;
 
 	for (;;) {
-		int lw = (int)strlen(label), used;
+		int lw = (int)text_width(label, strlen(label), 0), used;
 
 		ui_fill(ui.rows - 1, 0, ui.cols, A_NORMAL);
 		ui_draw(ui.rows - 1, 0, label, strlen(label), 0, lw, A_BOLD);
@@ -278,7 +281,7 @@ char *ui_edit(const char *title, const char *initial,
 		int inner = h - 3, cy = 0, cx = 0, i;
 		size_t nv = layout(sb.buf, sb.len, w - 2, v, SR_ARRAY_SIZE(v)),
 		       cur = 0;
-		const char *hint = "Ctrl-D save · Esc cancel";
+		const char *hint = _("Ctrl-D save · Esc cancel");
 
 		for (cur = 0; cur + 1 < nv && v[cur + 1].start <= at; cur++)
 			;
@@ -466,7 +469,7 @@ int ui_reload_history(void)
 		ui.hist_gen++;
 	} else {
 		review_history_release(&fresh);
-		ui_message(1, "cannot reload the records: %s",
+		ui_message(1, _("cannot reload the records: %s"),
 			   err.n ? err.diags[0].msg : sr_strerror(ret));
 	}
 	sr_error_release(&err);
@@ -554,7 +557,7 @@ static int run(void)
 			char name[16];
 
 			keys_name(key, name, sizeof(name));
-			ui_message(1, "%s is not bound; ? for help", name);
+			ui_message(1, _("%s is not bound; ? for help"), name);
 		} else if (current->ops->action &&
 			   current->ops->action(current, a)) {
 			/* handled by the view */
@@ -583,9 +586,9 @@ int tui_main(const char *repo, const char *ref)
 	int ret;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs("specreview: the review screen needs a terminal; for "
-		      "output to a pipe use 'specreview check' or 'status'\n",
-		      stderr);
+		fprintf(stderr, "specreview: %s\n",
+			_("the review screen needs a terminal; for output to "
+			  "a pipe use 'specreview check' or 'status'"));
 		return 2;
 	}
 	if (keys_init(msg, sizeof(msg)) < 0) {
@@ -603,9 +606,9 @@ int tui_main(const char *repo, const char *ref)
 			fprintf(stderr, "specreview: %s\n", sb.buf);
 			strbuf_release(&sb);
 		}
-		fputs("specreview: run it inside a specs repository, or give "
-		      "--repo DIR\n",
-		      stderr);
+		fprintf(stderr, "specreview: %s\n",
+			_("run it inside a specs repository, or give --repo "
+			  "DIR"));
 		sr_error_release(&err);
 		review_history_release(&hist);
 		review_free(ui.rv);
@@ -633,8 +636,9 @@ int tui_main(const char *repo, const char *ref)
 		  NULL);
 	init_colors();
 	if (!ui.utf8)
-		ui_message(1, "no UTF-8 locale: Japanese shown as ?; set "
-			      "LANG=C.UTF-8 or ja_JP.UTF-8");
+		ui_message(1, "%s",
+			   _("no UTF-8 locale: Japanese shown as ?; "
+			     "set LANG=C.UTF-8 or ja_JP.UTF-8"));
 	view_push(view_specs_new());
 	ret = run();
 	while (current)
@@ -645,8 +649,9 @@ int tui_main(const char *repo, const char *ref)
 	review_free(ui.rv);
 	sr_error_release(&err);
 	if (got_signal)
-		fprintf(stderr, "specreview: stopped by signal %d; drafts are "
-				"saved\n",
+		fprintf(stderr,
+			_("specreview: stopped by signal %d; drafts are "
+			  "saved\n"),
 			(int)got_signal);
 	return ret;
 }

@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "i18n.h"
+
 struct review;
 struct review_history;
 
@@ -23,46 +25,47 @@ int tui_main(const char *repo, const char *ref);
 
 /* ---- actions ----------------------------------------------------------- */
 
-#define ACTIONS(X)                                                           \
-	X(NONE, "none", "Do nothing")                                        \
-	X(MOVE_UP, "move-up", "Move the cursor up one line")                 \
-	X(MOVE_DOWN, "move-down", "Move the cursor down one line")           \
-	X(PAGE_UP, "page-up", "Move up one screen")                          \
-	X(PAGE_DOWN, "page-down", "Move down one screen")                    \
-	X(HALF_UP, "half-page-up", "Move up half a screen")                  \
-	X(HALF_DOWN, "half-page-down", "Move down half a screen")            \
-	X(FIRST, "first-line", "Go to the first line")                       \
-	X(LAST, "last-line", "Go to the last line")                          \
-	X(SCROLL_LEFT, "scroll-left", "Scroll long lines left")              \
-	X(SCROLL_RIGHT, "scroll-right", "Scroll long lines right")           \
-	X(TOGGLE_WRAP, "toggle-wrap", "Wrap long lines, or scroll them")     \
-	X(SEARCH, "search", "Search forward")                                \
-	X(SEARCH_BACK, "search-back", "Search backward")                     \
-	X(FIND_NEXT, "find-next", "Next match, or the item's next evidence") \
-	X(FIND_PREV, "find-prev", "Previous match or evidence")              \
-	X(ENTER, "enter", "Open the selected line")                          \
-	X(SWITCH_PANE, "switch-pane", "Switch between text and checklist")   \
-	X(FILTER, "filter-state", "Show only specs in one state (cycles)")   \
-	X(SORT, "sort", "Sort specs by path, state or gaps (cycles)")        \
-	X(NEXT_GAP, "next-gap", "Jump to the next open gap")                 \
-	X(ANNOTATE, "annotate", "Annotate the current line")                 \
-	X(DISPOSE, "disposition", "Set a disposition on the selected item")  \
-	X(RECORD, "record", "Record the review: decision and summary")       \
-	X(SIGN_OFF, "sign-off", "Sign off the spec (adviser)")               \
-	X(OPINION, "opinion", "Record an opinion (CIO assistant)")           \
-	X(HISTORY, "history", "Show the spec's review records")              \
-	X(DIFF, "diff", "Show what changed since the last review")           \
-	X(SPELL, "spelling", "Suggestions for a misspelt word on the line")  \
-	X(SURVEY, "survey", "Show the survey of all specs (rates, bands)")   \
-	X(REFRESH, "refresh", "Reload specs and records")                    \
-	X(HELP, "help", "Show this help")                                    \
-	X(QUIT, "quit", "Close the view, or quit from the spec list")
+#define ACTIONS(X)                                                               \
+	X(NONE, "none", N_("Do nothing"))                                        \
+	X(MOVE_UP, "move-up", N_("Move the cursor up one line"))                 \
+	X(MOVE_DOWN, "move-down", N_("Move the cursor down one line"))           \
+	X(PAGE_UP, "page-up", N_("Move up one screen"))                          \
+	X(PAGE_DOWN, "page-down", N_("Move down one screen"))                    \
+	X(HALF_UP, "half-page-up", N_("Move up half a screen"))                  \
+	X(HALF_DOWN, "half-page-down", N_("Move down half a screen"))            \
+	X(FIRST, "first-line", N_("Go to the first line"))                       \
+	X(LAST, "last-line", N_("Go to the last line"))                          \
+	X(SCROLL_LEFT, "scroll-left", N_("Scroll long lines left"))              \
+	X(SCROLL_RIGHT, "scroll-right", N_("Scroll long lines right"))           \
+	X(TOGGLE_WRAP, "toggle-wrap", N_("Wrap long lines, or scroll them"))     \
+	X(SEARCH, "search", N_("Search forward"))                                \
+	X(SEARCH_BACK, "search-back", N_("Search backward"))                     \
+	X(FIND_NEXT, "find-next", N_("Next match, or the item's next evidence")) \
+	X(FIND_PREV, "find-prev", N_("Previous match or evidence"))              \
+	X(ENTER, "enter", N_("Open the selected line"))                          \
+	X(SWITCH_PANE, "switch-pane", N_("Switch between text and checklist"))   \
+	X(FILTER, "filter-state", N_("Show only specs in one state (cycles)"))   \
+	X(SORT, "sort", N_("Sort specs by path, state or gaps (cycles)"))        \
+	X(NEXT_GAP, "next-gap", N_("Jump to the next open gap"))                 \
+	X(ANNOTATE, "annotate", N_("Annotate the current line"))                 \
+	X(DISPOSE, "disposition", N_("Set a disposition on the selected item"))  \
+	X(RECORD, "record", N_("Record the review: decision and summary"))       \
+	X(SIGN_OFF, "sign-off", N_("Sign off the spec (adviser)"))               \
+	X(OPINION, "opinion", N_("Record an opinion (CIO assistant)"))           \
+	X(HISTORY, "history", N_("Show the spec's review records"))              \
+	X(DIFF, "diff", N_("Show what changed since the last review"))           \
+	X(SPELL, "spelling", N_("Suggestions for a misspelt word on the line"))  \
+	X(SURVEY, "survey", N_("Show the survey of all specs (rates, bands)"))   \
+	X(REFRESH, "refresh", N_("Reload specs and records"))                    \
+	X(HELP, "help", N_("Show this help"))                                    \
+	X(QUIT, "quit", N_("Close the view, or quit from the spec list"))
 
 #define ACTION_ENUM(id, name, help) ACT_##id,
 enum action { ACTIONS(ACTION_ENUM) ACT__COUNT };
 #undef ACTION_ENUM
 
 const char *action_name(enum action a);
+/* The help line of an action, in English: _(action_help(a)) to show it. */
 const char *action_help(enum action a);
 /* Parses an action name; -1 when unknown. */
 int action_parse(const char *name);

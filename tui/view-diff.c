@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "review.h"
 #include "strbuf.h"
 #include "ui.h"
@@ -143,21 +144,25 @@ struct view *view_diff_new(size_t spec)
 	list_init(&d->list, &diff_ops, d);
 	last = review_last_review(ui.rv, spec, ui.hist);
 	if (!last) {
-		strbuf_addf(&head, "%s has no review yet: nothing to compare",
+		strbuf_addf(&head,
+			    _("%s has no review yet: nothing to compare"),
 			    ui.rv->specs[spec].path);
 	} else {
 		record_format_time(last->time, when);
-		strbuf_addf(&head, "%s since %s by %s (%s, %.10s)",
+		/* TRANSLATORS: "specs/a.md since approve by 山田 花子
+		   (reviewer, 2024-05-01)": the diff since that record. */
+		strbuf_addf(&head, _("%s since %s by %s (%s, %.10s)"),
 			    ui.rv->specs[spec].path,
 			    rec_decision_name(last->decision), last->name,
 			    rec_role_name(last->role), when);
 		if (!strcmp(last->spec_blob, ui.rv->specs[spec].blob)) {
-			strbuf_addstr(&head, ": unchanged");
+			strbuf_addf(&head, ": %s", _("unchanged"));
 		} else if (store_diff_blobs(ui.rv->store, last->spec_blob,
 					    ui.rv->specs[spec].blob, &d->lines,
 					    &d->n, &err) < 0) {
-			strbuf_addf(&head, ": cannot diff (%s)",
-				    err.n ? err.diags[0].msg : "error");
+			strbuf_addstr(&head, ": ");
+			strbuf_addf(&head, _("cannot diff (%s)"),
+				    err.n ? err.diags[0].msg : _("error"));
 		}
 		if (last->nnotes &&
 		    review_read_spec(ui.rv, spec, &text, &len, NULL) == 0) {
@@ -166,11 +171,15 @@ struct view *view_diff_new(size_t spec)
 
 				if (review_reanchor(&last->notes[i], text, len,
 						    &line) == 0)
-					add_note(d, "note, now line %d (was %d): %s",
-						 line, last->notes[i].line,
-						 last->notes[i].note);
+					add_note(
+					    d,
+					    _("note, now line %d (was %d): %s"),
+					    line, last->notes[i].line,
+					    last->notes[i].note);
 				else
-					add_note(d, "OUTDATED note (line %d, '%s'): %s",
+					add_note(d,
+						 _("OUTDATED note (line %d, "
+						   "'%s'): %s"),
 						 last->notes[i].line,
 						 last->notes[i].snippet,
 						 last->notes[i].note);

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "strbuf.h"
+#include "text.h"
 #include "ui.h"
 #include "banned.h"
 
@@ -140,31 +142,45 @@ fail:
 	return NULL;
 }
 
+/* `s` and spaces up to `width` screen columns (at least one space). */
+static void add_padded(struct strbuf *sb, const char *s, size_t width)
+{
+	size_t w = text_width(s, strlen(s), 0);
+
+	strbuf_addstr(sb, s);
+	strbuf_addchars(sb, ' ', w < width ? width - w : 1);
+}
+
 struct view *view_help_new(void)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct view *v;
 	int a;
 
-	strbuf_addstr(&sb, "Keys (from the action table; rebind in "
-			   "~/.config/specreview/keys with 'bind KEY ACTION')\n\n");
+	strbuf_addstr(&sb, _("Keys (from the action table; rebind in "
+			     "~/.config/specreview/keys with 'bind KEY "
+			     "ACTION')"));
+	strbuf_addstr(&sb, "\n\n");
 	for (a = 1; a < ACT__COUNT; a++) {
 		char keys[96];
 
 		keys_for((enum action)a, keys, sizeof(keys));
-		strbuf_addf(&sb, "  %-16s %-18s %s\n", keys[0] ? keys : "-",
-			    action_name((enum action)a),
-			    action_help((enum action)a));
+		strbuf_addstr(&sb, "  ");
+		add_padded(&sb, keys[0] ? keys : "-", 17);
+		add_padded(&sb, action_name((enum action)a), 19);
+		strbuf_addf(&sb, "%s\n", _(action_help((enum action)a)));
 	}
-	strbuf_addstr(&sb,
-		      "\nIn the editor: Ctrl-D saves, Esc cancels; text typed is "
-		      "autosaved in the draft.\n"
-		      "Status marks: ✓ satisfied  ◐ partial  ↗ by reference  ✗ "
-		      "missing  – not applicable\n"
-		      "Gutter: ▌ evidence (green: satisfied, yellow: a gap)  ✎ "
-		      "your note\n"
-		      "State '*': the spec changed since that state was reached.\n");
-	v = view_text_new("Help", sb.buf);
+	strbuf_addch(&sb, '\n');
+	strbuf_addstr(
+	    &sb, _("In the editor: Ctrl-D saves, Esc cancels; text typed is "
+		   "autosaved in the draft.\n"
+		   "Status marks: ✓ satisfied  ◐ partial  ↗ by reference  ✗ "
+		   "missing  – not applicable\n"
+		   "Gutter: ▌ evidence (green: satisfied, yellow: a gap)  ✎ "
+		   "your note\n"
+		   "State '*': the spec changed since that state was "
+		   "reached.\n"));
+	v = view_text_new(_("Help"), sb.buf);
 	strbuf_release(&sb);
 	return v;
 }

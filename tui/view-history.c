@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "review.h"
 #include "strbuf.h"
+#include "text.h"
 #include "ui.h"
 #include "banned.h"
 
@@ -54,10 +56,20 @@ static void draw_row(struct list *l, size_t row, int y, int x, int width,
 	col += ui_draw(y, col, buf, strlen(buf), 0, width, base | ui_attr(C_DIM));
 	col += ui_draw(y, col, r->name, strlen(r->name), 0, 14, base);
 	col = x + 17 + 14;
-	snprintf(buf, sizeof(buf), "%-13s %-15s %.7s%s ", rec_role_name(r->role),
-		 rec_decision_name(r->decision), r->spec_blob,
+	/* Role and decision in columns of 14 and 16. */
+	ui_draw(y, col, rec_role_name(r->role), strlen(rec_role_name(r->role)),
+		0, 13 < width - (col - x) ? 13 : width - (col - x), base);
+	col += 14;
+	if (col < x + width)
+		ui_draw(y, col, rec_decision_name(r->decision),
+			strlen(rec_decision_name(r->decision)), 0,
+			15 < width - (col - x) ? 15 : width - (col - x), base);
+	col += 16;
+	snprintf(buf, sizeof(buf), "%.7s%s ", r->spec_blob,
 		 current ? " " : "~");
-	col += ui_draw(y, col, buf, strlen(buf), 0, width - (col - x), base);
+	if (col < x + width)
+		col += ui_draw(y, col, buf, strlen(buf), 0, width - (col - x),
+			       base);
 	ui_draw(y, col, sum, nl ? (size_t)(nl - sum) : strlen(sum), 0,
 		width - (col - x), base);
 }
@@ -83,7 +95,7 @@ static void draw(struct view *v, int y, int x, int h, int w)
 	hs->list.focused = 1;
 	list_draw(&hs->list, y, x, h, w);
 	if (!hs->n) {
-		const char *m = "(no records for this spec yet)";
+		const char *m = _("(no records for this spec yet)");
 
 		ui_draw(y + 1, x + 2, m, strlen(m), 0, w - 4, ui_attr(C_DIM));
 	}
@@ -101,8 +113,9 @@ static int action(struct view *v, enum action a)
 	r = ui.hist->recs[h->recs[h->list.pos]];
 	strbuf_addf(&sb, "%s\n\n", ui.hist->files[h->recs[h->list.pos]].path);
 	if (strcmp(r->spec_blob, ui.rv->specs[h->spec].blob))
-		strbuf_addstr(&sb, "The spec has changed since this record "
-				   "(D shows the diff).\n\n");
+		strbuf_addf(&sb, "%s\n\n",
+			    _("The spec has changed since this record (D shows "
+			      "the diff)."));
 	record_emit(r, &sb);
 	for (i = 0; i < r->nnotes; i++) {
 		int line = 0;
@@ -110,18 +123,20 @@ static int action(struct view *v, enum action a)
 		size_t len = 0;
 
 		if (i == 0)
-			strbuf_addstr(&sb, "\nAnnotations on the current text:\n");
+			strbuf_addf(&sb, "\n%s\n",
+				    _("Annotations on the current text:"));
 		if (review_read_spec(ui.rv, h->spec, &text, &len, NULL) == 0 &&
 		    review_reanchor(&r->notes[i], text, len, &line) == 0)
-			strbuf_addf(&sb, "  line %d (was %d): %s\n", line,
+			strbuf_addf(&sb, _("  line %d (was %d): %s\n"), line,
 				    r->notes[i].line, r->notes[i].note);
 		else
-			strbuf_addf(&sb, "  outdated (was line %d: %s): %s\n",
+			strbuf_addf(&sb,
+				    _("  outdated (was line %d: %s): %s\n"),
 				    r->notes[i].line, r->notes[i].snippet,
 				    r->notes[i].note);
 		free(text);
 	}
-	view_push(view_text_new("Record", sb.buf));
+	view_push(view_text_new(_("Record"), sb.buf));
 	strbuf_release(&sb);
 	return 1;
 }
@@ -135,8 +150,9 @@ static void title(struct view *v, char *buf, size_t n)
 {
 	struct history *h = v->data;
 
-	snprintf(buf, n, "History of %s · %zu records (~: made on an older "
-			 "version)",
+	snprintf(buf, n,
+		 _("History of %s · %zu records (~: made on an older "
+		   "version)"),
 		 ui.rv->specs[h->spec].path, h->n);
 }
 

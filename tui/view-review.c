@@ -14,6 +14,7 @@
 #include "checklist.h"
 #include "draft.h"
 #include "error.h"
+#include "i18n.h"
 #include "review.h"
 #include "spell.h"
 #include "strbuf.h"
@@ -61,7 +62,8 @@ struct review_view {
 	struct spell_result miss; /* misspelt words, underlined */
 	int pane;   /* 0 text, 1 items */
 	int ev_finding, ev_idx; /* evidence being walked with n/N */
-	const char *lang;
+	const char *lang;    /* the spec's: model wording to paste into it */
+	const char *ui_lang; /* the interface's: titles and guidance */
 };
 
 static struct review_view *RV(struct view *v)
@@ -76,8 +78,8 @@ static void save_draft(struct review_view *r)
 	struct sr_error err = SR_ERROR_INIT;
 
 	if (draft_save(r->draft, store_git_dir(ui.rv->store), &err) < 0)
-		ui_message(1, "cannot save the draft: %s",
-			   err.n ? err.diags[0].msg : "error");
+		ui_message(1, _("cannot save the draft: %s"),
+			   err.n ? err.diags[0].msg : _("error"));
 	sr_error_release(&err);
 }
 
@@ -270,12 +272,16 @@ static void draw_item_row(struct list *l, size_t row, int y, int x, int width,
 	const struct draft_disp *dd;
 	const char *title;
 	char buf[64];
+	int dw = 0;
 
 	if (selected)
 		ui_fill(y, x, width, A_REVERSE);
 	if (ir->finding < 0) {
-		ui_draw(y, x, ir->header, strlen(ir->header), 0, width,
-			base | ui_attr(C_HEADER));
+		const char *head = _(ir->header);
+		struct ui_pen pen = { y, x, width, 0, 0, 0 };
+
+		ui_run(&pen, "── ", strlen("── "), base | ui_attr(C_HEADER));
+		ui_run(&pen, head, strlen(head), base | ui_attr(C_HEADER));
 		return;
 	}
 	f = &r->rep.result.findings[ir->finding];
@@ -283,18 +289,19 @@ static void draw_item_row(struct list *l, size_t row, int y, int x, int width,
 		       strlen(ui_status_mark(f->status)), 0, 2,
 		       base | ui_status_color(f->status)) + 2;
 	col += ui_draw(y, col, f->item->id, strlen(f->item->id), 0, 6, base) + 1;
-	snprintf(buf, sizeof(buf), "%-15s", finding_status_name(f->status));
-	col += ui_draw(y, col, buf, strlen(buf), 0, 15,
-		       base | ui_status_color(f->status));
-	title = cl_text_get(&f->item->title, r->lang);
+	ui_draw(y, col, finding_status_name(f->status),
+		strlen(finding_status_name(f->status)), 0, 15,
+		base | ui_status_color(f->status));
+	col += 15;
+	title = cl_text_get(&f->item->title, r->ui_lang);
 	dd = draft_get_disp(r->draft, f->item->id);
 	if (dd) {
 		snprintf(buf, sizeof(buf), " [%s]", disp_short(dd->disposition));
-		ui_draw(y, x + width - (int)strlen(buf), buf, strlen(buf), 0,
-			(int)strlen(buf), base | ui_attr(C_NOTE));
+		dw = (int)text_width(buf, strlen(buf), 0);
+		ui_draw(y, x + width - dw, buf, strlen(buf), 0, dw,
+			base | ui_attr(C_NOTE));
 	}
-	ui_draw(y, col, title, strlen(title), 0,
-		width - (col - x) - (dd ? (int)strlen(buf) : 0), base);
+	ui_draw(y, col, title, strlen(title), 0, width - (col - x) - dw, base);
 }
 
 static const char *item_row_text(struct list *l, size_t row, size_t *len)
@@ -304,11 +311,12 @@ static const char *item_row_text(struct list *l, size_t row, size_t *len)
 	const char *t;
 
 	if (ir->finding < 0) {
-		*len = strlen(ir->header);
-		return ir->header;
+		t = _(ir->header);
+		*len = strlen(t);
+		return t;
 	}
 	t = cl_text_get(&r->rep.result.findings[ir->finding].item->title,
-			r->lang);
+			r->ui_lang);
 	*len = strlen(t);
 	return t;
 }
@@ -318,14 +326,15 @@ static const struct list_ops item_ops = { draw_item_row, item_row_text };
 /* Items grouped by their first threat tag, gaps first within a group. */
 static int build_items(struct review_view *r)
 {
+	/* Threat groups: their names are translated where they are drawn. */
 	static const struct {
 		unsigned bit;
-		const char *ja, *en;
+		const char *name;
 	} groups[] = {
-		{ CL_THREAT_EXTERNAL, "── 外部からの攻撃", "── External attack" },
-		{ CL_THREAT_HUMAN_ERROR, "── 人為的ミス", "── Human error" },
-		{ CL_THREAT_INSIDER, "── 内部不正", "── Insider" },
-		{ 0, "── その他", "── Other" },
+		{ CL_THREAT_EXTERNAL, N_("External attack") },
+		{ CL_THREAT_HUMAN_ERROR, N_("Human error") },
+		{ CL_THREAT_INSIDER, N_("Insider") },
+		{ 0, N_("Other") },
 	};
 	size_t g, i, n = r->rep.result.nfindings, pass;
 
@@ -336,8 +345,7 @@ static int build_items(struct review_view *r)
 		size_t head = r->nirows;
 
 		r->irows[r->nirows].finding = -1;
-		r->irows[r->nirows++].header =
-			!strcmp(r->lang, "ja") ? groups[g].ja : groups[g].en;
+		r->irows[r->nirows++].header = groups[g].name;
 		for (pass = 0; pass < 2; pass++)
 			for (i = 0; i < n; i++) {
 				const struct finding *f = &r->rep.result.findings[i];
@@ -425,8 +433,9 @@ static void index_spelling(struct review_view *r)
 
 		ui.spell_tried = 1;
 		if (spell_open_review(&ui.spell, ui.rv, &err) < 0) {
-			ui_message(1, "spelling is off: %s",
-				   err.n ? err.diags[0].msg : "no dictionary");
+			ui_message(1, _("spelling is off: %s"),
+				   err.n ? err.diags[0].msg
+					 : _("no dictionary"));
 			ui.spell = NULL;
 		}
 		sr_error_release(&err);
@@ -467,17 +476,19 @@ static void spelling(struct review_view *r)
 		if (r->miss.v[i].line == line)
 			m = &r->miss.v[i];
 	if (!m) {
-		ui_message(0, ui.spell ? "no misspelt word on line %d"
-				       : "spelling is off (no dictionary)",
-			   line);
+		if (ui.spell)
+			ui_message(0, _("no misspelt word on line %d"), line);
+		else
+			ui_message(0, "%s",
+				   _("spelling is off (no dictionary)"));
 		return;
 	}
 	if (spell_suggest(ui.spell, m->word, &sugg, &n) < 0)
 		n = 0;
 	for (i = 0; i < n && nc < SPELL_MAX_SUGGEST + 4; i++)
 		choices[nc++] = sugg[i];
-	strbuf_addf(&a, "add '%s' to the project word list", m->word);
-	strbuf_addf(&b, "add '%s' to my personal word list", m->word);
+	strbuf_addf(&a, _("add '%s' to the project word list"), m->word);
+	strbuf_addf(&b, _("add '%s' to my personal word list"), m->word);
 	choices[nc++] = a.buf;
 	choices[nc++] = b.buf;
 	c = ui_choose(m->word, choices, nc, 0);
@@ -489,26 +500,28 @@ static void spelling(struct review_view *r)
 
 		if (old)
 			strbuf_addf(&note, "%s\n", old->note);
-		strbuf_addf(&note, "spelling: %s → %s", m->word, choices[c]);
+		strbuf_addf(&note, _("spelling: %s → %s"), m->word, choices[c]);
 		draft_set_note(r->draft, line, note.buf, old ? old->item : NULL);
 		save_draft(r);
-		ui_message(0, "noted on line %d: %s → %s", line, m->word,
+		ui_message(0, _("noted on line %d: %s → %s"), line, m->word,
 			   choices[c]);
 		strbuf_release(&note);
 		goto out;
 	}
 	if (((size_t)c == n ? spell_project_path(ui.rv, &path)
 			    : spell_personal_path(&path)) < 0) {
-		ui_message(1, "no word list to add to (a bare repository, or "
-			      "no HOME)");
+		ui_message(1, "%s",
+			   _("no word list to add to (a bare repository, "
+			     "or no HOME)"));
 		goto out;
 	}
 	if (spell_save_word(path.buf, m->word, &err) < 0) {
-		ui_message(1, "%s", err.n ? err.diags[0].msg : "cannot save");
+		ui_message(1, "%s",
+			   err.n ? err.diags[0].msg : _("cannot save"));
 		goto out;
 	}
 	spell_add_word(ui.spell, m->word);
-	ui_message(0, "'%s' added to %s", m->word, path.buf);
+	ui_message(0, _("'%s' added to %s"), m->word, path.buf);
 	reindex(r); /* m is gone now */
 out:
 	strbuf_release(&path);
@@ -532,7 +545,7 @@ static void show_evidence(struct review_view *r, int step)
 	list_goto(&r->text, row_of_line(r, ev->pos.line));
 	/* Show some context above the evidence. */
 	r->text.top = r->text.pos > 2 ? r->text.pos - 2 : 0;
-	ui_message(0, "%s %s: evidence %d/%zu at line %d  (n/N: more)",
+	ui_message(0, _("%s %s: evidence %d/%zu at line %d  (n/N: more)"),
 		   f->item->id, finding_status_name(f->status), r->ev_idx + 1,
 		   f->nevidence, ev->pos.line);
 }
@@ -546,19 +559,27 @@ static void show_guidance(struct review_view *r, const struct finding *f)
 	const struct draft_disp *dd = draft_get_disp(r->draft, f->item->id);
 
 	strbuf_addf(&sb, "%s  %s  (%s, %s)\n\n", f->item->id,
-		    cl_text_get(&f->item->title, r->lang),
+		    cl_text_get(&f->item->title, r->ui_lang),
 		    cl_severity_name(f->item->severity),
 		    finding_status_name(f->status));
-	if (f->item->reference)
-		strbuf_addf(&sb, "Reference: %s\n\n", f->item->reference);
-	strbuf_addstr(&sb, cl_text_get(&f->item->guidance, r->lang));
-	if (dd)
-		strbuf_addf(&sb, "\n\nDisposition (draft): %s%s%s",
-			    rec_disposition_name(dd->disposition),
-			    dd->note ? " — " : "", dd->note ? dd->note : "");
+	if (f->item->reference) {
+		strbuf_addf(&sb, _("Reference: %s"), f->item->reference);
+		strbuf_addstr(&sb, "\n\n");
+	}
+	strbuf_addstr(&sb, cl_text_get(&f->item->guidance, r->ui_lang));
+	if (dd) {
+		strbuf_addstr(&sb, "\n\n");
+		strbuf_addf(&sb, _("Disposition (draft): %s"),
+			    rec_disposition_name(dd->disposition));
+		if (dd->note)
+			strbuf_addf(&sb, " — %s", dd->note);
+	}
+	/* The model wording is pasted into the spec: in its language. */
 	tmpl = check_clause_template(f->item, r->lang, &tlen);
 	if (tmpl) {
-		strbuf_addstr(&sb, "\n\nModel wording (templates/clauses):\n\n");
+		strbuf_addstr(&sb, "\n\n");
+		strbuf_addstr(&sb, _("Model wording (templates/clauses):"));
+		strbuf_addstr(&sb, "\n\n");
 		strbuf_add(&sb, tmpl, tlen);
 	}
 	view_push(view_text_new(f->item->id, sb.buf));
@@ -578,38 +599,49 @@ static void annotate(struct review_view *r)
 	const struct draft_note *old = draft_get_note(r->draft, line);
 	char title[64], what[32], *note;
 
-	snprintf(title, sizeof(title), "Note on line %d (empty: remove)", line);
+	snprintf(title, sizeof(title), _("Note on line %d (empty: remove)"),
+		 line);
 	snprintf(what, sizeof(what), "note %d", line);
 	note = edit(r, title, what, old ? old->note : NULL);
 	if (!note)
 		return;
 	if (draft_set_note(r->draft, line, note, NULL) < 0)
-		ui_message(1, "out of memory");
+		ui_message(1, "%s", _("out of memory"));
 	save_draft(r);
-	ui_message(0, *note ? "note on line %d kept in the draft (R to record)"
-			    : "note on line %d removed",
-		   line);
+	if (*note)
+		ui_message(0,
+			   _("note on line %d kept in the draft (R to "
+			     "record)"),
+			   line);
+	else
+		ui_message(0, _("note on line %d removed"), line);
 	free(note);
 }
 
 static void dispose(struct review_view *r)
 {
+	/* In the order of enum rec_disposition; shown translated. */
 	static const char *const choices[] = {
-		"must-fix", "accepted", "not-applicable", "false-positive",
-		"satisfied-elsewhere", "(clear)",
+		N_("must-fix"), N_("accepted"), N_("not-applicable"),
+		N_("false-positive"), N_("satisfied-elsewhere"), N_("(clear)"),
 	};
+	const char *shown[SR_ARRAY_SIZE(choices)];
 	const struct finding *f = selected_finding(r);
 	const struct draft_disp *old;
-	char title[96], what[64], *note = NULL;
+	char title[192], what[64], *note = NULL;
+	size_t i;
 	int c;
 
 	if (!f) {
-		ui_message(1, "select an item in the checklist pane (Tab)");
+		ui_message(1, "%s",
+			   _("select an item in the checklist pane (Tab)"));
 		return;
 	}
+	for (i = 0; i < SR_ARRAY_SIZE(choices); i++)
+		shown[i] = _(choices[i]);
 	old = draft_get_disp(r->draft, f->item->id);
-	snprintf(title, sizeof(title), "Disposition of %s", f->item->id);
-	c = ui_choose(title, choices, SR_ARRAY_SIZE(choices),
+	snprintf(title, sizeof(title), _("Disposition of %s"), f->item->id);
+	c = ui_choose(title, shown, SR_ARRAY_SIZE(shown),
 		      old ? (size_t)old->disposition : 0);
 	if (c < 0)
 		return;
@@ -618,14 +650,14 @@ static void dispose(struct review_view *r)
 		save_draft(r);
 		return;
 	}
-	snprintf(title, sizeof(title), "%s %s: note (may be empty)",
-		 f->item->id, choices[c]);
+	snprintf(title, sizeof(title), _("%s %s: note (may be empty)"),
+		 f->item->id, shown[c]);
 	snprintf(what, sizeof(what), "disposition %s", f->item->id);
 	note = edit(r, title, what, old ? old->note : NULL);
 	if (!note)
 		return;
 	if (draft_set_disp(r->draft, f->item->id, c, note) < 0)
-		ui_message(1, "out of memory");
+		ui_message(1, "%s", _("out of memory"));
 	save_draft(r);
 	free(note);
 }
@@ -642,9 +674,9 @@ static void report_refusal(struct sr_error *err)
 		strbuf_addstr(&sb, err->diags[i].msg);
 	}
 	if (!sb.len)
-		strbuf_addstr(&sb, "refused");
+		strbuf_addstr(&sb, _("refused"));
 	if (err->n > 1 || text_width(sb.buf, sb.len, 0) + 12 > (size_t)ui.cols)
-		ui_confirm("Refused", sb.buf, "press any key");
+		ui_confirm(_("Refused"), sb.buf, _("press any key"));
 	for (i = 0; i < sb.len; i++)
 		if (sb.buf[i] == '\n')
 			sb.buf[i] = ';';
@@ -671,7 +703,7 @@ static void record_decision(struct review_view *r, enum rec_decision d)
 		sr_error_release(&err);
 		return;
 	}
-	snprintf(title, sizeof(title), "%s: summary", rec_decision_name(d));
+	snprintf(title, sizeof(title), _("%s: summary"), rec_decision_name(d));
 	summary = edit(r, title, "summary", r->draft->summary);
 	if (!summary)
 		return;
@@ -706,19 +738,20 @@ static void record_decision(struct review_view *r, enum rec_decision d)
 		report_refusal(&err);
 		goto out;
 	}
-	strbuf_addf(&preview, "This record will be committed to %s:\n\n",
+	strbuf_addf(&preview, _("This record will be committed to %s:"),
 		    ui.rv->records_ref);
+	strbuf_addstr(&preview, "\n\n");
 	record_emit(rec, &preview);
-	if (!ui_confirm("Record the review", preview.buf,
-			"Commit it? y = yes, any other key = no")) {
-		ui_message(0, "not recorded; the draft is kept");
+	if (!ui_confirm(_("Record the review"), preview.buf,
+			_("Commit it? y = yes, any other key = no"))) {
+		ui_message(0, "%s", _("not recorded; the draft is kept"));
 		goto out;
 	}
 	if (review_commit(ui.rv, rec, commit, &path, &err) < 0) {
 		report_refusal(&err);
 		goto out;
 	}
-	ui_message(0, "recorded %s on %s (%.10s)", rec_decision_name(d),
+	ui_message(0, _("recorded %s on %s (%.10s)"), rec_decision_name(d),
 		   rec->spec, commit);
 	draft_remove(store_git_dir(ui.rv->store), r->draft->spec);
 	{
@@ -742,13 +775,20 @@ out:
 
 static void choose_decision(struct review_view *r)
 {
+	/* In the order of enum rec_decision; shown translated. */
 	static const char *const choices[] = {
-		"comment", "request-changes", "approve", "sign-off", "opinion",
+		N_("comment"), N_("request-changes"), N_("approve"),
+		N_("sign-off"), N_("opinion"),
 	};
-	int c = ui_choose("Record the review: decision", choices,
-			  SR_ARRAY_SIZE(choices),
-			  r->draft->decision >= 0 ? (size_t)r->draft->decision
-						  : 0);
+	const char *shown[SR_ARRAY_SIZE(choices)];
+	size_t i;
+	int c;
+
+	for (i = 0; i < SR_ARRAY_SIZE(choices); i++)
+		shown[i] = _(choices[i]);
+	c = ui_choose(_("Record the review: decision"), shown,
+		      SR_ARRAY_SIZE(shown),
+		      r->draft->decision >= 0 ? (size_t)r->draft->decision : 0);
 
 	if (c >= 0)
 		record_decision(r, (enum rec_decision)c);
@@ -772,7 +812,7 @@ static int next_gap(struct review_view *r)
 			return 1;
 		}
 	}
-	ui_message(0, "no gaps");
+	ui_message(0, "%s", _("no gaps"));
 	return 1;
 }
 
@@ -791,7 +831,8 @@ static int action(struct view *v, enum action a)
 				draft_get_note(r->draft, current_line(r));
 
 			if (n)
-				ui_message(0, "line %d: %s", n->line, n->note);
+				ui_message(0, _("line %d: %s"), n->line,
+					   n->note);
 			return 1;
 		}
 		if (!(f = selected_finding(r)))
@@ -822,8 +863,9 @@ static int action(struct view *v, enum action a)
 		r->ntrows = 0;
 		layout_text(r, r->text.w > 7 ? r->text.w - 7 : 40);
 		list_goto(&r->text, row_of_line(r, line));
-		ui_message(0, r->wrap ? "long lines wrap"
-				      : "long lines scroll (h/l)");
+		ui_message(0, "%s",
+			   r->wrap ? _("long lines wrap")
+				   : _("long lines scroll (h/l)"));
 		return 1;
 	}
 	case ACT_NEXT_GAP:
@@ -894,11 +936,12 @@ static void draw(struct view *v, int y, int x, int h, int w)
 		{
 			char sep[160];
 
-			snprintf(sep, sizeof(sep),
-				 " checklist: %zu/%zu mandatory · Tab switches "
-				 "panes",
-				 r->rep.summary.mandatory_satisfied,
-				 r->rep.summary.mandatory);
+			snprintf(
+			    sep, sizeof(sep),
+			    _(" checklist: %zu/%zu mandatory · Tab switches "
+			      "panes"),
+			    r->rep.summary.mandatory_satisfied,
+			    r->rep.summary.mandatory);
 			ui_draw(y + th, x, sep, strlen(sep), 0, w,
 				ui_attr(C_TITLE));
 		}
@@ -929,10 +972,10 @@ static void title(struct view *v, char *buf, size_t n)
 {
 	struct review_view *r = RV(v);
 
-	snprintf(buf, n, "%s · %s · %zu/%zu mandatory · %zu notes, %zu "
-			 "dispositions in the draft",
-		 ui.rv->specs[r->spec].path,
-		 r->rep.title ? r->rep.title : "",
+	snprintf(buf, n,
+		 _("%s · %s · %zu/%zu mandatory · %zu notes, %zu "
+		   "dispositions in the draft"),
+		 ui.rv->specs[r->spec].path, r->rep.title ? r->rep.title : "",
 		 r->rep.summary.mandatory_satisfied, r->rep.summary.mandatory,
 		 r->draft->nnotes, r->draft->ndisps);
 }
@@ -986,6 +1029,7 @@ struct view *view_review_new(size_t spec)
 		goto fail;
 	}
 	r->lang = r->rep.lang && !strcmp(r->rep.lang, "en") ? "en" : "ja";
+	r->ui_lang = i18n_lang();
 	r->line_mark = calloc(r->lines.n + 2, 1);
 	if (!r->line_mark || build_items(r) < 0)
 		goto fail;
@@ -1009,12 +1053,13 @@ struct view *view_review_new(size_t spec)
 			draft_set_str(&r->draft->editing, NULL);
 			draft_set_str(&r->draft->editing_what, NULL);
 		}
-		ui_message(0, "draft restored: %zu notes, %zu dispositions%s%s",
-			   r->draft->nnotes, r->draft->ndisps,
-			   strcmp(r->draft->blob, ui.rv->specs[spec].blob)
-				   ? " (made on an older version of the spec)"
-				   : "",
-			   unsaved ? "; text of an unsaved editor kept" : "");
+		ui_message(
+		    0, _("draft restored: %zu notes, %zu dispositions%s%s"),
+		    r->draft->nnotes, r->draft->ndisps,
+		    strcmp(r->draft->blob, ui.rv->specs[spec].blob)
+			? _(" (made on an older version of the spec)")
+			: "",
+		    unsaved ? _("; text of an unsaved editor kept") : "");
 	} else {
 		if (ret != SR_ENOTFOUND && err.n)
 			ui_message(1, "%s", err.diags[0].msg);
@@ -1026,8 +1071,8 @@ struct view *view_review_new(size_t spec)
 	sr_error_release(&err);
 	return v;
 fail:
-	ui_message(1, "cannot open %s: %s", ui.rv->specs[spec].path,
-		   err.n ? err.diags[0].msg : "out of memory");
+	ui_message(1, _("cannot open %s: %s"), ui.rv->specs[spec].path,
+		   err.n ? err.diags[0].msg : _("out of memory"));
 	sr_error_release(&err);
 	if (v && r) {
 		v->data = r;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "i18n.h"
 #include "review.h"
 #include "strbuf.h"
 #include "text.h"
@@ -127,7 +128,7 @@ static void draw_row(struct list *l, size_t row, int y, int x, int width,
 		       base | (in->st.stale ? A_BOLD : 0));
 	col = x + 19;
 	if (in->failed) {
-		snprintf(cov, sizeof(cov), "cannot check");
+		snprintf(cov, sizeof(cov), "%s", _("cannot check"));
 		ui_draw(y, col, cov, strlen(cov), 0, 26, base | ui_attr(C_MISSING));
 	} else if (!in->checked) {
 		ui_draw(y, col, "…", strlen("…"), 0, 26, base | ui_attr(C_DIM));
@@ -136,8 +137,10 @@ static void draw_row(struct list *l, size_t row, int y, int x, int width,
 		ui_draw(y, col, b, strlen(b), 0, 10,
 			base | (in->satisfied == in->mandatory ? ui_attr(C_OK)
 							       : ui_attr(C_PARTIAL)));
-		snprintf(cov, sizeof(cov), " %2zu/%-2zu gaps %zu", in->satisfied,
-			 in->mandatory, in->gaps);
+		/* TRANSLATORS: coverage on the spec list: satisfied/mandatory
+		   and open gaps, 16 columns at most. */
+		snprintf(cov, sizeof(cov), _(" %2zu/%-2zu gaps %zu"),
+			 in->satisfied, in->mandatory, in->gaps);
 		ui_draw(y, col + 10, cov, strlen(cov), 0, 16,
 			base | (in->gaps ? ui_attr(C_MISSING) : 0));
 	}
@@ -198,19 +201,27 @@ static void sync_history(struct specs *s)
 
 static void draw(struct view *v, int y, int x, int h, int w)
 {
-	static const char head[] =
-		"STATE              COVERAGE                   SPEC";
+	/* TRANSLATORS: column headers of the spec list, at columns 0, 19
+	   and 46 (the state, coverage and spec columns). */
+	const char *state = _("STATE"), *cov = _("COVERAGE"), *spec = _("SPEC");
 
 	sync_history(S(v));
-	ui_draw(y, x, head, strlen(head), 0, w, ui_attr(C_HEADER));
+	ui_draw(y, x, state, strlen(state), 0, w < 18 ? w : 18,
+		ui_attr(C_HEADER));
+	if (w > 19)
+		ui_draw(y, x + 19, cov, strlen(cov), 0,
+			w - 19 < 26 ? w - 19 : 26, ui_attr(C_HEADER));
+	if (w > 46)
+		ui_draw(y, x + 46, spec, strlen(spec), 0, w - 46,
+			ui_attr(C_HEADER));
 	S(v)->list.focused = 1;
 	list_draw(&S(v)->list, y + 1, x, h - 1, w);
 	if (!S(v)->list.nrows) {
 		const char *m = ui.rv->nspecs
-					? "(no spec in this state: f to change "
-					  "the filter)"
-					: "(no specs match the spec globs of "
-					  ".specreview.yaml)";
+				    ? _("(no spec in this state: f to change "
+					"the filter)")
+				    : _("(no specs match the spec globs of "
+					".specreview.yaml)");
 
 		ui_draw(y + 2, x + 2, m, strlen(m), 0, w - 4, ui_attr(C_DIM));
 	}
@@ -218,14 +229,20 @@ static void draw(struct view *v, int y, int x, int h, int w)
 
 static void title(struct view *v, char *buf, size_t n)
 {
-	static const char *const sorts[] = { "path", "state", "gaps" };
+	static const char *const sorts[] = { N_("path"), N_("state"),
+					      N_("gaps") };
 	struct specs *s = S(v);
+	struct strbuf only = STRBUF_INIT;
 
-	snprintf(buf, n, "specreview · %.12s · %zu specs%s%s · sorted by %s",
-		 ui.rv->commit, ui.rv->nspecs,
-		 s->filter >= 0 ? " · only " : "",
-		 s->filter >= 0 ? wf_state_name((enum wf_state)s->filter) : "",
-		 sorts[s->sort]);
+	if (s->filter >= 0) {
+		strbuf_addstr(&only, " · ");
+		strbuf_addf(&only, _("only %s"),
+			    wf_state_name((enum wf_state)s->filter));
+	}
+	snprintf(buf, n, _("specreview · %.12s · %zu specs%s · sorted by %s"),
+		 ui.rv->commit, ui.rv->nspecs, only.len ? only.buf : "",
+		 _(sorts[s->sort]));
+	strbuf_release(&only);
 }
 
 static int action(struct view *v, enum action a)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "checklist.h"
+#include "i18n.h"
 #include "match.h"
 #include "report.h"
 #include "review.h"
@@ -57,10 +58,10 @@ static void draw_right(int y, int end, const char *s, int attr)
 
 static void draw_bands(struct survey *s, int y, int x, int w)
 {
-	static const char *const en[] = {"Items", "Share", "Cumulative",
-					 "Cum. share"};
-	static const char *const ja[] = {"項目数", "割合", "累計", "累計割合"};
-	int is_ja = !strcmp(s->lang, "ja");
+	/* TRANSLATORS: row labels of the survey's band table, 13
+	   columns at most. */
+	static const char *const rows[] = {N_("Items"), N_("Share"),
+					   N_("Cumulative"), N_("Cum. share")};
 	size_t bands[REPORT_NBANDS], rated = 0, unrated = 0, cum;
 	struct strbuf t = STRBUF_INIT;
 	int lw = 14, cw = 11, b, r;
@@ -73,10 +74,10 @@ static void draw_bands(struct survey *s, int y, int x, int w)
 	for (b = 0; b < REPORT_NBANDS; b++)
 		draw_right(y, x + lw + cw * (b + 1), report_band_label(b),
 			   ui_attr(C_HEADER) | band_color(b));
-	draw_right(y, x + lw + cw * (REPORT_NBANDS + 1),
-		   is_ja ? "合計" : "Total", ui_attr(C_HEADER));
+	draw_right(y, x + lw + cw * (REPORT_NBANDS + 1), _("Total"),
+		   ui_attr(C_HEADER));
 	for (r = 0; r < 4; r++) {
-		const char *l = is_ja ? ja[r] : en[r];
+		const char *l = _(rows[r]);
 
 		ui_draw(y + 1 + r, x, l, strlen(l), 0, lw, A_NORMAL);
 		for (b = 0, cum = 0; b <= REPORT_NBANDS; b++) {
@@ -100,10 +101,7 @@ static void draw_bands(struct survey *s, int y, int x, int w)
 	}
 	if (unrated) {
 		strbuf_reset(&t);
-		strbuf_addf(&t,
-			    is_ja ? "(実施率なしの項目: %zu)"
-				  : "(items with no rate: %zu)",
-			    unrated);
+		strbuf_addf(&t, _("(items with no rate: %zu)"), unrated);
 		ui_draw(y + 5, x, t.buf, t.len, 0, w, ui_attr(C_DIM));
 	}
 	strbuf_release(&t);
@@ -189,8 +187,8 @@ static void draw(struct view *v, int y, int x, int h, int w)
 	s->list.focused = 1;
 	list_draw(&s->list, y + BAND_ROWS, x, h - BAND_ROWS, w);
 	if (!s->rep->nspecs && BAND_ROWS + (int)s->list.nrows + 1 < h) {
-		const char *m = "(no specs match the spec globs of "
-				".specreview.yaml: nothing to survey)";
+		const char *m = _("(no specs match the spec globs of "
+				  ".specreview.yaml: nothing to survey)");
 
 		ui_draw(y + BAND_ROWS + s->list.nrows + 1, x + 2, m, strlen(m),
 			0, w - 4, ui_attr(C_DIM));
@@ -204,14 +202,14 @@ static void title(struct view *v, char *buf, size_t n)
 
 	if (complete(rep))
 		snprintf(buf, n,
-			 "Survey (実態調査) · %.12s · %zu specs%s · "
-			 "Enter: specs missing the item",
+			 _("Survey (実態調査) · %.12s · %zu specs%s · "
+			   "Enter: specs missing the item"),
 			 ui.rv->commit, rep->nspecs,
-			 rep->nfailed ? " (some cannot be checked)" : "");
+			 rep->nfailed ? _(" (some cannot be checked)") : "");
 	else
 		snprintf(buf, n,
-			 "Survey (実態調査) · %.12s · checking %zu/%zu "
-			 "specs…",
+			 _("Survey (実態調査) · %.12s · checking %zu/%zu "
+			   "specs…"),
 			 ui.rv->commit, rep->nchecked + rep->nfailed,
 			 rep->nspecs);
 }
@@ -224,7 +222,7 @@ static int idle(struct view *v)
 
 	for (; s->next < s->rep->nspecs && done < 16; s->next++, done++)
 		if (report_check_spec(s->rep, s->next) < 0) {
-			ui_message(1, "out of memory");
+			ui_message(1, "%s", _("out of memory"));
 			break;
 		}
 	return done > 0;
@@ -240,10 +238,10 @@ static int action(struct view *v, enum action a)
 	if (a != ACT_ENTER || !s->list.nrows)
 		return 0;
 	if (!complete(s->rep)) {
-		ui_message(0, "checking every spec first…");
+		ui_message(0, "%s", _("checking every spec first…"));
 		ui_redraw();
 		if (report_check_all(s->rep, 2, NULL, NULL) < 0) {
-			ui_message(1, "out of memory");
+			ui_message(1, "%s", _("out of memory"));
 			return 1;
 		}
 		s->next = s->rep->nspecs;
@@ -276,15 +274,15 @@ struct view *view_survey_new(void)
 	struct survey *s = calloc(1, sizeof(*s));
 
 	if (!v || !s || report_new(&s->rep, ui.rv, &err) < 0) {
-		ui_message(1, "cannot open the survey: %s",
-			   err.n ? err.diags[0].msg : "out of memory");
+		ui_message(1, _("cannot open the survey: %s"),
+			   err.n ? err.diags[0].msg : _("out of memory"));
 		sr_error_release(&err);
 		free(v);
 		free(s);
 		return NULL;
 	}
 	sr_error_release(&err);
-	s->lang = report_default_lang();
+	s->lang = i18n_lang();
 	list_init(&s->list, &survey_list_ops, s);
 	list_set_rows(&s->list, s->rep->nitems);
 	v->ops = &survey_ops;
@@ -345,7 +343,7 @@ static void gaps_draw(struct view *v, int y, int x, int h, int w)
 	g->list.focused = 1;
 	list_draw(&g->list, y, x, h, w);
 	if (!g->n) {
-		const char *m = "(every spec it applies to satisfies it)";
+		const char *m = _("(every spec it applies to satisfies it)");
 
 		ui_draw(y + 1, x + 2, m, strlen(m), 0, w - 4, ui_attr(C_DIM));
 	}
@@ -358,7 +356,7 @@ static void gaps_title(struct view *v, char *buf, size_t n)
 	struct strbuf t = STRBUF_INIT;
 
 	report_add_rate(&t, ri->satisfied, ri->applicable);
-	snprintf(buf, n, "%s %s · %s (%zu/%zu) · %zu specs without it",
+	snprintf(buf, n, _("%s %s · %s (%zu/%zu) · %zu specs without it"),
 		 g->rep->cl->items[g->item].id,
 		 cl_text_get(&g->rep->cl->items[g->item].title, g->lang),
 		 t.failed ? "" : t.buf, ri->satisfied, ri->applicable, g->n);
@@ -400,7 +398,7 @@ static struct view *view_gaps_new(struct report *rep, size_t item,
 	struct gaps *g = calloc(1, sizeof(*g));
 
 	if (!v || !g || report_item_gaps(rep, item, &g->idx, &g->n) < 0) {
-		ui_message(1, "out of memory");
+		ui_message(1, "%s", _("out of memory"));
 		free(v);
 		free(g);
 		return NULL;
