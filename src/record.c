@@ -699,71 +699,13 @@ out:
 
 /* ---- writing ----------------------------------------------------------- */
 
-/*
- * Appends `s` as a double-quoted YAML scalar.  Line breaks are written as
- * "\n" followed by an escaped break and `indent` spaces, so the text stays
- * readable; a space that starts such a continuation line is escaped ("\ ")
- * because YAML would strip it.  `s` is valid UTF-8 (record_valid).
- */
-static void emit_str(struct strbuf *sb, const char *s, int indent)
-{
-	size_t len = strlen(s), i = 0;
-
-	strbuf_addch(sb, '"');
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		uint32_t cp;
-		size_t n;
-
-		if (c == '"' || c == '\\') {
-			strbuf_addch(sb, '\\');
-			strbuf_addch(sb, c);
-			i++;
-		} else if (c == '\n') {
-			strbuf_addstr(sb, "\\n");
-			i++;
-			if (i < len) {
-				strbuf_addstr(sb, "\\\n");
-				strbuf_addchars(sb, ' ', (size_t)indent);
-				if (s[i] == ' ') {
-					strbuf_addstr(sb, "\\ ");
-					i++;
-				}
-			}
-		} else if (c == '\t') {
-			strbuf_addstr(sb, "\\t");
-			i++;
-		} else if (is_ctl(c)) {
-			strbuf_addf(sb, "\\u%04X", (unsigned)c);
-			i++;
-		} else if (c < 0x80) {
-			strbuf_addch(sb, c);
-			i++;
-		} else {
-			n = utf8_decode(s + i, len - i, &cp, NULL);
-			/*
-			 * C1 controls, NEL, LS, PS (line breaks to YAML), the
-			 * BOM and the non-characters libyaml refuses.
-			 */
-			if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
-			    cp == 0x2029 || cp == 0xfeff || cp == 0xfffe ||
-			    cp == 0xffff)
-				strbuf_addf(sb, "\\u%04X", (unsigned)cp);
-			else
-				strbuf_add(sb, s + i, n);
-			i += n;
-		}
-	}
-	strbuf_addch(sb, '"');
-}
-
 /* "key: "value"\n" at `indent`, the value quoted. */
 static void emit_kv(struct strbuf *sb, int indent, const char *key,
 		    const char *val)
 {
 	strbuf_addchars(sb, ' ', (size_t)indent);
 	strbuf_addf(sb, "%s: ", key);
-	emit_str(sb, val, indent + 2);
+	ytree_emit_str(sb, val, indent + 2);
 	strbuf_addch(sb, '\n');
 }
 
@@ -850,7 +792,7 @@ int record_emit(const struct record *r, struct strbuf *out)
 		const struct rec_disp *d = &r->disps[i];
 
 		strbuf_addstr(&sb, "  - item: ");
-		emit_str(&sb, d->item, 6);
+		ytree_emit_str(&sb, d->item, 6);
 		strbuf_addch(&sb, '\n');
 		strbuf_addf(&sb, "    disposition: %s\n",
 			    rec_disposition_name(d->disposition));

@@ -399,41 +399,6 @@ out:
 	return ret;
 }
 
-/* A double-quoted YAML scalar (names and emails have no line breaks). */
-static void emit_str(struct strbuf *sb, const char *s)
-{
-	size_t len = strlen(s), i = 0;
-
-	strbuf_addch(sb, '"');
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		uint32_t cp;
-		size_t n;
-
-		if (c == '"' || c == '\\') {
-			strbuf_addch(sb, '\\');
-			strbuf_addch(sb, c);
-			i++;
-		} else if (is_ctl(c)) {
-			strbuf_addf(sb, "\\u%04X", (unsigned)c);
-			i++;
-		} else if (c < 0x80) {
-			strbuf_addch(sb, c);
-			i++;
-		} else {
-			n = utf8_decode(s + i, len - i, &cp, NULL);
-			if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
-			    cp == 0x2029 || cp == 0xfeff || cp == 0xfffe ||
-			    cp == 0xffff)
-				strbuf_addf(sb, "\\u%04X", (unsigned)cp);
-			else
-				strbuf_add(sb, s + i, n);
-			i += n;
-		}
-	}
-	strbuf_addch(sb, '"');
-}
-
 static int valid_text(const char *s)
 {
 	return utf8_find_invalid(s, strlen(s)) == strlen(s);
@@ -459,10 +424,10 @@ int roles_emit(const struct roles *r, struct strbuf *out)
 			goto out;
 		}
 		strbuf_addstr(&sb, "  - email: ");
-		emit_str(&sb, p->email);
+		ytree_emit_str(&sb, p->email, -1);
 		if (p->name) {
 			strbuf_addstr(&sb, "\n    name: ");
-			emit_str(&sb, p->name);
+			ytree_emit_str(&sb, p->name, -1);
 		}
 		strbuf_addstr(&sb, "\n    roles: [");
 		for (j = 0, sep = 0; j < ROLE__COUNT; j++) {
@@ -484,7 +449,7 @@ int roles_emit(const struct roles *r, struct strbuf *out)
 				goto out;
 			}
 			strbuf_addstr(&sb, "      - key: ");
-			emit_str(&sb, k->key);
+			ytree_emit_str(&sb, k->key, -1);
 			strbuf_addch(&sb, '\n');
 			if (k->valid_after) {
 				record_format_time(k->valid_after, when);

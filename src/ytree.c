@@ -813,3 +813,58 @@ int ytree_get_enum(struct ytree_loader *ld, const struct ytree_node *n,
 	strbuf_release(&sb);
 	return -1;
 }
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* See ytree.h. */
+void ytree_emit_str(struct strbuf *sb, const char *s, int indent)
+{
+	size_t len = strlen(s), i = 0;
+
+	strbuf_addch(sb, '"');
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp;
+		size_t n;
+
+		if (c == '"' || c == '\\') {
+			strbuf_addch(sb, '\\');
+			strbuf_addch(sb, c);
+			i++;
+		} else if (c == '\n') {
+			strbuf_addstr(sb, "\\n");
+			i++;
+			if (i < len && indent >= 0) {
+				strbuf_addstr(sb, "\\\n");
+				strbuf_addchars(sb, ' ', (size_t)indent);
+				if (s[i] == ' ') {
+					strbuf_addstr(sb, "\\ ");
+					i++;
+				}
+			}
+		} else if (c == '\t') {
+			strbuf_addstr(sb, "\\t");
+			i++;
+		} else if ((c < 0x20 || c == 0x7f)) {
+			strbuf_addf(sb, "\\u%04X", (unsigned)c);
+			i++;
+		} else if (c < 0x80) {
+			strbuf_addch(sb, c);
+			i++;
+		} else {
+			n = utf8_decode(s + i, len - i, &cp, NULL);
+			/*
+			 * C1 controls, NEL, LS, PS (line breaks to YAML), the
+			 * BOM and the non-characters libyaml refuses.
+			 */
+			if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
+			    cp == 0x2029 || cp == 0xfeff || cp == 0xfffe ||
+			    cp == 0xffff)
+				strbuf_addf(sb, "\\u%04X", (unsigned)cp);
+			else
+				strbuf_add(sb, s + i, n);
+			i += n;
+		}
+	}
+	strbuf_addch(sb, '"');
+}

@@ -265,4 +265,15 @@ int ytree_get_enum(struct ytree_loader *ld, const struct ytree_node *n,
 		   const char *what, const char *const *names, size_t nnames,
 		   unsigned flags);
 
+/*
+ * Appends `s` (valid UTF-8) as a double-quoted YAML scalar that reads
+ * back byte for byte: quotes, backslashes, tabs, controls, C1, NEL, LS,
+ * PS, BOM and non-characters escaped.  With indent >= 0 a line break is
+ * written as "\n" plus an escaped break and `indent` spaces, so long texts
+ * stay readable (a space starting a continuation is escaped, as YAML
+ * would strip it); with indent < 0 the scalar stays on one line.
+ */
+struct strbuf;
+void ytree_emit_str(struct strbuf *sb, const char *s, int indent);
+
 #endif
