@@ -1778,6 +1778,23 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 				   _("binary file (it contains NUL bytes)"));
 		goto out;
 	}
+	/* Memory goes with lines (blocks, sentences, the line index): a
+	 * file of millions of short lines is refused before any of it. */
+	{
+		const char *q = text, *end = text + len;
+		size_t lines = 0;
+
+		while (q < end && (q = memchr(q, '\n', (size_t)(end - q)))) {
+			q++;
+			if (++lines > SR_MAX_LINES) {
+				ret = sr_error_add(err, SR_ELIMIT, path, 0, 0,
+						   _("more than %u lines, over the "
+						     "limit"),
+						   SR_MAX_LINES);
+				goto out;
+			}
+		}
+	}
 	if (!(doc = calloc(1, sizeof(*doc)))) {
 		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0,
 				   _("out of memory"));

@@ -873,6 +873,28 @@ static void test_binary_and_limit(void **state)
 	sr_error_release(&err);
 }
 
+/* Millions of short lines are refused before they cost memory. */
+static void test_line_limit(void **state)
+{
+	struct sr_error err = SR_ERROR_INIT;
+	struct doc *doc = NULL;
+	size_t n = SR_MAX_LINES + 1;
+	char *buf = malloc(n);
+
+	(void)state;
+	assert_non_null(buf);
+	memset(buf, '\n', n);
+	assert_int_equal(doc_parse(&doc, "many.md", buf, n, 0, &err), SR_ELIMIT);
+	assert_null(doc);
+	assert_non_null(strstr(err.diags[0].msg, "lines"));
+	sr_error_release(&err);
+	/* One fewer is fine. */
+	assert_int_equal(doc_parse(&doc, "many.md", buf, n - 1, 0, &err), 0);
+	doc_free(doc);
+	sr_error_release(&err);
+	free(buf);
+}
+
 static void test_copy_flag_and_empty(void **state)
 {
 	struct sr_error err = SR_ERROR_INIT;
@@ -927,6 +949,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8_warns),
 		cmocka_unit_test(test_binary_and_limit),
 		cmocka_unit_test(test_copy_flag_and_empty),
+		cmocka_unit_test(test_line_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
