@@ -32,23 +32,6 @@ static const struct person REV = {"Rei Reviewer", "rei@example.com"};
 static const struct person ADV = {"Aki Adviser", "aki@example.com"};
 static const struct person AUTH = {"Sam Author", "sam@example.com"};
 
-static const char MINI[] = "id: mini\n"
-			   "version: '1'\n"
-			   "title: {ja: ミニ, en: Mini}\n"
-			   "items:\n"
-			   "  - id: A-1\n"
-			   "    title: {ja: 秘密保持, en: Confidentiality}\n"
-			   "    severity: mandatory\n"
-			   "    match:\n"
-			   "      all:\n"
-			   "        - any: [秘密保持, confidential*]\n"
-			   "        - any: [開示, disclos*]\n"
-			   "  - id: A-2\n"
-			   "    title: {ja: 監査, en: Audit}\n"
-			   "    severity: mandatory\n"
-			   "    match:\n"
-			   "      all:\n"
-			   "        - any: [監査, audit*]\n";
 
 static const char GOOD[] =
     "# Good\n"
@@ -180,7 +163,7 @@ static char *make_repo(void)
 	char *dir = t_mkdtemp();
 
 	assert_int_equal(git(NULL, dir, "init -q -b main"), 0);
-	tr_write(dir, "checklists/outsourcing-security.yaml", MINI);
+	tr_write(dir, "checklists/outsourcing-security.yaml", TR_MINI);
 	tr_write(dir, "specs/gap.md", GAP);
 	tr_write(dir, "specs/good.md", GOOD_V1);
 	tr_write(dir, "README.md", "readme\n");

@@ -55,23 +55,6 @@ static void as_at(const struct person *p, int64_t when)
 
 /* ---- the repository ------------------------------------------------------ */
 
-static const char MINI[] = "id: mini\n"
-			   "version: '1'\n"
-			   "title: {ja: ミニ, en: Mini}\n"
-			   "items:\n"
-			   "  - id: A-1\n"
-			   "    title: {ja: 秘密保持, en: Confidentiality}\n"
-			   "    severity: mandatory\n"
-			   "    match:\n"
-			   "      all:\n"
-			   "        - any: [秘密保持, confidential*]\n"
-			   "        - any: [開示, disclos*]\n"
-			   "  - id: A-2\n"
-			   "    title: {ja: 監査, en: Audit}\n"
-			   "    severity: mandatory\n"
-			   "    match:\n"
-			   "      all:\n"
-			   "        - any: [監査, audit*]\n";
 
 static const char MINI2[] = "id: mini2\n"
 			    "version: '2'\n"
@@ -114,7 +97,7 @@ struct fx {
 static void fx_make(struct fx *f)
 {
 	const struct tr_file files[] = {
-	    {"checklists/outsourcing-security.yaml", MINI},
+	    {"checklists/outsourcing-security.yaml", TR_MINI},
 	    {"specs/gap.md", GAP},
 	    {"specs/good.md", GOOD},
 	    {"README.md", "readme\n"},
@@ -132,7 +115,7 @@ static void fx_make(struct fx *f)
 static void fx_edit_gap(struct fx *f)
 {
 	const struct tr_file files[] = {
-	    {"checklists/outsourcing-security.yaml", MINI},
+	    {"checklists/outsourcing-security.yaml", TR_MINI},
 	    {"specs/gap.md", GAP2},
 	    {"specs/good.md", GOOD},
 	    {"README.md", "readme\n"},
@@ -465,7 +448,7 @@ static void test_repository_checklist_used(void **state)
 	assert_string_equal(rv->cl->id, "mini");
 	assert_string_equal(rv->checklist_path,
 			    "checklists/outsourcing-security.yaml");
-	tr_blob_hex(MINI, blob);
+	tr_blob_hex(TR_MINI, blob);
 	assert_string_equal(rv->checklist_key, blob);
 	review_free(rv);
 	fx_free(&f);
@@ -476,7 +459,7 @@ static void test_configured_checklist_used(void **state)
 	const struct tr_file v2[] = {
 	    {".specreview.yaml", "checklists: [review/mini2.yaml]\n"},
 	    {"review/mini2.yaml", MINI2},
-	    {"checklists/outsourcing-security.yaml", MINI},
+	    {"checklists/outsourcing-security.yaml", TR_MINI},
 	    {"specs/gap.md", GAP},
 	};
 	struct fx f;
@@ -1300,7 +1283,7 @@ static void test_cache_hit_on_second_check(void **state)
 static void test_cache_hit_same_blob_other_path(void **state)
 {
 	const struct tr_file files[] = {
-	    {"checklists/outsourcing-security.yaml", MINI},
+	    {"checklists/outsourcing-security.yaml", TR_MINI},
 	    {"specs/a.md", GAP},
 	    {"specs/b.md", GAP},
 	};

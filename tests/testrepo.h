@@ -262,4 +262,24 @@ static inline void tr_snap_release(struct tr_snapshot *sn)
 	memset(sn, 0, sizeof(*sn));
 }
 
+/* A two-item checklist the review tests commit into their repositories:
+ * A-1 needs confidentiality and disclosure, A-2 an audit. */
+static const char TR_MINI[] = "id: mini\n"
+			      "version: '1'\n"
+			      "title: {ja: ミニ, en: Mini}\n"
+			      "items:\n"
+			      "  - id: A-1\n"
+			      "    title: {ja: 秘密保持, en: Confidentiality}\n"
+			      "    severity: mandatory\n"
+			      "    match:\n"
+			      "      all:\n"
+			      "        - any: [秘密保持, confidential*]\n"
+			      "        - any: [開示, disclos*]\n"
+			      "  - id: A-2\n"
+			      "    title: {ja: 監査, en: Audit}\n"
+			      "    severity: mandatory\n"
+			      "    match:\n"
+			      "      all:\n"
+			      "        - any: [監査, audit*]\n";
+
 #endif
