@@ -220,16 +220,22 @@ fuzz:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
 		$(FUZZ_BUILD)/libspecreview.a
-	$(Q)set -e; for f in $(FUZZ_SRC); do \
+	$(Q)failed=; for f in $(FUZZ_SRC); do \
 		n=$$(basename $$f .c); \
 		echo "   FUZZ    $$n ($(FUZZ_SECONDS)s)"; \
 		$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Isrc $(ENGINE_CFLAGS) \
-			-o $(FUZZ_BUILD)/$$n $$f $(FUZZ_BUILD)/libspecreview.a $(ENGINE_LIBS) -lm; \
-		mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
+			-o $(FUZZ_BUILD)/$$n $$f $(FUZZ_BUILD)/libspecreview.a \
+			$(ENGINE_LIBS) -lm || exit 1; \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$n $(FUZZ_BUILD)/crashes/$$n; \
 		seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
 		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
-			-print_final_stats=1 $(FUZZ_BUILD)/corpus/$$n $$seeds; \
-	done
+			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$n/ \
+			-print_final_stats=1 $(FUZZ_BUILD)/corpus/$$n $$seeds \
+			|| failed="$$failed $$n"; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "fuzz: findings in$$failed (see $(FUZZ_BUILD)/crashes/)"; exit 1; \
+	fi
 
 # The demo: a repository made from specs/ with a believable review
 # history (tools/make-demo), opened in the review TUI as its reviewer.

@@ -92,18 +92,6 @@ static int add_lines(int line, int offset)
 	return line > INT_MAX - offset ? INT_MAX : line + offset;
 }
 
-static int mark_line(const struct ytree_loader *ld, yaml_mark_t m)
-{
-	int l = m.line >= INT_MAX - 1 ? INT_MAX : (int)m.line + 1;
-
-	return add_lines(l, ld->opt->line_offset);
-}
-
-static int mark_col(yaml_mark_t m)
-{
-	return m.column >= INT_MAX - 1 ? INT_MAX : (int)m.column + 1;
-}
-
 /*
  * Line and column of byte `off` of the text, counting line breaks as
  * libyaml does for the common cases ("\n", "\r\n", a lone "\r").
@@ -131,6 +119,45 @@ static void locate(const struct ytree_loader *ld, size_t off, int *line,
 	    add_lines(l >= INT_MAX ? INT_MAX : (int)l, ld->opt->line_offset);
 	l = utf8_count(ld->buf + start, off - start) + 1;
 	*col = l >= INT_MAX ? INT_MAX : (int)l;
+}
+
+/*
+ * Byte offset of character `index` of the text (libyaml's marks count
+ * characters).  Marks arrive mostly in order, so the walk resumes from
+ * the last one asked for.
+ */
+static size_t mark_offset(struct ytree_loader *ld, size_t index)
+{
+	size_t c = ld->mark_char, b = ld->mark_byte;
+
+	if (index < c)
+		c = b = 0;
+	while (c < index && b < ld->len) {
+		b++;
+		while (b < ld->len && ((unsigned char)ld->buf[b] & 0xC0) == 0x80)
+			b++;
+		c++;
+	}
+	ld->mark_char = c;
+	ld->mark_byte = b;
+	return b;
+}
+
+/*
+ * Line and column of a libyaml mark.  With a caller's locate() the mark's
+ * character index is placed by it, so that line breaks are counted as the
+ * caller counts them (libyaml also breaks lines at a lone "\r").
+ */
+static void mark_pos(struct ytree_loader *ld, yaml_mark_t m, int *line,
+		     int *col)
+{
+	if (ld->opt->locate) {
+		locate(ld, mark_offset(ld, m.index), line, col);
+		return;
+	}
+	*line = add_lines(m.line >= INT_MAX - 1 ? INT_MAX : (int)m.line + 1,
+			  ld->opt->line_offset);
+	*col = m.column >= INT_MAX - 1 ? INT_MAX : (int)m.column + 1;
 }
 
 void ytree_problem_at_offset(struct ytree_loader *ld, size_t off,
@@ -271,8 +298,7 @@ static void syntax_error(struct yparse *yp)
 	if (p->error == YAML_READER_ERROR) {
 		locate(ld, p->problem_offset, &line, &col);
 	} else {
-		line = mark_line(ld, p->problem_mark);
-		col = mark_col(p->problem_mark);
+		mark_pos(ld, p->problem_mark, &line, &col);
 	}
 	if (yp->opt->syntax)
 		stop(ld, line, col, "%s: %s%s%s", _(yp->opt->syntax),
@@ -281,12 +307,15 @@ static void syntax_error(struct yparse *yp)
 	else if (p->error == YAML_READER_ERROR)
 		stop(ld, line, col, _("syntax error: %s"),
 		     p->problem ? p->problem : _("unreadable input"));
-	else if (p->context)
+	else if (p->context) {
+		int cline, ccol;
+
+		mark_pos(ld, p->context_mark, &cline, &ccol);
 		stop(ld, line, col,
 		     _("syntax error: %s (%s at line %d, column %d)"),
 		     p->problem ? p->problem : _("invalid YAML"), p->context,
-		     mark_line(ld, p->context_mark), mark_col(p->context_mark));
-	else
+		     cline, ccol);
+	} else
 		stop(ld, line, col, _("syntax error: %s"),
 		     p->problem ? p->problem : _("invalid YAML"));
 }
@@ -306,10 +335,8 @@ static struct ytree_node *node_new(struct yparse *yp, enum ytree_kind kind,
 	if (kind == YTREE_SCALAR)
 		n->str = (char *)(n + 1);
 	n->kind = kind;
-	n->line = mark_line(yp->ld, ev->start_mark);
-	n->col = mark_col(ev->start_mark);
-	n->end_line = mark_line(yp->ld, ev->end_mark);
-	n->end_col = mark_col(ev->end_mark);
+	mark_pos(yp->ld, ev->start_mark, &n->line, &n->col);
+	mark_pos(yp->ld, ev->end_mark, &n->end_line, &n->end_col);
 	n->weight = 1;
 	if (anchor && !(n->anchor = strdup((const char *)anchor))) {
 		free(n);
@@ -370,17 +397,18 @@ static const yaml_char_t *anchor_of(struct yparse *yp, const yaml_event_t *ev,
 				    const yaml_char_t *anchor,
 				    const yaml_char_t *tag)
 {
+	int line, col;
+
 	if (yp->opt->aliases != YTREE_ALIASES_REFUSE)
 		return anchor;
+	mark_pos(yp->ld, ev->start_mark, &line, &col);
 	if (anchor)
 		ytree_problem(
-		    yp->ld, mark_line(yp->ld, ev->start_mark),
-		    mark_col(ev->start_mark),
+		    yp->ld, line, col,
 		    _("anchors and aliases are not allowed here ('&%s')"),
 		    (const char *)anchor);
 	if (tag)
-		ytree_problem(yp->ld, mark_line(yp->ld, ev->start_mark),
-			      mark_col(ev->start_mark),
+		ytree_problem(yp->ld, line, col,
 			      _("tags are not allowed here ('%s')"),
 			      (const char *)tag);
 	return NULL;
@@ -456,10 +484,11 @@ static int on_alias(struct yparse *yp, const yaml_event_t *ev)
 {
 	const struct ytree_options *opt = yp->opt;
 	const char *name = (const char *)ev->data.alias.anchor;
-	int line = mark_line(yp->ld, ev->start_mark);
-	int col = mark_col(ev->start_mark);
 	const struct ytree_node *target = NULL;
 	struct ytree_node *n;
+	int line, col;
+
+	mark_pos(yp->ld, ev->start_mark, &line, &col);
 
 	if (opt->aliases == YTREE_ALIASES_REFUSE) {
 		ytree_problem(yp->ld, line, col,
@@ -517,8 +546,10 @@ static int on_start(struct yparse *yp, const yaml_event_t *ev,
 		anchor = anchor_of(yp, ev, ev->data.sequence_start.anchor,
 				   ev->data.sequence_start.tag);
 	if (yp->depth >= SR_MAX_YAML_DEPTH) {
-		stop(yp->ld, mark_line(yp->ld, ev->start_mark),
-		     mark_col(ev->start_mark),
+		int line, col;
+
+		mark_pos(yp->ld, ev->start_mark, &line, &col);
+		stop(yp->ld, line, col,
 		     yp->opt->too_deep ? _(yp->opt->too_deep)
 				       : _("nesting deeper than %d levels"),
 		     SR_MAX_YAML_DEPTH);
@@ -578,8 +609,10 @@ int ytree_parse(struct ytree_loader *ld, struct ytree_node **root)
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (yp.ndocs++) {
-				stop(ld, mark_line(ld, ev.start_mark),
-				     mark_col(ev.start_mark), "%s",
+				int line, col;
+
+				mark_pos(ld, ev.start_mark, &line, &col);
+				stop(ld, line, col, "%s",
 				     yp.opt->second_doc
 					 ? _(yp.opt->second_doc)
 					 : _("only one YAML document is "

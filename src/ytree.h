@@ -162,6 +162,7 @@ struct ytree_loader {
 	int oom;	       /* out of memory; a walk sets it too */
 	char *stop_msg;	       /* the problem that stopped the parser */
 	int stop_line, stop_col;
+	size_t mark_char, mark_byte; /* mark_offset()'s last place */
 };
 
 /*

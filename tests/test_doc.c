@@ -189,6 +189,11 @@ static void test_front_matter_errors(void **state)
 		{ "---\njust a line\n---\n", 2, 1, "mapping" },
 		{ "---\ntags: [[a]]\n---\n", 2, 8, "plain values only" },
 		{ "---\ntitle: *nowhere\n---\n", 2, 8, "unknown alias" },
+		/* Positions after a lone CR, which libyaml counts as a line
+		 * break and the spec's line index does not (fuzz_frontmatter
+		 * found them a line off). */
+		{ "---\ntitle: a\rkind: b\ncloud: maybe\n---\n", 3, 8, "cloud: expected" },
+		{ "---\ntitle: 調達\rcloud: [yes]\n---\n", 2, 18, "got a list" },
 		/* not closed: reported on the opening line */
 		{ "---\ntitle: 調達仕様書\n\n# 第1章\n", 1, 1, "not closed" },
 		{ "---", 1, 1, "not closed" },
