@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "review.h"
 #include "sshsig.h"
@@ -69,7 +70,7 @@ static int cmd_roles(int argc, char **argv)
 		case 'h':
 			return cli_help("roles");
 		default:
-			return cli_usage_error("roles", "bad option");
+			return cli_usage_error("roles", _("bad option"));
 		}
 	}
 	argc -= optind;
@@ -77,29 +78,33 @@ static int cmd_roles(int argc, char **argv)
 	if (argc < 1 || (strcmp(argv[0], "list") && strcmp(argv[0], "add") &&
 			 strcmp(argv[0], "require-signatures") &&
 			 strcmp(argv[0], "allowed-signers")))
-		return cli_usage_error("roles", "say 'list', 'add ROLE EMAIL', "
-						"'require-signatures on|off' "
-						"or 'allowed-signers'");
+		return cli_usage_error("roles",
+				       _("say 'list', 'add ROLE EMAIL', "
+					 "'require-signatures on|off' or "
+					 "'allowed-signers'"));
 	if (!strcmp(argv[0], "require-signatures")) {
 		if (argc != 2 || (ed.require_signatures =
 				      parse_switch(argv[1])) < 0)
-			return cli_usage_error("roles",
-					       "roles require-signatures on|off");
+			return cli_usage_error(
+			    "roles", _("roles require-signatures on|off"));
 	} else if (!strcmp(argv[0], "add")) {
 		if (argc != 3)
-			return cli_usage_error("roles", "roles add ROLE EMAIL");
+			return cli_usage_error("roles",
+					       _("roles add ROLE EMAIL"));
 		role = rec_role_parse(argv[1]);
 		if (role < 0)
 			return cli_usage_error("roles",
-					       "unknown role '%s' (author, "
-					       "reviewer, adviser, cio-assistant, "
-					       "admin)",
+					       _("unknown role '%s' (author, "
+						 "reviewer, adviser, "
+						 "cio-assistant, admin)"),
 					       argv[1]);
 		if (!strchr(argv[2], '@'))
-			return cli_usage_error("roles", "'%s' is not an email",
+			return cli_usage_error("roles",
+					       _("'%s' is not an email"),
 					       argv[2]);
 	} else if (argc != 1) {
-		return cli_usage_error("roles", "roles %s takes no arguments",
+		return cli_usage_error("roles",
+				       _("roles %s takes no arguments"),
 				       argv[0]);
 	}
 	if (review_open(&rv, cli_globals.repo, cli_globals.ref, 0, &err) < 0) {
@@ -109,9 +114,10 @@ static int cmd_roles(int argc, char **argv)
 	if (!strcmp(argv[0], "require-signatures")) {
 		ret = review_roles_change(rv, &ed, &err);
 		if (ret == 0)
-			printf("signatures are %s (%s)\n",
-			       ed.require_signatures ? "required"
-						     : "no longer required",
+			printf(ed.require_signatures
+				   ? _("signatures are required (%s)\n")
+				   : _("signatures are no longer required "
+				       "(%s)\n"),
 			       rv->records_ref);
 		ret = ret == 0 ? 0 : ret == SR_EDENIED ? EXIT_FINDINGS
 						       : EXIT_USAGE;
@@ -128,9 +134,9 @@ static int cmd_roles(int argc, char **argv)
 		ed.key = key;
 		ret = review_roles_change(rv, &ed, &err);
 		if (ret == 0)
-			printf("%s is now %s%s (%s)\n", argv[2], argv[1],
-			       key ? ", with an SSH key" : "",
-			       rv->records_ref);
+			printf(key ? _("%s is now %s, with an SSH key (%s)\n")
+				   : _("%s is now %s (%s)\n"),
+			       argv[2], argv[1], rv->records_ref);
 		ret = ret == 0 ? 0 : ret == SR_EDENIED ? EXIT_FINDINGS
 						       : EXIT_USAGE;
 		goto out;
@@ -143,7 +149,7 @@ static int cmd_roles(int argc, char **argv)
 		struct strbuf sb = STRBUF_INIT;
 
 		if (sshsig_allowed_signers(&roles, &sb) < 0) {
-			cli_error("out of memory");
+			cli_error("%s", _("out of memory"));
 			ret = EXIT_USAGE;
 		} else {
 			ret = cli_write_stdout(sb.buf, sb.len);
@@ -152,8 +158,8 @@ static int cmd_roles(int argc, char **argv)
 		goto out;
 	}
 	if (!roles.npeople)
-		printf("(no roles.yaml on %s yet: the first 'roles add' "
-		       "creates it and makes its writer an admin)\n",
+		printf(_("(no roles.yaml on %s yet: the first 'roles add' "
+			 "creates it and makes its writer an admin)\n"),
 		       rv->records_ref);
 	for (i = 0; i < roles.npeople; i++) {
 		struct strbuf line = STRBUF_INIT;
@@ -167,14 +173,16 @@ static int cmd_roles(int argc, char **argv)
 		if (roles.people[i].name)
 			strbuf_addf(&line, "  (%s)", roles.people[i].name);
 		if (roles.people[i].nkeys)
-			strbuf_addf(&line, "  [%zu SSH key%s]",
-				    roles.people[i].nkeys,
-				    roles.people[i].nkeys == 1 ? "" : "s");
+			strbuf_addf(&line,
+				    dngettext(SR_TEXTDOMAIN, "  [%zu SSH key]",
+					      "  [%zu SSH keys]",
+					      roles.people[i].nkeys),
+				    roles.people[i].nkeys);
 		printf("%s\n", line.buf);
 		strbuf_release(&line);
 	}
 	if (roles.require_signatures)
-		printf("(signatures required)\n");
+		printf("%s", _("(signatures required)\n"));
 out:
 	cli_print_diags(&err);
 	free(key);
@@ -187,8 +195,8 @@ out:
 const struct cmd_entry cmd_roles_entry = {
 	"roles",
 	"list | add ROLE EMAIL [--name NAME] [--key FILE.pub] | require-signatures on|off | allowed-signers",
-	"list or grant review roles (roles.yaml on the records branch)",
-	"Roles live in roles.yaml on the records branch, never on a spec\n"
+	N_("list or grant review roles (roles.yaml on the records branch)"),
+	N_("Roles live in roles.yaml on the records branch, never on a spec\n"
 	"branch, so an author cannot grant themselves a role.  Granting needs\n"
 	"the admin role; the first 'roles add' on a repository creates\n"
 	"roles.yaml and makes the person running it an admin (bootstrap).\n"
@@ -203,6 +211,6 @@ const struct cmd_entry cmd_roles_entry = {
 	"need a signature by a key listed here ('specreview verify').\n"
 	"'roles allowed-signers' prints the keys in git's allowed-signers\n"
 	"format, for git config gpg.ssh.allowedSignersFile (git verify-commit,\n"
-	"git log --show-signature).\n",
+	"git log --show-signature).\n"),
 	cmd_roles,
 };

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config.h"
 #include "error.h"
+#include "i18n.h"
 #include "store.h"
 #include "strbuf.h"
 #include "sync.h"
@@ -57,11 +58,11 @@ static int cmd_sync(int argc, char **argv)
 		case 'h':
 			return cli_help("sync");
 		default:
-			return cli_usage_error("sync", "bad option");
+			return cli_usage_error("sync", _("bad option"));
 		}
 	}
 	if (argc - optind > 1)
-		return cli_usage_error("sync", "name at most one remote");
+		return cli_usage_error("sync", _("name at most one remote"));
 	if (optind < argc)
 		remote = argv[optind];
 	if (store_open(&s, cli_globals.repo, &err) < 0 ||
@@ -78,23 +79,33 @@ static int cmd_sync(int argc, char **argv)
 	if (quiet)
 		goto out;
 	if (!res.local_after[0]) {
-		printf("%s: no records on either side yet\n", ref);
+		printf(_("%s: no records on either side yet\n"), ref);
 		goto out;
 	}
-	printf("%s with %s: ", ref, res.remote_name);
+	printf(_("%s with %s: "), ref, res.remote_name);
 	if (res.received)
-		printf("received %zu commit%s; ", res.received,
-		       res.received == 1 ? "" : "s");
+		printf(dngettext(SR_TEXTDOMAIN, "received %zu commit; ",
+				 "received %zu commits; ", res.received),
+		       res.received);
 	if (res.replayed)
-		printf("replayed %zu local commit%s onto the remote's tip; ",
-		       res.replayed, res.replayed == 1 ? "" : "s");
+		printf(dngettext(SR_TEXTDOMAIN,
+				 "replayed %zu local commit onto the "
+				 "remote's tip; ",
+				 "replayed %zu local commits onto the "
+				 "remote's tip; ",
+				 res.replayed),
+		       res.replayed);
 	if (res.already)
-		printf("%zu local commit%s already there; ", res.already,
-		       res.already == 1 ? "" : "s");
+		printf(dngettext(SR_TEXTDOMAIN,
+				 "%zu local commit already there; ",
+				 "%zu local commits already there; ",
+				 res.already),
+		       res.already);
 	if (res.pushed)
-		printf("pushed %zu commit%s; ", res.pushed,
-		       res.pushed == 1 ? "" : "s");
-	printf("now at %.12s\n", res.local_after);
+		printf(dngettext(SR_TEXTDOMAIN, "pushed %zu commit; ",
+				 "pushed %zu commits; ", res.pushed),
+		       res.pushed);
+	printf(_("now at %.12s\n"), res.local_after);
 out:
 	cli_print_diags(&err);
 	free(ref);
@@ -106,8 +117,8 @@ out:
 const struct cmd_entry cmd_sync_entry = {
     "sync",
     "[REMOTE] [--quiet]",
-    "fetch, combine and push the records branch",
-    "Fetches the records branch of REMOTE (a remote's name, a URL or a\n"
+    N_("fetch, combine and push the records branch"),
+    N_("Fetches the records branch of REMOTE (a remote's name, a URL or a\n"
     "path; default origin) into refs/specreview/remote/REMOTE, combines it\n"
     "with the local one and pushes the result.  When both sides have new\n"
     "records, the local commits are replayed onto the remote's tip (a\n"
@@ -123,6 +134,6 @@ const struct cmd_entry cmd_sync_entry = {
     "  -q, --quiet   say nothing when it worked\n"
     "\n"
     "Exit status: 0 in sync, 1 refused (verify, the remote's hook, records\n"
-    "that cannot be combined), 2 errors.\n",
+    "that cannot be combined), 2 errors.\n"),
     cmd_sync,
 };

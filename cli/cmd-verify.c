@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "config.h"
 #include "error.h"
+#include "i18n.h"
 #include "store.h"
 #include "strbuf.h"
 #include "verify.h"
@@ -32,7 +33,8 @@ static char *records_ref(struct store *s, struct sr_error *err)
 		sr_error_release(&quiet);
 		if (cli_globals.ref) {
 			sr_error_add(err, SR_ENOTFOUND, NULL, 0, 0,
-				     "unknown revision '%s'", cli_globals.ref);
+				     _("unknown revision '%s'"),
+				     cli_globals.ref);
 			return NULL;
 		}
 		if (config_init(&c) < 0)
@@ -49,12 +51,13 @@ static char *records_ref(struct store *s, struct sr_error *err)
 static void emit_text(const struct verify_report *rep, const char *ref,
 		      struct strbuf *o)
 {
+	char commits[64], records[64], sigs[64];
 	size_t i;
 
 	for (i = 0; i < rep->n; i++) {
 		const struct verify_violation *v = &rep->v[i];
 
-		strbuf_addf(o, "%.12s ", v->commit[0] ? v->commit : "(range)");
+		strbuf_addf(o, "%.12s ", v->commit[0] ? v->commit : _("(range)"));
 		if (v->path) {
 			strbuf_add_printable(o, v->path);
 			if (v->line)
@@ -64,18 +67,29 @@ static void emit_text(const struct verify_report *rep, const char *ref,
 		strbuf_add_printable(o, v->message);
 		strbuf_addf(o, " [%s]\n", v->kind);
 	}
-	strbuf_addf(o, "verify %s", ref);
+	snprintf(commits, sizeof(commits),
+		 dngettext(SR_TEXTDOMAIN, "%zu commit", "%zu commits",
+			   rep->ncommits),
+		 rep->ncommits);
+	snprintf(records, sizeof(records),
+		 dngettext(SR_TEXTDOMAIN, "%zu record", "%zu records",
+			   rep->nrecords),
+		 rep->nrecords);
+	snprintf(sigs, sizeof(sigs),
+		 dngettext(SR_TEXTDOMAIN, "%zu good signature",
+			   "%zu good signatures", rep->nsigned),
+		 rep->nsigned);
+	strbuf_addf(o, _("verify %s"), ref);
 	if (rep->from[0])
 		strbuf_addf(o, " %.12s..%.12s", rep->from, rep->to);
-	strbuf_addf(o, ": %zu commit%s, %zu record%s, %zu good signature%s: ",
-		    rep->ncommits, rep->ncommits == 1 ? "" : "s", rep->nrecords,
-		    rep->nrecords == 1 ? "" : "s", rep->nsigned,
-		    rep->nsigned == 1 ? "" : "s");
+	/* TRANSLATORS: commits, records and good signatures, counted. */
+	strbuf_addf(o, _(": %s, %s, %s: "), commits, records, sigs);
 	if (rep->n)
-		strbuf_addf(o, "%zu violation%s\n", rep->n,
-			    rep->n == 1 ? "" : "s");
+		strbuf_addf(o, "%s\n",
+			    dngettext(SR_TEXTDOMAIN, "%zu violation",
+				      "%zu violations", rep->n));
 	else
-		strbuf_addstr(o, "ok\n");
+		strbuf_addf(o, "%s\n", _("ok"));
 }
 
 static void emit_json(const struct verify_report *rep, const char *ref,
@@ -140,13 +154,13 @@ static int cmd_verify(int argc, char **argv)
 		case 'h':
 			return cli_help("verify");
 		default:
-			return cli_usage_error("verify", "bad option");
+			return cli_usage_error("verify", _("bad option"));
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error("verify", "verify takes no arguments");
+		return cli_usage_error("verify", _("verify takes no arguments"));
 	if (range && !strstr(range, ".."))
-		return cli_usage_error("verify", "--range takes OLD..NEW");
+		return cli_usage_error("verify", _("--range takes OLD..NEW"));
 	if (store_open(&s, cli_globals.repo, &err) < 0 ||
 	    !(ref = records_ref(s, &err)) ||
 	    verify_records(s, ref, range, &rep, &err) < 0) {
@@ -158,7 +172,7 @@ static int cmd_verify(int argc, char **argv)
 	else
 		emit_text(&rep, ref, &o);
 	if (o.failed) {
-		cli_error("out of memory");
+		cli_error("%s", _("out of memory"));
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -168,7 +182,7 @@ static int cmd_verify(int argc, char **argv)
 out:
 	cli_print_diags(&err);
 	if (ret == EXIT_USAGE && !err.n && !o.failed)
-		cli_error("verify failed");
+		cli_error("%s", _("verify failed"));
 	verify_report_release(&rep);
 	strbuf_release(&o);
 	free(ref);
@@ -180,8 +194,8 @@ out:
 const struct cmd_entry cmd_verify_entry = {
     "verify",
     "[--range OLD..NEW] [--format text|json]",
-    "check that the records branch is append-only, authorized and signed",
-    "Walks the records branch, oldest commit first, and reports every\n"
+    N_("check that the records branch is append-only, authorized and signed"),
+    N_("Walks the records branch, oldest commit first, and reports every\n"
     "violation with its commit and file:\n"
     "\n"
     "  - a commit that modifies, renames or deletes a record (records are\n"
@@ -203,6 +217,6 @@ const struct cmd_entry cmd_verify_entry = {
     "  -f, --format F        text (default) or json\n"
     "\n"
     "Signatures are checked with ssh-keygen (openssh-client).\n"
-    "Exit status: 0 clean, 1 violations, 2 errors.\n",
+    "Exit status: 0 clean, 1 violations, 2 errors.\n"),
     cmd_verify,
 };

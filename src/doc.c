@@ -1779,13 +1779,27 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 		goto out;
 	}
 	/* Memory goes with lines (blocks, sentences, the line index): a
-	 * file of millions of short lines is refused before any of it. */
+	 * file of millions of short lines is refused before any of it, and
+	 * so is a line longer than any a spec has (which the screen and the
+	 * reports could not show either). */
 	{
-		const char *q = text, *end = text + len;
+		const char *q = text, *end = text + len, *nl;
 		size_t lines = 0;
 
-		while (q < end && (q = memchr(q, '\n', (size_t)(end - q)))) {
-			q++;
+		for (;;) {
+			nl = memchr(q, '\n', (size_t)(end - q));
+			if ((size_t)((nl ? nl : end) - q) > SR_MAX_LINE_BYTES) {
+				/* lines <= SR_MAX_LINES here */
+				ret = sr_error_add(
+				    err, SR_ELIMIT, path, (int)lines + 1, 0,
+				    _("the line is longer than %u bytes, over "
+				      "the limit"),
+				    SR_MAX_LINE_BYTES);
+				goto out;
+			}
+			if (!nl)
+				break;
+			q = nl + 1;
 			if (++lines > SR_MAX_LINES) {
 				ret = sr_error_add(err, SR_ELIMIT, path, 0, 0,
 						   _("more than %u lines, over the "

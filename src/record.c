@@ -303,7 +303,7 @@ static long long get_uint(struct ytree_loader *ld, const struct ytree_node *n,
 		ytree_problem_at(
 		    ld, n, _("expected an integer for '%s', got %s"), what,
 		    n->kind == YTREE_SCALAR && !n->null
-			? "a string"
+			? _("a string")
 			: ytree_kind_name(ld, n));
 		return -1;
 	}

@@ -29,7 +29,6 @@
 
 #define DEFAULT_CHECKLIST "checklists/outsourcing-security.yaml"
 #define ROLES_PATH "roles.yaml"
-#define MAX_RECORD_BYTES (1u << 20)
 #define SNIPPET_BYTES 120
 
 /* A 64-bit FNV-1a digest as 40 hex digits, for keys of non-git content. */
@@ -461,7 +460,7 @@ int review_history(struct review *rv, const char *spec,
 		size_t len = 0;
 
 		ret = store_read_blob(rv->store, out->files[i].blob,
-				      MAX_RECORD_BYTES, &buf, &len,
+				      SR_MAX_RECORD_BYTES, &buf, &len,
 				      &out->problems);
 		if (ret == 0)
 			ret = record_parse(&out->recs[i], buf, len,
@@ -992,10 +991,10 @@ static int plan_signature(struct review *rv, const struct roles *roles,
 		return 0;
 	if (required && !haskeys)
 		return sr_error_add(err, SR_EDENIED, NULL, 0, 0,
-				    "roles.yaml requires signatures and lists "
-				    "no SSH key for %s: an admin adds one with "
-				    "'specreview roles add ROLE %s --key "
-				    "FILE.pub'",
+				    _("roles.yaml requires signatures and lists "
+				      "no SSH key for %s: an admin adds one with "
+				      "'specreview roles add ROLE %s --key "
+				      "FILE.pub'"),
 				    email, email);
 	if ((ret = store_signing_key(rv->store, &sg->key, err)) < 0)
 		return ret;
@@ -1003,15 +1002,15 @@ static int plan_signature(struct review *rv, const struct roles *roles,
 		if (!required)
 			return 0;
 		return sr_error_add(err, SR_EDENIED, NULL, 0, 0,
-				    "%s by %s must be signed (%s): set "
-				    "gpg.format=ssh and user.signingkey "
-				    "(git config)",
+				    _("%s by %s must be signed (%s): set "
+				      "gpg.format=ssh and user.signingkey "
+				      "(git config)"),
 				    what, email,
 				    roles->require_signatures
-					? "roles.yaml says require_signatures: "
-					  "true"
-					: "roles.yaml lists SSH keys for this "
-					  "person");
+					? _("roles.yaml says require_signatures: "
+					    "true")
+					: _("roles.yaml lists SSH keys for this "
+					    "person"));
 	}
 	if (!haskeys)
 		return 0; /* signed, with nothing to check it against */
@@ -1022,7 +1021,7 @@ static int plan_signature(struct review *rv, const struct roles *roles,
 		one.npeople = 1;
 		if (sshsig_allowed_signers(&one, &sg->allowed) < 0)
 			return sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+					    _("out of memory"));
 	}
 	sg->principal = p->email;
 	return 0;
@@ -1043,10 +1042,10 @@ static int sign_checked(const char *payload, size_t len, struct strbuf *sig,
 				    payload, len, &v, &detail, err);
 	if (ret == 0 && v != SSHSIG_GOOD)
 		ret = sr_error_add(err, SR_EDENIED, sg->key, 0, 0,
-				   "%s: roles.yaml lists no such key for %s "
-				   "(or it is not valid now); nothing was "
-				   "committed",
-				   detail.len ? detail.buf : "bad signature",
+				   _("%s: roles.yaml lists no such key for %s "
+				     "(or it is not valid now); nothing was "
+				     "committed"),
+				   detail.len ? detail.buf : _("bad signature"),
 				   sg->principal);
 	strbuf_release(&detail);
 	return ret;
@@ -1077,6 +1076,14 @@ int review_commit(struct review *rv, struct record *rec,
 	    (ret = record_commit_message(rec, &msg)) < 0) {
 		sr_error_add(err, ret, rec->spec, 0, 0,
 			     _("cannot write the record: %s"), sr_strerror(ret));
+		goto out;
+	}
+	/* What could not be read back is not written. */
+	if (yaml.len > SR_MAX_RECORD_BYTES) {
+		ret = sr_error_add(err, SR_ELIMIT, rec->spec, 0, 0,
+				   _("the record would be %zu bytes, over the "
+				     "limit of %u; nothing was committed"),
+				   yaml.len, SR_MAX_RECORD_BYTES);
 		goto out;
 	}
 	/*
@@ -1218,18 +1225,18 @@ int review_roles_change(struct review *rv, const struct review_roles_edit *ed,
 		} else if (!roles_has(&roles, who.email, ROLE_ADMIN)) {
 			admins(&roles, &who_admin);
 			ret = sr_error_add(err, SR_EDENIED, NULL, 0, 0,
-					   "changing roles needs the admin "
-					   "role; %s is not an admin "
-					   "(admins: %s)",
+					   _("changing roles needs the admin "
+					     "role; %s is not an admin "
+					     "(admins: %s)"),
 					   who.email,
 					   who_admin.len ? who_admin.buf
-							 : "none");
+							 : _("none"));
 			goto next;
 		}
 		/* Signed as roles.yaml says before the change. */
 		if (ret == 0)
 			ret = plan_signature(rv, &roles, who.email,
-					     "a change of roles", 0, &sg, err);
+					     _("a change of roles"), 0, &sg, err);
 		if (ret == 0)
 			ret = apply_edit(&roles, ed, err);
 		if (ret == 0 && ed->require_signatures == 1 &&
@@ -1237,11 +1244,11 @@ int review_roles_change(struct review *rv, const struct review_roles_edit *ed,
 		     !roles_find(&roles, who.email)->nkeys)) {
 			/* Else no admin could sign a change of roles again. */
 			ret = sr_error_add(err, SR_EDENIED, NULL, 0, 0,
-					   "roles.yaml lists no SSH key for "
-					   "%s: add yours first ('specreview "
-					   "roles add admin %s --key "
-					   "FILE.pub'), or nobody could change "
-					   "roles once signatures are required",
+					   _("roles.yaml lists no SSH key for "
+					     "%s: add yours first ('specreview "
+					     "roles add admin %s --key "
+					     "FILE.pub'), or nobody could change "
+					     "roles once signatures are required"),
 					   who.email, who.email);
 			goto next;
 		}

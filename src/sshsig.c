@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "strbuf.h"
 #include "util.h"
@@ -52,10 +53,10 @@ static int tmp_open(struct tmpdir *t, struct sr_error *err)
 	strbuf_addf(&t->dir, "%s/specreview-sig-XXXXXX", base);
 	if (t->dir.failed)
 		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
-				    "out of memory");
+				    _("out of memory"));
 	if (!mkdtemp(t->dir.buf))
 		return sr_error_add(err, SR_EIO, t->dir.buf, 0, 0,
-				    "cannot make a temporary directory: %s",
+				    _("cannot make a temporary directory: %s"),
 				    strerror(errno));
 	strbuf_addch(&t->dir, '/');
 	return t->dir.failed ? SR_ENOMEM : 0;
@@ -98,11 +99,11 @@ static int tmp_write(struct tmpdir *t, const char *name, const char *data,
 
 	if (!p)
 		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
-				    "out of memory");
+				    _("out of memory"));
 	fd =
 	    open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return sr_error_add(err, SR_EIO, p, 0, 0, "cannot create: %s",
+		return sr_error_add(err, SR_EIO, p, 0, 0, _("cannot create: %s"),
 				    strerror(errno));
 	while (done < len) {
 		n = write(fd, data + done, len - done);
@@ -111,13 +112,13 @@ static int tmp_write(struct tmpdir *t, const char *name, const char *data,
 		if (n <= 0) {
 			close(fd);
 			return sr_error_add(err, SR_EIO, p, 0, 0,
-					    "cannot write: %s",
+					    _("cannot write: %s"),
 					    strerror(n < 0 ? errno : EIO));
 		}
 		done += (size_t)n;
 	}
 	if (close(fd) < 0)
-		return sr_error_add(err, SR_EIO, p, 0, 0, "cannot write: %s",
+		return sr_error_add(err, SR_EIO, p, 0, 0, _("cannot write: %s"),
 				    strerror(errno));
 	return 0;
 }
@@ -133,7 +134,7 @@ static int tmp_read(struct tmpdir *t, const char *name, struct strbuf *out,
 
 	if (!p)
 		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
-				    "out of memory");
+				    _("out of memory"));
 	if (access(p, F_OK) < 0)
 		return 0;
 	ret = sr_read_file(&buf, &len, p, MAX_OUTPUT, err);
@@ -161,11 +162,11 @@ static int run_keygen(struct tmpdir *t, char *const argv[], int *status,
 	strbuf_addf(&out, "%sout", t->dir.buf);
 	strbuf_addf(&er, "%serr", t->dir.buf);
 	if (in.failed || out.failed || er.failed) {
-		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 		goto out;
 	}
 	if (posix_spawn_file_actions_init(&fa) != 0) {
-		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 		goto out;
 	}
 	r = posix_spawn_file_actions_addopen(
@@ -182,19 +183,19 @@ static int run_keygen(struct tmpdir *t, char *const argv[], int *status,
 	posix_spawn_file_actions_destroy(&fa);
 	if (r == ENOENT) {
 		ret = sr_error_add(err, SR_ENOTFOUND, NULL, 0, 0,
-				   "%s not found: install openssh-client",
+				   _("%s not found: install openssh-client"),
 				   KEYGEN);
 		goto out;
 	}
 	if (r != 0) {
-		ret = sr_error_add(err, SR_EIO, NULL, 0, 0, "cannot run %s: %s",
+		ret = sr_error_add(err, SR_EIO, NULL, 0, 0, _("cannot run %s: %s"),
 				   KEYGEN, strerror(r));
 		goto out;
 	}
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			ret = sr_error_add(err, SR_EIO, NULL, 0, 0,
-					   "waiting for %s: %s", KEYGEN,
+					   _("waiting for %s: %s"), KEYGEN,
 					   strerror(errno));
 			goto out;
 		}
@@ -251,13 +252,13 @@ int sshsig_sign(const char *keyfile, const char *payload, size_t len,
 	if (status != 0 || !strstr(out.buf, "-----BEGIN SSH SIGNATURE-----")) {
 		first_message(&msg, &why);
 		ret = sr_error_add(err, SR_EDENIED, keyfile, 0, 0,
-				   "cannot sign with this key: %s",
-				   why.len ? why.buf : "ssh-keygen failed");
+				   _("cannot sign with this key: %s"),
+				   why.len ? why.buf : _("ssh-keygen failed"));
 		goto out;
 	}
 	strbuf_add(sig, out.buf, out.len);
 	if (sig->failed)
-		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 out:
 	tmp_close(&t);
 	strbuf_release(&out);
@@ -317,7 +318,7 @@ int sshsig_verify(const char *allowed, size_t allowed_len,
 		keygen_time(when, &vt);
 	}
 	if (sigp.failed || allp.failed || vt.failed) {
-		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 		goto out;
 	}
 	verify[6] = allp.buf;
@@ -349,12 +350,11 @@ int sshsig_verify(const char *allowed, size_t allowed_len,
 		if (detail) {
 			fp = strstr(out.buf, " key ");
 			if (fp) {
-				strbuf_addstr(detail, "signed with ");
-				strbuf_add(detail, fp + 1,
-					   strcspn(fp + 1, "\n"));
+				strbuf_addf(detail, _("signed with %.*s"),
+					    (int)strcspn(fp + 1, "\n"), fp + 1);
 			} else {
 				strbuf_addstr(detail,
-					      "signed with another key");
+					      _("signed with another key"));
 			}
 			/* "allowed:1: key has expired: ..." */
 			if (why.len) {
@@ -372,11 +372,11 @@ int sshsig_verify(const char *allowed, size_t allowed_len,
 		strbuf_reset(&why);
 		first_message(&msg, &why);
 		strbuf_addstr(detail, why.len ? why.buf
-					      : "the signature does not match");
+					      : _("the signature does not match"));
 	}
 out:
 	if (detail && detail->failed && ret == 0)
-		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 	tmp_close(&t);
 	strbuf_release(&sigp);
 	strbuf_release(&allp);

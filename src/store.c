@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -44,7 +45,6 @@
 #define STORE_STALE_LOCK_SECONDS 10
 /* The largest .specreview.yaml and record file read. */
 #define STORE_MAX_CONFIG_BYTES (1u << 20)
-#define STORE_MAX_RECORD_BYTES (4u << 20)
 /* The largest cache entry read back. */
 #define STORE_MAX_CACHE_BYTES (256u << 20)
 
@@ -52,6 +52,7 @@
 
 struct store {
 	git_repository *repo;
+	size_t max_records_spec, max_records; /* store_set_record_limits() */
 };
 
 /* ---- errors: the one boundary ---------------------------------------- */
@@ -99,7 +100,7 @@ static int vgerr(struct sr_error *err, int gcode, const char *fmt,
 	int code = map_code(gcode);
 
 	strbuf_vaddf(&sb, fmt, ap);
-	strbuf_addf(&sb, ": %s", e && e->message ? e->message : "git error");
+	strbuf_addf(&sb, ": %s", e && e->message ? e->message : _("git error"));
 	strbuf_rtrim(&sb);
 	if (sb.failed)
 		code = SR_ENOMEM;
@@ -135,7 +136,7 @@ int store_git_error(struct sr_error *err, int gcode, const char *fmt, ...)
 
 static int oom(struct sr_error *err)
 {
-	return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+	return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 }
 
 static void oid_hex(char out[STORE_OID_HEX], const git_oid *id)
@@ -173,7 +174,7 @@ static int add_quarantine(struct store *s, struct sr_error *err)
 		g = git_odb_add_disk_alternate(odb, q);
 	git_odb_free(odb);
 	if (g < 0)
-		return gerr(err, g, "%s: the push's quarantine", q);
+		return gerr(err, g, _("%s: the push's quarantine"), q);
 	return 0;
 }
 
@@ -185,23 +186,25 @@ int store_open(struct store **out, const char *path, struct sr_error *err)
 
 	*out = NULL;
 	if (git_libgit2_init() < 0)
-		return gerr(err, -1, "cannot initialise libgit2");
+		return gerr(err, -1, _("cannot initialise libgit2"));
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		ret = oom(err);
 		goto out;
 	}
+	s->max_records_spec = SR_MAX_RECORDS_PER_SPEC;
+	s->max_records = SR_MAX_RECORDS;
 	g = git_repository_open_ext(&s->repo, where, 0,
 				    getenv("GIT_CEILING_DIRECTORIES"));
 	if (g == GIT_ENOTFOUND) {
 		git_error_clear();
 		ret = sr_error_add(err, SR_ENOTFOUND, where, 0, 0,
-				   "not a git repository (or any of the "
-				   "parent directories)");
+				   _("not a git repository (or any of the "
+				     "parent directories)"));
 		goto out;
 	}
 	if (g < 0) {
-		ret = gerr(err, g, "%s: cannot open the repository", where);
+		ret = gerr(err, g, _("%s: cannot open the repository"), where);
 		goto out;
 	}
 	ret = add_quarantine(s, err);
@@ -258,24 +261,24 @@ static int lookup_commit(struct store *s, const char *rev, git_commit **out,
 	    g == GIT_EUNBORNBRANCH) {
 		git_error_clear();
 		ret = sr_error_add(err, SR_ENOTFOUND, NULL, 0, 0,
-				   "unknown revision '%s'", rev);
+				   _("unknown revision '%s'"), rev);
 		goto out;
 	}
 	if (g == GIT_EAMBIGUOUS) {
 		git_error_clear();
 		ret = sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				   "ambiguous revision '%s'", rev);
+				   _("ambiguous revision '%s'"), rev);
 		goto out;
 	}
 	if (g < 0) {
-		ret = gerr(err, g, "revision '%s'", rev);
+		ret = gerr(err, g, _("revision '%s'"), rev);
 		goto out;
 	}
 	g = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 	if (g < 0) {
 		git_error_clear();
 		ret = sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				   "'%s' is not a commit", rev);
+				   _("'%s' is not a commit"), rev);
 		goto out;
 	}
 	*out = (git_commit *)peeled;
@@ -309,7 +312,7 @@ static int blob_copy(const git_blob *b, size_t limit, const char *what,
 
 	if (size > limit)
 		return sr_error_add(err, SR_ELIMIT, what, 0, 0,
-				    "is %llu bytes, over the limit of %zu",
+				    _("is %llu bytes, over the limit of %zu"),
 				    (unsigned long long)size, limit);
 	p = malloc((size_t)size + 1);
 	if (!p)
@@ -340,7 +343,7 @@ static int read_tree_path(struct store *s, git_tree *tree, const char *path,
 		git_error_clear();
 		ret = quiet ? SR_ENOTFOUND
 			    : sr_error_add(err, SR_ENOTFOUND, path, 0, 0,
-					   "no such file in the commit");
+					   _("no such file in the commit"));
 		goto out;
 	}
 	if (g < 0) {
@@ -349,12 +352,12 @@ static int read_tree_path(struct store *s, git_tree *tree, const char *path,
 	}
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
 		ret = sr_error_add(err, SR_EINVAL, path, 0, 0,
-				   "is not a file in the commit");
+				   _("is not a file in the commit"));
 		goto out;
 	}
 	g = git_blob_lookup(&b, s->repo, git_tree_entry_id(e));
 	if (g < 0) {
-		ret = gerr(err, g, "%s: cannot read the blob", path);
+		ret = gerr(err, g, _("%s: cannot read the blob"), path);
 		goto out;
 	}
 	ret = blob_copy(b, limit, path, buf, len, err);
@@ -373,7 +376,7 @@ static int commit_tree(git_commit *c, git_tree **tree, struct sr_error *err)
 
 	if (g < 0) {
 		oid_hex(hex, git_commit_id(c));
-		return gerr(err, g, "tree of commit %s", hex);
+		return gerr(err, g, _("tree of commit %s"), hex);
 	}
 	return 0;
 }
@@ -421,15 +424,15 @@ int store_read_blob(struct store *s, const char *blob, size_t limit, char **buf,
 		*len = 0;
 	if (!is_full_hex(blob) || git_oid_fromstr(&id, blob) < 0)
 		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				    "'%s' is not an object id", blob);
+				    _("'%s' is not an object id"), blob);
 	g = git_blob_lookup(&b, s->repo, &id);
 	if (g == GIT_ENOTFOUND) {
 		git_error_clear();
 		return sr_error_add(err, SR_ENOTFOUND, NULL, 0, 0,
-				    "no blob %s in the repository", blob);
+				    _("no blob %s in the repository"), blob);
 	}
 	if (g < 0)
-		return gerr(err, g, "blob %s", blob);
+		return gerr(err, g, _("blob %s"), blob);
 	ret = blob_copy(b, limit, blob, buf, len, err);
 	git_blob_free(b);
 	return ret;
@@ -551,8 +554,8 @@ static int spec_walk_cb(const char *root, const git_tree_entry *e,
 	if (w->n == SR_MAX_SPECS) {
 		if (!w->over++)
 			sr_error_warn(w->err, NULL, 0, 0,
-				      "more than %u specs: the others (from "
-				      "%s on) are left out",
+				      _("more than %u specs: the others (from "
+				        "%s on) are left out"),
 				      (unsigned)SR_MAX_SPECS, w->path.buf);
 		return 0;
 	}
@@ -609,7 +612,7 @@ int store_list_specs(struct store *s, const char *commit,
 		goto out;
 	g = git_repository_odb(&w.odb, s->repo);
 	if (g < 0) {
-		ret = gerr(err, g, "object database");
+		ret = gerr(err, g, _("object database"));
 		goto out;
 	}
 	g = git_tree_walk(tree, GIT_TREEWALK_PRE, spec_walk_cb, &w);
@@ -618,7 +621,7 @@ int store_list_specs(struct store *s, const char *commit,
 		goto out;
 	}
 	if (g < 0) {
-		ret = gerr(err, g, "walking the tree of %s", commit);
+		ret = gerr(err, g, _("walking the tree of %s"), commit);
 		goto out;
 	}
 	if (w.n > 1)
@@ -675,7 +678,7 @@ int store_first_parents(struct store *s, const char *commit,
 			break;
 		g = git_commit_parent(&parent, c, 0);
 		if (g < 0) {
-			ret = gerr(err, g, "first parent of %s", v[k - 1].id);
+			ret = gerr(err, g, _("first parent of %s"), v[k - 1].id);
 			break;
 		}
 		git_commit_free(c);
@@ -955,7 +958,7 @@ static int ident_part(git_config *cfg, const char *env, const char *key,
 				git_error_clear();
 				v = NULL;
 			} else if (g < 0) {
-				return gerr(err, g, "reading %s", key);
+				return gerr(err, g, _("reading %s"), key);
 			}
 		}
 	}
@@ -975,7 +978,7 @@ int store_identity(struct store *s, struct store_ident *out,
 	memset(out, 0, sizeof(*out));
 	g = git_repository_config_snapshot(&cfg, s->repo);
 	if (g < 0) {
-		ret = gerr(err, g, "reading git config");
+		ret = gerr(err, g, _("reading git config"));
 		goto out;
 	}
 	ret = ident_part(cfg, "GIT_AUTHOR_NAME", "user.name", &out->name, err);
@@ -986,15 +989,15 @@ int store_identity(struct store *s, struct store_ident *out,
 		goto out;
 	if (!out->name || !out->email) {
 		ret = sr_error_add(err, SR_EDENIED, NULL, 0, 0,
-				   "no identity: set user.name and user.email "
-				   "(git config)");
+				   _("no identity: set user.name and user.email "
+				     "(git config)"));
 		goto out;
 	}
 	if (date && *date) {
 		if (parse_date(date, &out->time, &out->tz_minutes) < 0) {
 			ret = sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-					   "GIT_AUTHOR_DATE: cannot parse "
-					   "'%s'",
+					   _("GIT_AUTHOR_DATE: cannot parse "
+					     "'%s'"),
 					   date);
 			goto out;
 		}
@@ -1046,7 +1049,7 @@ static int check_file_path(const char *path, struct sr_error *err)
 	return 0;
 bad:
 	return sr_error_add(err, SR_EINVAL, path, 0, 0,
-			    "not a valid path for the records branch");
+			    _("not a valid path for the records branch"));
 }
 
 /*
@@ -1069,7 +1072,7 @@ static int tree_put(struct store *s, const git_tree *base, const char *path,
 
 	g = git_treebuilder_new(&bld, s->repo, base);
 	if (g < 0) {
-		ret = gerr(err, g, "%s: building a tree", full);
+		ret = gerr(err, g, _("%s: building a tree"), full);
 		goto out;
 	}
 	if (!slash) {
@@ -1077,8 +1080,8 @@ static int tree_put(struct store *s, const git_tree *base, const char *path,
 		if (e &&
 		    (!replace || git_tree_entry_type(e) != GIT_OBJECT_BLOB)) {
 			ret = sr_error_add(err, SR_EEXIST, full, 0, 0,
-					   "already exists on the records "
-					   "branch; records are never modified");
+					   _("already exists on the records "
+					     "branch; records are never modified"));
 			goto out;
 		}
 		g = git_treebuilder_insert(NULL, bld, path, blob,
@@ -1096,8 +1099,8 @@ static int tree_put(struct store *s, const git_tree *base, const char *path,
 		e = git_treebuilder_get(bld, name);
 		if (e && git_tree_entry_type(e) != GIT_OBJECT_TREE) {
 			ret = sr_error_add(err, SR_ECONFLICT, full, 0, 0,
-					   "a file on the records branch is in "
-					   "the way");
+					   _("a file on the records branch is in "
+					     "the way"));
 			goto out;
 		}
 		if (e) {
@@ -1121,7 +1124,7 @@ static int tree_put(struct store *s, const git_tree *base, const char *path,
 	}
 	g = git_treebuilder_write(out, bld);
 	if (g < 0)
-		ret = gerr(err, g, "%s: writing a tree", full);
+		ret = gerr(err, g, _("%s: writing a tree"), full);
 out:
 	free(name);
 	git_tree_free(sub);
@@ -1162,8 +1165,8 @@ static int check_not_head(struct store *s, const char *ref,
 	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
 	    !strcmp(git_reference_symbolic_target(head), ref))
 		ret = sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				   "%s is checked out; switch to another "
-				   "branch before recording",
+				   _("%s is checked out; switch to another "
+				     "branch before recording"),
 				   ref);
 	git_reference_free(head);
 	return ret;
@@ -1216,7 +1219,7 @@ static int create_ref(struct store *s, const char *ref, const git_oid *id,
 		g = git_reference_name_to_id(&cur, s->repo, ref);
 		if (g == 0) {
 			git_error_set_str(GIT_ERROR_REFERENCE,
-					  "the branch was created meanwhile");
+					  _("the branch was created meanwhile"));
 			g = GIT_EEXISTS;
 		} else if (g == GIT_ENOTFOUND) {
 			git_error_clear();
@@ -1250,12 +1253,12 @@ int store_commit_write(struct store *s, git_oid *out,
 	if (!sign) {
 		g = git_commit_create(out, s->repo, NULL, author, committer,
 				      NULL, message, tree, nparents, parents);
-		return g < 0 ? gerr(err, g, "creating the commit") : 0;
+		return g < 0 ? gerr(err, g, _("creating the commit")) : 0;
 	}
 	g = git_commit_create_buffer(&buf, s->repo, author, committer, NULL,
 				     message, tree, nparents, parents);
 	if (g < 0) {
-		ret = gerr(err, g, "building the commit");
+		ret = gerr(err, g, _("building the commit"));
 		goto out;
 	}
 	ret = sign(buf.ptr, buf.size, &sig, sign_ctx, err);
@@ -1270,7 +1273,7 @@ int store_commit_write(struct store *s, git_oid *out,
 	g = git_commit_create_with_signature(out, s->repo, buf.ptr, sig.buf,
 					     NULL);
 	if (g < 0)
-		ret = gerr(err, g, "creating the signed commit");
+		ret = gerr(err, g, _("creating the signed commit"));
 out:
 	git_buf_dispose(&buf);
 	strbuf_release(&sig);
@@ -1296,7 +1299,7 @@ static int attempt(struct store *s, const char *ref, const git_oid *tip,
 	if (tip) {
 		g = git_commit_lookup(&parent, s->repo, tip);
 		if (g < 0) {
-			ret = gerr(err, g, "%s: the tip is not a commit", ref);
+			ret = gerr(err, g, _("%s: the tip is not a commit"), ref);
 			goto out;
 		}
 		ret = commit_tree(parent, &tree, err);
@@ -1312,7 +1315,7 @@ static int attempt(struct store *s, const char *ref, const git_oid *tip,
 		tree = NULL;
 		g = git_tree_lookup(&tree, s->repo, &tid);
 		if (g < 0) {
-			ret = gerr(err, g, "the new tree");
+			ret = gerr(err, g, _("the new tree"));
 			goto out;
 		}
 	}
@@ -1333,7 +1336,7 @@ static int attempt(struct store *s, const char *ref, const git_oid *tip,
 		goto out;
 	}
 	if (g < 0)
-		ret = gerr(err, g, "updating %s", ref);
+		ret = gerr(err, g, _("updating %s"), ref);
 out:
 	git_reference_free(newref);
 	git_tree_free(tree);
@@ -1375,7 +1378,7 @@ int store_records_commit_signed(struct store *s, const char *ref,
 		commit[0] = '\0';
 	if (!nfiles)
 		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				    "nothing to commit");
+				    _("nothing to commit"));
 	for (i = 0; i < nfiles; i++) {
 		ret = check_file_path(files[i].path, err);
 		if (ret < 0)
@@ -1387,13 +1390,13 @@ int store_records_commit_signed(struct store *s, const char *ref,
 	g = git_signature_new(&sig, who->name, who->email,
 			      (git_time_t)who->time, who->tz_minutes);
 	if (g < 0) {
-		ret = gerr(err, g, "identity '%s <%s>'", who->name, who->email);
+		ret = gerr(err, g, _("identity '%s <%s>'"), who->name, who->email);
 		goto out;
 	}
 	/* The reflog names the reviewer too, not a default identity. */
 	g = git_repository_set_ident(s->repo, who->name, who->email);
 	if (g < 0) {
-		ret = gerr(err, g, "identity");
+		ret = gerr(err, g, _("identity"));
 		goto out;
 	}
 	strbuf_addstr(&msg, message);
@@ -1409,7 +1412,7 @@ int store_records_commit_signed(struct store *s, const char *ref,
 						files[i].data, files[i].len);
 		if (g < 0) {
 			ret =
-			    gerr(err, g, "%s: writing the blob", files[i].path);
+			    gerr(err, g, _("%s: writing the blob"), files[i].path);
 			goto out;
 		}
 	}
@@ -1433,10 +1436,10 @@ int store_records_commit_signed(struct store *s, const char *ref,
 		git_error_clear();
 		if (gref == GIT_ELOCKED && lock_is_stale(s, ref, &lock)) {
 			ret = sr_error_add(err, SR_ECONFLICT, lock.buf, 0, 0,
-					   "%s is locked by a writer that "
-					   "seems to have died; if no other "
-					   "process is running, remove this "
-					   "file",
+					   _("%s is locked by a writer that "
+					     "seems to have died; if no other "
+					     "process is running, remove this "
+					     "file"),
 					   ref);
 			goto out;
 		}
@@ -1446,10 +1449,10 @@ int store_records_commit_signed(struct store *s, const char *ref,
 		lock_is_stale(s, ref, &lock); /* fills in the lock's path */
 	ret = sr_error_add(
 	    err, SR_ECONFLICT, gref == GIT_ELOCKED && lock.len ? lock.buf : NULL,
-	    0, 0, "%s: gave up after %d attempts (%s)", ref, STORE_MAX_ATTEMPTS,
-	    gref == GIT_ELOCKED ? "the ref stayed locked; if no other "
-				  "process is running, remove this .lock file"
-				: "other writers kept moving it");
+	    0, 0, _("%s: gave up after %d attempts (%s)"), ref, STORE_MAX_ATTEMPTS,
+	    gref == GIT_ELOCKED ? _("the ref stayed locked; if no other "
+				    "process is running, remove this .lock file")
+				: _("other writers kept moving it"));
 out:
 	if (ret == 0 && commit)
 		oid_hex(commit, &id);
@@ -1471,14 +1474,14 @@ int store_signing_key(struct store *s, char **out, struct sr_error *err)
 	*out = NULL;
 	g = git_repository_config_snapshot(&cfg, s->repo);
 	if (g < 0)
-		return gerr(err, g, "reading git config");
+		return gerr(err, g, _("reading git config"));
 	g = git_config_get_string_buf(&fmt, cfg, "gpg.format");
 	if (g == GIT_ENOTFOUND || (g == 0 && strcmp(fmt.ptr, "ssh"))) {
 		git_error_clear();
 		goto out; /* git would not sign with SSH either */
 	}
 	if (g < 0) {
-		ret = gerr(err, g, "reading gpg.format");
+		ret = gerr(err, g, _("reading gpg.format"));
 		goto out;
 	}
 	g = git_config_get_string_buf(&key, cfg, "user.signingkey");
@@ -1487,13 +1490,13 @@ int store_signing_key(struct store *s, char **out, struct sr_error *err)
 		goto out;
 	}
 	if (g < 0) {
-		ret = gerr(err, g, "reading user.signingkey");
+		ret = gerr(err, g, _("reading user.signingkey"));
 		goto out;
 	}
 	if (!strncmp(key.ptr, "key::", 5) || !strncmp(key.ptr, "ssh-", 4)) {
 		ret = sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				   "user.signingkey: give the path of a key "
-				   "file (a literal key is not supported)");
+				   _("user.signingkey: give the path of a key "
+				     "file (a literal key is not supported)"));
 		goto out;
 	}
 	if (!strncmp(key.ptr, "~/", 2) && home)
@@ -1525,7 +1528,7 @@ int store_ref_cas(struct store *s, const char *ref, const char *id,
 	    (old && *old && git_oid_fromstr(&oid, old) < 0)) {
 		git_error_clear();
 		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				    "not an object id");
+				    _("not an object id"));
 	}
 	if ((g = check_not_head(s, ref, err)) < 0)
 		return g;
@@ -1540,7 +1543,7 @@ int store_ref_cas(struct store *s, const char *ref, const char *id,
 		git_error_clear();
 		return SR_ECONFLICT;
 	}
-	return g < 0 ? gerr(err, g, "updating %s", ref) : 0;
+	return g < 0 ? gerr(err, g, _("updating %s"), ref) : 0;
 }
 
 /* ---- reading the records branch ----------------------------------------- */
@@ -1656,7 +1659,7 @@ static int collect_added(struct store *s, git_commit *c, size_t idx,
 	if (np > 0) {
 		g = git_commit_parent(&parent, c, 0);
 		if (g < 0) {
-			ret = gerr(err, g, "parent of a records commit");
+			ret = gerr(err, g, _("parent of a records commit"));
 			goto out;
 		}
 		ret = subtree(s, parent, dir, &before, err);
@@ -1667,7 +1670,7 @@ static int collect_added(struct store *s, git_commit *c, size_t idx,
 		goto out; /* nothing changed under dir */
 	g = git_diff_tree_to_tree(&diff, s->repo, before, now, NULL);
 	if (g < 0) {
-		ret = gerr(err, g, "comparing records commits");
+		ret = gerr(err, g, _("comparing records commits"));
 		goto out;
 	}
 	nd = git_diff_num_deltas(diff);
@@ -1692,7 +1695,7 @@ static int collect_added(struct store *s, git_commit *c, size_t idx,
 			other = NULL;
 			g = git_commit_parent(&other, c, k);
 			if (g < 0) {
-				ret = gerr(err, g, "parent of a merge");
+				ret = gerr(err, g, _("parent of a merge"));
 				goto out;
 			}
 			ret = has_path(other, path.buf, &elsewhere, err);
@@ -1750,7 +1753,7 @@ static int fill_record(struct store *s, const struct added *a,
 		goto out;
 	g = git_commit_lookup(&c, s->repo, cid);
 	if (g < 0) {
-		ret = gerr(err, g, "a records commit");
+		ret = gerr(err, g, _("a records commit"));
 		goto out;
 	}
 	memset(f, 0, sizeof(*f));
@@ -1787,6 +1790,7 @@ int store_records_list(struct store *s, const char *ref, const char *spec,
 	git_tree *tiptree = NULL;
 	git_oid tip, id;
 	size_t i, nres = 0;
+	size_t limit = spec ? s->max_records_spec : s->max_records;
 	int g, ret = 0, found = 0, keep = 0;
 
 	*out = NULL;
@@ -1819,7 +1823,7 @@ int store_records_list(struct store *s, const char *ref, const char *spec,
 	if (g == 0)
 		g = git_revwalk_push(walk, &tip);
 	if (g < 0) {
-		ret = gerr(err, g, "walking %s", ref);
+		ret = gerr(err, g, _("walking %s"), ref);
 		goto out;
 	}
 	while ((g = git_revwalk_next(&id, walk)) == 0) {
@@ -1831,7 +1835,7 @@ int store_records_list(struct store *s, const char *ref, const char *spec,
 		git_oid_cpy(&ls.commits[ls.ncommits], &id);
 		g = git_commit_lookup(&c, s->repo, &id);
 		if (g < 0) {
-			ret = gerr(err, g, "walking %s", ref);
+			ret = gerr(err, g, _("walking %s"), ref);
 			goto out;
 		}
 		ret = collect_added(s, c, ls.ncommits, dir.buf, spec != NULL,
@@ -1843,7 +1847,7 @@ int store_records_list(struct store *s, const char *ref, const char *spec,
 		ls.ncommits++;
 	}
 	if (g != GIT_ITEROVER) {
-		ret = gerr(err, g, "walking %s", ref);
+		ret = gerr(err, g, _("walking %s"), ref);
 		goto out;
 	}
 	git_error_clear();
@@ -1861,6 +1865,14 @@ int store_records_list(struct store *s, const char *ref, const char *spec,
 		goto out;
 	}
 	for (i = 0; i < ls.n && ls.v[i].commit != SIZE_MAX; i++) {
+		if (nres == limit) {
+			/* Newest first: what is left out is the oldest. */
+			sr_error_warn(err, spec ? spec : ref, 0, 0,
+				      _("more than %zu records: only the "
+					"newest %zu are read"),
+				      limit, limit);
+			break;
+		}
 		ret = fill_record(s, &ls.v[i], &ls.commits[ls.v[i].commit],
 				  tiptree, &res[nres], &keep, err);
 		if (ret < 0)
@@ -1884,6 +1896,12 @@ out:
 	git_commit_free(c);
 	strbuf_release(&dir);
 	return ret;
+}
+
+void store_set_record_limits(struct store *s, size_t per_spec, size_t all)
+{
+	s->max_records_spec = per_spec;
+	s->max_records = all;
 }
 
 void store_record_files_free(struct store_record_file *f, size_t n)
@@ -1915,7 +1933,7 @@ int store_records_read(struct store *s, const char *ref, const char *path,
 	if (!found) {
 		ret =
 		    sr_error_add(err, SR_ENOTFOUND, path, 0, 0,
-				 "not on %s (the branch does not exist)", ref);
+				 _("not on %s (the branch does not exist)"), ref);
 		goto out;
 	}
 	g = git_commit_lookup(&c, s->repo, &tip);
@@ -1925,7 +1943,7 @@ int store_records_read(struct store *s, const char *ref, const char *path,
 	}
 	ret = commit_tree(c, &tree, err);
 	if (ret == 0)
-		ret = read_tree_path(s, tree, path, STORE_MAX_RECORD_BYTES, buf,
+		ret = read_tree_path(s, tree, path, SR_MAX_RECORD_BYTES, buf,
 				     len, NULL, 0, err);
 out:
 	git_tree_free(tree);
@@ -2053,7 +2071,7 @@ static int mkdir_one(const char *dir, struct sr_error *err)
 	if (mkdir(dir, 0777) == 0 || errno == EEXIST)
 		return 0;
 	return sr_error_add(err, SR_EIO, dir, 0, 0,
-			    "cannot create the directory: %s", strerror(errno));
+			    _("cannot create the directory: %s"), strerror(errno));
 }
 
 int store_cache_put(struct store *s, const char *key, const char *buf,
@@ -2157,14 +2175,14 @@ static int lookup_blob_opt(struct store *s, const char *hex, git_blob **out,
 		return 0;
 	if (!is_full_hex(hex) || git_oid_fromstr(&id, hex) < 0)
 		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				    "'%s' is not an object id", hex);
+				    _("'%s' is not an object id"), hex);
 	g = git_blob_lookup(out, s->repo, &id);
 	if (g == GIT_ENOTFOUND) {
 		git_error_clear();
 		return sr_error_add(err, SR_ENOTFOUND, NULL, 0, 0,
-				    "no blob %s in the repository", hex);
+				    _("no blob %s in the repository"), hex);
 	}
-	return g < 0 ? gerr(err, g, "blob %s", hex) : 0;
+	return g < 0 ? gerr(err, g, _("blob %s"), hex) : 0;
 }
 
 int store_diff_blobs(struct store *s, const char *old_blob,
@@ -2188,11 +2206,11 @@ int store_diff_blobs(struct store *s, const char *old_blob,
 	g = git_diff_blobs(a, NULL, b, NULL, &opts, NULL, NULL, diff_hunk_cb,
 			   diff_line_cb, &acc);
 	if (acc.oom) {
-		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 		goto out;
 	}
 	if (g < 0) {
-		ret = gerr(err, g, "diff %s %s", old_blob, new_blob);
+		ret = gerr(err, g, _("diff %s %s"), old_blob, new_blob);
 		goto out;
 	}
 	*out = acc.v;

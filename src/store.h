@@ -222,6 +222,13 @@ struct store_record_file {
 int store_records_list(struct store *s, const char *ref, const char *spec,
 		       struct store_record_file **out, size_t *n,
 		       struct sr_error *err);
+/*
+ * At most `per_spec` records are listed for one spec and `all` for every
+ * spec at once (the defaults are SR_MAX_RECORDS_PER_SPEC and
+ * SR_MAX_RECORDS); past that the newest are listed with a warning that
+ * names the spec.  Memory stays bounded however long the history.
+ */
+void store_set_record_limits(struct store *s, size_t per_spec, size_t all);
 void store_record_files_free(struct store_record_file *f, size_t n);
 
 /* Reads `path` at the tip of branch `ref`; SR_ENOTFOUND when absent. */

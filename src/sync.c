@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "sshsig.h"
 #include "strbuf.h"
@@ -58,7 +59,7 @@ struct sctx {
 
 static int oom(struct sr_error *err)
 {
-	return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+	return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 }
 
 /* ---- transport callbacks -------------------------------------------- */
@@ -77,8 +78,8 @@ static int cred_cb(git_credential **out, const char *url,
 	/* ssh-agent offers every key it has in one go: once is enough. */
 	if (!(allowed & GIT_CREDENTIAL_SSH_KEY) || sc->cred_tries++ > 0) {
 		git_error_set_str(GIT_ERROR_SSH,
-				  "authentication failed: ssh-agent has no key "
-				  "the server accepts (ssh-add -l)");
+				  _("authentication failed: ssh-agent has no key "
+				    "the server accepts (ssh-add -l)"));
 		return GIT_EAUTH;
 	}
 	return git_credential_ssh_key_from_agent(out, user);
@@ -142,7 +143,7 @@ static int remote_url(struct sctx *sc, const char *name, char **out)
 	*out = NULL;
 	g = git_repository_config_snapshot(&cfg, sc->repo);
 	if (g < 0)
-		return store_git_error(sc->err, g, "reading git config");
+		return store_git_error(sc->err, g, _("reading git config"));
 	for (i = 0; i < SR_ARRAY_SIZE(keys) && !*out; i++) {
 		strbuf_reset(&key);
 		strbuf_addf(&key, "remote.%s.%s", name, keys[i]);
@@ -205,7 +206,7 @@ static int apply_insteadof(struct sctx *sc, char **url)
 	if (g == 0)
 		g = git_config_foreach(cfg, insteadof_cb, &io);
 	if (g < 0) {
-		ret = store_git_error(sc->err, g, "reading git config");
+		ret = store_git_error(sc->err, g, _("reading git config"));
 	} else if (io.best) {
 		char *r = strbuf_detach(&io.rewritten, NULL);
 
@@ -234,8 +235,8 @@ static int open_remote(struct sctx *sc, const char *name)
 			 "%s", name);
 	} else if (!strchr(name, '/') && !strchr(name, ':')) {
 		return sr_error_add(sc->err, SR_ENOTFOUND, NULL, 0, 0,
-				    "no remote '%s' (git remote -v lists "
-				    "them; a URL or a path works too)",
+				    _("no remote '%s' (git remote -v lists "
+				      "them; a URL or a path works too)"),
 				    name);
 	} else {
 		if (!(sc->url = strdup(name)))
@@ -251,7 +252,7 @@ static int open_remote(struct sctx *sc, const char *name)
 		   GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
 	g = git_remote_create_with_opts(&sc->remote, sc->url, &ro);
 	if (g < 0)
-		return store_git_error(sc->err, g, "remote '%s'", name);
+		return store_git_error(sc->err, g, _("remote '%s'"), name);
 	sc->local = is_local_url(sc->url);
 	strbuf_addf(&sc->tracking, TRACKING_PREFIX "%s", sc->res->remote_name);
 	strbuf_addf(&sc->outgoing, OUTGOING_PREFIX "%ld", (long)getpid());
@@ -282,13 +283,13 @@ static int fetch(struct sctx *sc, git_oid *tip, int *found)
 	sc->cred_tries = 0;
 	g = git_remote_fetch(sc->remote, &refspecs, &fo, "specreview: sync");
 	if (g < 0) {
-		ret = store_git_error(sc->err, g, "fetching %s from %s",
+		ret = store_git_error(sc->err, g, _("fetching %s from %s"),
 				      sc->ref, sc->url);
 		goto out;
 	}
 	g = git_remote_ls(&heads, &nheads, sc->remote);
 	if (g < 0) {
-		ret = store_git_error(sc->err, g, "listing %s", sc->url);
+		ret = store_git_error(sc->err, g, _("listing %s"), sc->url);
 		goto out;
 	}
 	for (i = 0; i < nheads; i++)
@@ -352,7 +353,7 @@ static int walk_new(struct sctx *sc, const git_oid *from, const git_oid *hide,
 	}
 	git_revwalk_free(w);
 	if (g != GIT_ITEROVER)
-		return store_git_error(sc->err, g, "walking %s", sc->ref);
+		return store_git_error(sc->err, g, _("walking %s"), sc->ref);
 	git_error_clear();
 	return 0;
 }
@@ -419,7 +420,7 @@ static int free_name(struct sctx *sc, git_index *idx, const char *path,
 	    record_path(rec, &want) < 0 || want.failed) {
 		sr_error_move(sc->err, &quiet);
 		ret = sr_error_add(sc->err, SR_EINVAL, path, 0, 0,
-				   "not a valid record; nothing was pushed");
+				   _("not a valid record; nothing was pushed"));
 		goto out;
 	}
 	base = want.len - strlen(".yaml");
@@ -435,7 +436,7 @@ static int free_name(struct sctx *sc, git_index *idx, const char *path,
 			goto out;
 	}
 	ret = sr_error_add(sc->err, SR_ECONFLICT, path, 0, 0,
-			   "no free name for this record");
+			   _("no free name for this record"));
 out:
 	sr_error_release(&quiet);
 	strbuf_release(&want);
@@ -469,7 +470,7 @@ static int apply_commit(struct sctx *sc, git_commit *c, git_index *idx,
 	if (g == 0)
 		g = git_diff_tree_to_tree(&diff, sc->repo, pt, t, NULL);
 	if (g < 0) {
-		ret = store_git_error(sc->err, g, "reading commit %s", hex);
+		ret = store_git_error(sc->err, g, _("reading commit %s"), hex);
 		goto out;
 	}
 	nd = git_diff_num_deltas(diff);
@@ -506,10 +507,10 @@ static int apply_commit(struct sctx *sc, git_commit *c, git_index *idx,
 			    (had && !git_oid_equal(&before, &cur->id))) {
 				ret = sr_error_add(
 				    sc->err, SR_ECONFLICT, ROLES_PATH, 0, 0,
-				    "changed both here (commit %.12s) and on "
-				    "the remote; nothing was pushed: take the "
-				    "remote's roles first (git update-ref %s "
-				    "%s) and grant the roles again",
+				    _("changed both here (commit %.12s) and on "
+				      "the remote; nothing was pushed: take the "
+				      "remote's roles first (git update-ref %s "
+				      "%s) and grant the roles again"),
 				    hex, sc->ref, sc->tracking.buf);
 				break;
 			}
@@ -517,9 +518,9 @@ static int apply_commit(struct sctx *sc, git_commit *c, git_index *idx,
 			(*changed)++;
 		} else {
 			ret = sr_error_add(sc->err, SR_EINVAL, path, 0, 0,
-					   "commit %.12s does more than add a "
-					   "record; records are append-only, "
-					   "nothing was pushed",
+					   _("commit %.12s does more than add a "
+					     "record; records are append-only, "
+					     "nothing was pushed"),
 					   hex);
 		}
 	}
@@ -546,7 +547,7 @@ static int is_signed(struct sctx *sc, git_commit *c, int *yes)
 		git_error_clear();
 		return 0;
 	}
-	return g < 0 ? store_git_error(sc->err, g, "signature") : 0;
+	return g < 0 ? store_git_error(sc->err, g, _("signature")) : 0;
 }
 
 /* The user's identity and key, read once, for re-signing. */
@@ -586,7 +587,7 @@ static int replay(struct sctx *sc, const git_oid *todo, size_t n,
 	if (g == 0)
 		g = git_index_read_tree(idx, tree);
 	if (g < 0) {
-		ret = store_git_error(sc->err, g, "the remote's records");
+		ret = store_git_error(sc->err, g, _("the remote's records"));
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -598,7 +599,7 @@ static int replay(struct sctx *sc, const git_oid *todo, size_t n,
 		git_tree_free(tree);
 		tree = NULL;
 		if ((g = git_commit_lookup(&c, sc->repo, &todo[i])) < 0) {
-			ret = store_git_error(sc->err, g, "a local commit");
+			ret = store_git_error(sc->err, g, _("a local commit"));
 			goto out;
 		}
 		if ((ret = apply_commit(sc, c, idx, &changed)) < 0)
@@ -618,14 +619,14 @@ static int replay(struct sctx *sc, const git_oid *todo, size_t n,
 			    !sc->signing_key) {
 				ret = sr_error_add(
 				    sc->err, SR_ECONFLICT, NULL, 0, 0,
-				    "local commit %.12s is signed by %s and "
-				    "must be replayed onto the remote's "
-				    "records; %s",
+				    _("local commit %.12s is signed by %s and "
+				      "must be replayed onto the remote's "
+				      "records; %s"),
 				    hex, git_commit_author(c)->email,
 				    sc->signing_key
-					? "only its author can sign it again"
-					: "set gpg.format=ssh and "
-					  "user.signingkey to sign it again");
+					? _("only its author can sign it again")
+					: _("set gpg.format=ssh and "
+					    "user.signingkey to sign it again"));
 				goto out;
 			}
 			sign = sshsig_sign_cb;
@@ -634,7 +635,7 @@ static int replay(struct sctx *sc, const git_oid *todo, size_t n,
 		if (g == 0)
 			g = git_tree_lookup(&tree, sc->repo, &tid);
 		if (g < 0) {
-			ret = store_git_error(sc->err, g, "writing a tree");
+			ret = store_git_error(sc->err, g, _("writing a tree"));
 			goto out;
 		}
 		parents[0] = base;
@@ -647,7 +648,7 @@ static int replay(struct sctx *sc, const git_oid *todo, size_t n,
 		git_commit_free(base);
 		base = NULL;
 		if ((g = git_commit_lookup(&base, sc->repo, &id)) < 0) {
-			ret = store_git_error(sc->err, g, "a new commit");
+			ret = store_git_error(sc->err, g, _("a new commit"));
 			goto out;
 		}
 		git_oid_cpy(tip, &id);
@@ -690,8 +691,8 @@ static int verify_outgoing(struct sctx *sc, const git_oid *rtip, int rfound,
 				     "%.12s: %s (%s)", rep.v[i].commit,
 				     rep.v[i].message, rep.v[i].kind);
 		ret = sr_error_add(sc->err, SR_EDENIED, NULL, 0, 0,
-				   "the records to push do not verify; "
-				   "nothing was pushed");
+				   _("the records to push do not verify; "
+				     "nothing was pushed"));
 	}
 	verify_report_release(&rep);
 	strbuf_release(&range);
@@ -761,7 +762,7 @@ static int push_local(struct sctx *sc, const git_oid *tip, const git_oid *rtip,
 		g = git_repository_item_path(&objects, store_repository(rs),
 					     GIT_REPOSITORY_ITEM_OBJECTS);
 	if (g < 0) {
-		ret = store_git_error(sc->err, g, "packing the records for %s",
+		ret = store_git_error(sc->err, g, _("packing the records for %s"),
 				      sc->url);
 		goto out;
 	}
@@ -772,7 +773,7 @@ static int push_local(struct sctx *sc, const git_oid *tip, const git_oid *rtip,
 	}
 	if (git_packbuilder_object_count(pb) &&
 	    (g = git_packbuilder_write(pb, pack.buf, 0, NULL, NULL)) < 0) {
-		ret = store_git_error(sc->err, g, "writing to %s", sc->url);
+		ret = store_git_error(sc->err, g, _("writing to %s"), sc->url);
 		goto out;
 	}
 	git_oid_tostr(tiphex, sizeof(tiphex), tip);
@@ -831,7 +832,7 @@ static int push(struct sctx *sc, const git_oid *tip, const git_oid *rtip,
 		goto out;
 	}
 	if (g < 0) {
-		ret = store_git_error(sc->err, g, "pushing to %s", sc->url);
+		ret = store_git_error(sc->err, g, _("pushing to %s"), sc->url);
 		goto out;
 	}
 	/* Refused: whether it moved is decided by the next fetch. */
@@ -875,7 +876,7 @@ static int attempt(struct sctx *sc, int *again, git_oid *last_rejected,
 		/* Refused although the remote had not moved. */
 		ret = sr_error_add(
 		    sc->err, SR_EDENIED, NULL, 0, 0,
-		    "%s refused the push: %s%s%s", sc->url, sc->rejected.buf,
+		    _("%s refused the push: %s%s%s"), sc->url, sc->rejected.buf,
 		    sc->remote_text.len ? "\n" : "", sc->remote_text.buf);
 		goto out;
 	}
@@ -905,7 +906,7 @@ static int attempt(struct sctx *sc, int *again, git_oid *last_rejected,
 		if (behind < 0 || ahead < 0) {
 			ret = store_git_error(
 			    sc->err, behind < 0 ? behind : ahead,
-			    "comparing %s with the remote's", sc->ref);
+			    _("comparing %s with the remote's"), sc->ref);
 			goto out;
 		}
 		if ((ret = walk_new(sc, &rtip, &ltip, &got, &ngot)) < 0)
@@ -996,8 +997,8 @@ int sync_records(struct store *s, const char *ref, const char *remote,
 	while (ret == 0 && again == AGAIN) {
 		if (++out->attempts > SYNC_MAX_ATTEMPTS) {
 			ret = sr_error_add(err, SR_ECONFLICT, NULL, 0, 0,
-					   "%s kept moving: gave up after %d "
-					   "attempts",
+					   _("%s kept moving: gave up after %d "
+					     "attempts"),
 					   sc.url, SYNC_MAX_ATTEMPTS);
 			break;
 		}

@@ -18,7 +18,9 @@ struct sr_error;
 #define SR_MAX_LINE_BYTES (1u << 20)       /* one line of a spec */
 #define SR_MAX_LINES 1000000u              /* lines of a spec */
 #define SR_MAX_SPECS 100000u               /* specs in a repository */
-#define SR_MAX_RECORDS 100000u             /* records read at once */
+#define SR_MAX_RECORDS 100000u             /* records of all specs read at once */
+#define SR_MAX_RECORDS_PER_SPEC 10000u     /* records of one spec */
+#define SR_MAX_RECORD_BYTES (1u << 20)     /* one record file */
 
 /*
  * Grows `array` (of `alloc` elements) so that it can hold `nr` elements.

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "record.h"
 #include "sshsig.h"
 #include "strbuf.h"
@@ -25,7 +26,6 @@
 
 #define ROLES_PATH	 "roles.yaml"
 #define RECORDS_DIR	 "records/"
-#define MAX_RECORD_BYTES (4u << 20)
 #define MAX_ROLES_BYTES	 (1u << 20)
 #define ZERO_ID		 "0000000000000000000000000000000000000000"
 
@@ -81,7 +81,7 @@ oom:
 	if (v)
 		free(v->path);
 	strbuf_release(&msg);
-	return sr_error_add(vc->err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+	return sr_error_add(vc->err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 }
 
 void verify_report_release(struct verify_report *r)
@@ -129,7 +129,7 @@ static int roles_of(struct vctx *vc, git_commit *c, const struct roles_at **out)
 		return 0;
 	g = git_commit_tree(&tree, c);
 	if (g < 0)
-		return store_git_error(vc->err, g, "reading a records commit");
+		return store_git_error(vc->err, g, _("reading a records commit"));
 	g = git_tree_entry_bypath(&e, tree, ROLES_PATH);
 	if (g == GIT_ENOTFOUND) {
 		git_error_clear();
@@ -147,7 +147,7 @@ static int roles_of(struct vctx *vc, git_commit *c, const struct roles_at **out)
 	ra = calloc(1, sizeof(*ra));
 	if (!ra || SR_ALLOC_GROW(vc->cache, vc->ncache + 1, vc->acache) < 0) {
 		ret = sr_error_add(vc->err, SR_ENOMEM, NULL, 0, 0,
-				   "out of memory");
+				   _("out of memory"));
 		goto out;
 	}
 	strbuf_init(&ra->allowed, 0);
@@ -165,7 +165,7 @@ static int roles_of(struct vctx *vc, git_commit *c, const struct roles_at **out)
 		if (ra->ok &&
 		    sshsig_allowed_signers(&ra->roles, &ra->allowed) < 0) {
 			ret = sr_error_add(vc->err, SR_ENOMEM, NULL, 0, 0,
-					   "out of memory");
+					   _("out of memory"));
 			goto out;
 		}
 	}
@@ -190,7 +190,7 @@ static void list_admins(const struct roles *r, struct strbuf *out)
 			strbuf_addf(out, "%s%s", out->len ? ", " : "",
 				    r->people[i].email);
 	if (!out->len)
-		strbuf_addstr(out, "none");
+		strbuf_addstr(out, _("none"));
 }
 
 /* ---- one commit ----------------------------------------------------- */
@@ -230,7 +230,7 @@ static int in_other_parent(struct vctx *vc, git_commit *c, const char *path,
 				g = 0;
 		}
 		if (g < 0)
-			ret = store_git_error(vc->err, g, "parent of a merge");
+			ret = store_git_error(vc->err, g, _("parent of a merge"));
 		git_error_clear();
 		git_tree_entry_free(e);
 		git_tree_free(t);
@@ -268,7 +268,7 @@ static int check_path(struct vctx *vc, struct commit_facts *f, const char *path,
 
 	if (record_path(rec, &want) < 0 || want.failed) {
 		ret = violation(vc, f->hex, path, 0, 0, "path",
-				"cannot compute where this record belongs");
+				_("cannot compute where this record belongs"));
 		goto out;
 	}
 	wbase = strrchr(want.buf, '/') + 1;
@@ -277,16 +277,16 @@ static int check_path(struct vctx *vc, struct commit_facts *f, const char *path,
 	if ((size_t)(base - path) != dirlen ||
 	    strncmp(path, want.buf, dirlen)) {
 		ret = violation(vc, f->hex, path, 0, 0, "path",
-				"a record of %s filed under %.*s (moved or "
-				"replayed onto another spec)",
+				_("a record of %s filed under %.*s (moved or "
+				  "replayed onto another spec)"),
 				rec->spec, (int)(base - path - 1), path);
 		goto out;
 	}
 	want.buf[want.len - strlen(".yaml")] = '\0';
 	if (!name_matches(base, wbase))
 		ret = violation(vc, f->hex, path, 0, 0, "path",
-				"the file name does not match the record's "
-				"time, role and user (expected %s.yaml)",
+				_("the file name does not match the record's "
+				  "time, role and user (expected %s.yaml)"),
 				wbase);
 out:
 	strbuf_release(&want);
@@ -308,24 +308,24 @@ static int check_spec(struct vctx *vc, struct commit_facts *f, const char *path,
 	    git_oid_fromstr(&bid, rec->spec_blob) < 0) {
 		git_error_clear();
 		return violation(vc, f->hex, path, 0, 0, "spec",
-				 "malformed spec_commit or spec_blob");
+				 _("malformed spec_commit or spec_blob"));
 	}
 	g = git_repository_odb(&odb, vc->repo);
 	if (g < 0)
-		return store_git_error(vc->err, g, "the object database");
+		return store_git_error(vc->err, g, _("the object database"));
 	blob_ok = git_odb_exists(odb, &bid);
 	git_odb_free(odb);
 	if (!blob_ok &&
 	    (ret = violation(vc, f->hex, path, 0, 0, "spec",
-			     "spec_blob %s does not exist in this repository",
+			     _("spec_blob %s does not exist in this repository"),
 			     rec->spec_blob)) < 0)
 		return ret;
 	g = git_commit_lookup(&sc, vc->repo, &cid);
 	if (g < 0) {
 		git_error_clear();
 		return violation(vc, f->hex, path, 0, 0, "spec",
-				 "spec_commit %s is not a commit of this "
-				 "repository",
+				 _("spec_commit %s is not a commit of this "
+				   "repository"),
 				 rec->spec_commit);
 	}
 	g = git_commit_tree(&t, sc);
@@ -334,15 +334,15 @@ static int check_spec(struct vctx *vc, struct commit_facts *f, const char *path,
 	if (g == GIT_ENOTFOUND) {
 		git_error_clear();
 		ret = violation(vc, f->hex, path, 0, 0, "spec",
-				"%s does not exist at spec_commit %.12s",
+				_("%s does not exist at spec_commit %.12s"),
 				rec->spec, rec->spec_commit);
 	} else if (g < 0) {
 		ret = store_git_error(vc->err, g, "%s", rec->spec);
 	} else if (!git_oid_equal(git_tree_entry_id(e), &bid)) {
 		git_oid_tostr(have, sizeof(have), git_tree_entry_id(e));
 		ret = violation(vc, f->hex, path, 0, 0, "spec",
-				"%s at spec_commit %.12s is blob %.12s, not "
-				"the record's spec_blob %.12s",
+				_("%s at spec_commit %.12s is blob %.12s, not "
+				  "the record's spec_blob %.12s"),
 				rec->spec, rec->spec_commit, have,
 				rec->spec_blob);
 	}
@@ -371,11 +371,11 @@ static int check_record(struct vctx *vc, struct commit_facts *f,
 		ret = store_git_error(vc->err, g, "%s", path);
 		goto out;
 	}
-	if (git_blob_rawsize(b) > MAX_RECORD_BYTES) {
+	if (git_blob_rawsize(b) > SR_MAX_RECORD_BYTES) {
 		ret = violation(vc, f->hex, path, 0, 0, "parse",
-				"is %llu bytes, over the limit of %u",
+				_("is %llu bytes, over the limit of %u"),
 				(unsigned long long)git_blob_rawsize(b),
-				MAX_RECORD_BYTES);
+				SR_MAX_RECORD_BYTES);
 		goto out;
 	}
 	if (record_parse(&rec, git_blob_rawcontent(b),
@@ -389,7 +389,7 @@ static int check_record(struct vctx *vc, struct commit_facts *f,
 		}
 		if (ret == 0 && !problems.nerrors)
 			ret = violation(vc, f->hex, path, 0, 0, "parse",
-					"not a valid record");
+					_("not a valid record"));
 		goto out;
 	}
 	if (rec->decision == DEC_SIGN_OFF || rec->decision == DEC_OPINION) {
@@ -401,8 +401,8 @@ static int check_record(struct vctx *vc, struct commit_facts *f,
 	if (strcasecmp(f->author->email, rec->email) ||
 	    strcmp(f->author->name, rec->name)) {
 		ret = violation(vc, f->hex, path, 0, 0, "author",
-				"the record is by %s <%s>, but the commit's "
-				"author is %s <%s>",
+				_("the record is by %s <%s>, but the commit's "
+				  "author is %s <%s>"),
 				rec->name, rec->email, f->author->name,
 				f->author->email);
 		if (ret < 0)
@@ -410,12 +410,12 @@ static int check_record(struct vctx *vc, struct commit_facts *f,
 	}
 	if (f->roles->present && !f->roles->ok) {
 		ret = violation(vc, f->hex, path, 0, 0, "role",
-				"roles.yaml as of the parent commit does not "
-				"parse; the role cannot be checked");
+				_("roles.yaml as of the parent commit does not "
+				  "parse; the role cannot be checked"));
 	} else if (workflow_authorize(&f->roles->roles, f->author->email,
 				      rec->role, rec->decision, &why) < 0) {
 		ret = violation(vc, f->hex, path, 0, 0, "role", "%s",
-				why.n ? why.diags[0].msg : "not permitted");
+				why.n ? why.diags[0].msg : _("not permitted"));
 	}
 	if (ret == 0)
 		ret = check_spec(vc, f, path, rec);
@@ -446,15 +446,15 @@ static int check_roles_change(struct vctx *vc, struct commit_facts *f,
 					       f->author->email, ROLE_ADMIN)) {
 			list_admins(&f->roles->roles, &who);
 			ret = violation(vc, f->hex, ROLES_PATH, 0, 0, "roles",
-					"changing roles needs the admin role; "
-					"%s was not an admin (admins: %s)",
+					_("changing roles needs the admin role; "
+					  "%s was not an admin (admins: %s)"),
 					f->author->email, who.buf);
 		} else if (!f->roles->ok &&
 			   (ret =
 				violation(vc, f->hex, ROLES_PATH, 0, 0, "roles",
-					  "roles.yaml as of the parent "
-					  "commit does not parse; the change "
-					  "cannot be checked")) < 0) {
+					  _("roles.yaml as of the parent "
+					    "commit does not parse; the change "
+					    "cannot be checked"))) < 0) {
 			goto out;
 		}
 		if (ret < 0)
@@ -477,13 +477,13 @@ static int check_roles_change(struct vctx *vc, struct commit_facts *f,
 						"%s", problems.diags[i].msg);
 		if (ret == 0 && !problems.nerrors)
 			ret = violation(vc, f->hex, ROLES_PATH, 0, 0, "parse",
-					"roles.yaml is too large");
+					_("roles.yaml is too large"));
 		goto out;
 	}
 	if (!f->roles->present && !roles_has(&nr, f->author->email, ROLE_ADMIN))
 		ret = violation(vc, f->hex, ROLES_PATH, 0, 0, "roles",
-				"the first roles.yaml must make its writer an "
-				"admin; %s is not one",
+				_("the first roles.yaml must make its writer an "
+				  "admin; %s is not one"),
 				f->author->email);
 out:
 	roles_release(&nr);
@@ -524,32 +524,32 @@ static int check_signature(struct vctx *vc, struct commit_facts *f)
 		if (f->sign_off && p)
 			ret =
 			    violation(vc, f->hex, path, 0, 0, "unsigned",
-				      "the %s is not signed; roles.yaml "
-				      "lists SSH keys for %s",
+				      _("the %s is not signed; roles.yaml "
+				        "lists SSH keys for %s"),
 				      rec_decision_name(f->decision), p->email);
 		else
 			ret =
 			    violation(vc, f->hex, path, 0, 0, "unsigned",
-				      "not signed; roles.yaml requires "
-				      "signatures (require_signatures: true)");
+				      _("not signed; roles.yaml requires "
+				        "signatures (require_signatures: true)"));
 		goto out;
 	}
 	if (g < 0) {
-		ret = store_git_error(vc->err, g, "signature of %s", f->hex);
+		ret = store_git_error(vc->err, g, _("signature of %s"), f->hex);
 		goto out;
 	}
 	if (!sshsig_is_ssh(sig.ptr, sig.size)) {
 		if (required || p)
 			ret = violation(vc, f->hex, path, 0, 0, "signature",
-					"signed, but not with an SSH key "
-					"(gpg.format=ssh)");
+					_("signed, but not with an SSH key "
+					  "(gpg.format=ssh)"));
 		goto out;
 	}
 	if (!p) {
 		if (required)
 			ret = violation(vc, f->hex, path, 0, 0, "signature",
-					"roles.yaml lists no SSH key for %s: "
-					"the signature cannot be checked",
+					_("roles.yaml lists no SSH key for %s: "
+					  "the signature cannot be checked"),
 					f->author->email);
 		goto out;
 	}
@@ -563,14 +563,14 @@ static int check_signature(struct vctx *vc, struct commit_facts *f)
 		vc->rep->nsigned++;
 	} else if (verdict == SSHSIG_NOT_ALLOWED) {
 		ret = violation(vc, f->hex, path, 0, 0, "signature",
-				"%s, which is not a key roles.yaml lists for "
-				"%s (or not valid then)",
-				detail.len ? detail.buf : "signed with a key",
+				_("%s, which is not a key roles.yaml lists for "
+				  "%s (or not valid then)"),
+				detail.len ? detail.buf : _("signed with a key"),
 				p->email);
 	} else {
 		ret = violation(vc, f->hex, path, 0, 0, "signature",
-				"the signature does not match the commit (%s)",
-				detail.len ? detail.buf : "bad signature");
+				_("the signature does not match the commit (%s)"),
+				detail.len ? detail.buf : _("bad signature"));
 	}
 out:
 	git_buf_dispose(&sig);
@@ -603,8 +603,8 @@ static int judge_delta(struct vctx *vc, struct commit_facts *f,
 		if (!strcmp(np, ROLES_PATH))
 			return check_roles_change(vc, f, &d->new_file.id);
 		return violation(vc, f->hex, np, 0, 0, "stray",
-				 "adds a file that is neither a record nor "
-				 "roles.yaml");
+				 _("adds a file that is neither a record nor "
+				   "roles.yaml"));
 	case GIT_DELTA_MODIFIED:
 	case GIT_DELTA_TYPECHANGE:
 		if (!strcmp(np, ROLES_PATH)) {
@@ -617,37 +617,37 @@ static int judge_delta(struct vctx *vc, struct commit_facts *f,
 		}
 		if (is_record_path(np))
 			return violation(vc, f->hex, np, 0, 0, "modified",
-					 "modifies a record; records are "
-					 "never changed once added");
+					 _("modifies a record; records are "
+					   "never changed once added"));
 		return violation(vc, f->hex, np, 0, 0, "stray",
-				 "modifies a file that is neither a record "
-				 "nor roles.yaml");
+				 _("modifies a file that is neither a record "
+				   "nor roles.yaml"));
 	case GIT_DELTA_DELETED:
 		if (is_record_path(op))
 			return violation(vc, f->hex, op, 0, 0, "deleted",
-					 "deletes a record; records are never "
-					 "removed");
+					 _("deletes a record; records are never "
+					   "removed"));
 		if (!strcmp(op, ROLES_PATH))
 			return violation(vc, f->hex, op, 0, 0, "roles",
-					 "deletes roles.yaml");
+					 _("deletes roles.yaml"));
 		return violation(vc, f->hex, op, 0, 0, "stray",
-				 "deletes a file that is neither a record "
-				 "nor roles.yaml");
+				 _("deletes a file that is neither a record "
+				   "nor roles.yaml"));
 	case GIT_DELTA_RENAMED:
 	case GIT_DELTA_COPIED:
 		if (is_record_path(op) || !strcmp(op, ROLES_PATH))
-			return violation(
-			    vc, f->hex, op, 0, 0,
-			    d->status == GIT_DELTA_RENAMED ? "renamed"
-							   : "modified",
-			    "%s it to %s; records are never "
-			    "moved",
-			    d->status == GIT_DELTA_RENAMED ? "renames"
-							   : "copies",
-			    np);
+			return d->status == GIT_DELTA_RENAMED
+				   ? violation(vc, f->hex, op, 0, 0, "renamed",
+					       _("renames it to %s; records "
+						 "are never moved"),
+					       np)
+				   : violation(vc, f->hex, op, 0, 0, "modified",
+					       _("copies it to %s; records "
+						 "are never moved"),
+					       np);
 		return violation(vc, f->hex, np, 0, 0, "stray",
-				 "moves a file that is neither a record nor "
-				 "roles.yaml");
+				 _("moves a file that is neither a record nor "
+				   "roles.yaml"));
 	default:
 		return 0;
 	}
@@ -675,7 +675,7 @@ static int diff_commit(struct vctx *vc, git_commit *parent, git_commit *c,
 	if (g < 0) {
 		git_diff_free(*out);
 		*out = NULL;
-		return store_git_error(vc->err, g, "comparing records commits");
+		return store_git_error(vc->err, g, _("comparing records commits"));
 	}
 	return 0;
 }
@@ -692,12 +692,12 @@ static int judge_commit(struct vctx *vc, const git_oid *id)
 	memset(&f, 0, sizeof(f));
 	g = git_commit_lookup(&f.c, vc->repo, id);
 	if (g < 0)
-		return store_git_error(vc->err, g, "reading a records commit");
+		return store_git_error(vc->err, g, _("reading a records commit"));
 	git_oid_tostr(f.hex, sizeof(f.hex), id);
 	f.author = git_commit_author(f.c);
 	np = git_commit_parentcount(f.c);
 	if (np && (g = git_commit_parent(&parent, f.c, 0)) < 0) {
-		ret = store_git_error(vc->err, g, "parent of %s", f.hex);
+		ret = store_git_error(vc->err, g, _("parent of %s"), f.hex);
 		goto out;
 	}
 	if ((ret = roles_of(vc, parent, &f.roles)) < 0 ||
@@ -715,7 +715,7 @@ static int judge_commit(struct vctx *vc, const git_oid *id)
 		other = NULL;
 		if ((g = git_commit_parent(&other, f.c, k)) < 0) {
 			ret =
-			    store_git_error(vc->err, g, "parent of %s", f.hex);
+			    store_git_error(vc->err, g, _("parent of %s"), f.hex);
 			break;
 		}
 		if ((ret = diff_commit(vc, other, f.c, &diff)) < 0)
@@ -729,8 +729,8 @@ static int judge_commit(struct vctx *vc, const git_oid *id)
 			    is_record_path(d->old_file.path))
 				ret = violation(vc, f.hex, d->old_file.path, 0,
 						0, "deleted",
-						"the merge drops a record of "
-						"its parent %u",
+						_("the merge drops a record of "
+						  "its parent %u"),
 						k + 1);
 		}
 	}
@@ -765,7 +765,7 @@ static int gone_cb(const char *root, const git_tree_entry *e, void *payload)
 	strbuf_addf(&path, "%s%s", root, git_tree_entry_name(e));
 	if (path.failed) {
 		gw->ret = sr_error_add(gw->vc->err, SR_ENOMEM, NULL, 0, 0,
-				       "out of memory");
+				       _("out of memory"));
 		return -1;
 	}
 	if (!is_record_path(path.buf))
@@ -774,12 +774,12 @@ static int gone_cb(const char *root, const git_tree_entry *e, void *payload)
 	if (g == GIT_ENOTFOUND) {
 		git_error_clear();
 		gw->ret = violation(gw->vc, gw->to, path.buf, 0, 0, "history",
-				    "the record is gone from the rewritten "
-				    "branch");
+				    _("the record is gone from the rewritten "
+				      "branch"));
 	} else if (g == 0 && !git_oid_equal(git_tree_entry_id(ne),
 					    git_tree_entry_id(e))) {
 		gw->ret = violation(gw->vc, gw->to, path.buf, 0, 0, "history",
-				    "the record was changed by the rewrite");
+				    _("the record was changed by the rewrite"));
 	}
 out:
 	git_tree_entry_free(ne);
@@ -800,8 +800,8 @@ static int check_rewrite(struct vctx *vc, const git_oid *from,
 	git_oid_tostr(fh, sizeof(fh), from);
 	git_oid_tostr(th, sizeof(th), to);
 	ret = violation(vc, th, NULL, 0, 0, "history",
-			"not a fast-forward of %.12s: the records branch was "
-			"rewritten",
+			_("not a fast-forward of %.12s: the records branch was "
+			  "rewritten"),
 			fh);
 	if (ret < 0)
 		return ret;
@@ -820,9 +820,9 @@ static int check_rewrite(struct vctx *vc, const git_oid *from,
 		if (gw.ret < 0)
 			ret = gw.ret;
 		else if (g < 0)
-			ret = store_git_error(vc->err, g, "walking %s", fh);
+			ret = store_git_error(vc->err, g, _("walking %s"), fh);
 	} else {
-		ret = store_git_error(vc->err, g, "reading %s", fh);
+		ret = store_git_error(vc->err, g, _("reading %s"), fh);
 	}
 	git_tree_free(gw.now);
 	git_tree_free(ft);
@@ -844,7 +844,7 @@ static int resolve(struct vctx *vc, const char *rev, size_t len, git_oid *out,
 	strbuf_add(&sb, rev, len);
 	if (sb.failed)
 		return sr_error_add(vc->err, SR_ENOMEM, NULL, 0, 0,
-				    "out of memory");
+				    _("out of memory"));
 	if (!sb.len || !strcmp(sb.buf, ZERO_ID)) {
 		*zero = 1;
 		strbuf_release(&sb);
@@ -853,7 +853,7 @@ static int resolve(struct vctx *vc, const char *rev, size_t len, git_oid *out,
 	ret = store_resolve(vc->s, sb.buf, hex, vc->err);
 	if (ret == 0 && git_oid_fromstr(out, hex) < 0)
 		ret = sr_error_add(vc->err, SR_EINVAL, NULL, 0, 0,
-				   "bad object id '%s'", hex);
+				   _("bad object id '%s'"), hex);
 	strbuf_release(&sb);
 	return ret;
 }
@@ -888,7 +888,7 @@ int verify_records(struct store *s, const char *ref, const char *range,
 			goto out;
 		if (to_zero) {
 			ret = violation(&vc, NULL, NULL, 0, 0, "history",
-					"deletes the records branch");
+					_("deletes the records branch"));
 			goto out;
 		}
 	} else {
@@ -909,7 +909,7 @@ int verify_records(struct store *s, const char *ref, const char *range,
 		found = git_graph_descendant_of(vc.repo, &to, &from);
 		if (found < 0) {
 			ret =
-			    store_git_error(err, found, "comparing %s", range);
+			    store_git_error(err, found, _("comparing %s"), range);
 			goto out;
 		}
 		if (!found && (ret = check_rewrite(&vc, &from, &to)) < 0)
@@ -924,7 +924,7 @@ int verify_records(struct store *s, const char *ref, const char *range,
 	if (g == 0 && !from_zero)
 		g = git_revwalk_hide(walk, &from);
 	if (g < 0) {
-		ret = store_git_error(err, g, "walking the records branch");
+		ret = store_git_error(err, g, _("walking the records branch"));
 		goto out;
 	}
 	while ((g = git_revwalk_next(&id, walk)) == 0) {
@@ -933,7 +933,7 @@ int verify_records(struct store *s, const char *ref, const char *range,
 			goto out;
 	}
 	if (g != GIT_ITEROVER) {
-		ret = store_git_error(err, g, "walking the records branch");
+		ret = store_git_error(err, g, _("walking the records branch"));
 		goto out;
 	}
 	git_error_clear();

@@ -24,6 +24,7 @@
 #include "check.h"
 #include "checklist.h"
 #include "error.h"
+#include "i18n.h"
 #include "match.h"
 #include "strbuf.h"
 #include "text.h"
@@ -45,8 +46,8 @@ static const struct ytree_options roles_yaml = {
     .flags = YTREE_SORT | YTREE_SAY_WHERE,
     .aliases = YTREE_ALIASES_REFUSE,
     .max_errors = ROLES_MAX_ERRORS,
-    .scalar_noun = "a scalar",
-    .second_doc = "roles.yaml is one YAML document, found a second one",
+    .scalar_noun = N_("a scalar"),
+    .second_doc = N_("roles.yaml is one YAML document, found a second one"),
 };
 
 static int is_ctl(unsigned char c)
@@ -176,10 +177,10 @@ static unsigned get_roles(struct ytree_loader *ld, const struct ytree_node *n)
 			continue;
 		role = rec_role_parse(s);
 		if (role < 0)
-			ytree_problem_at(ld, k, "invalid role '%s' (valid: %s)",
+			ytree_problem_at(ld, k, _("invalid role '%s' (valid: %s)"),
 					 s, valid.buf);
 		else if (bits & (1u << role))
-			ytree_problem_at(ld, k, "duplicate role '%s'", s);
+			ytree_problem_at(ld, k, _("duplicate role '%s'"), s);
 		else
 			bits |= 1u << role;
 		free(s);
@@ -197,8 +198,8 @@ static int64_t get_key_time(struct ytree_loader *ld, const struct ytree_node *n,
 
 	if (s && record_parse_time(s, &t) < 0) {
 		ytree_problem_at(ld, n,
-				 "invalid time '%s' (expected UTC as "
-				 "YYYY-MM-DDTHH:MM:SSZ)",
+				 _("invalid time '%s' (expected UTC as "
+				   "YYYY-MM-DDTHH:MM:SSZ)"),
 				 s);
 		t = 0;
 	}
@@ -235,15 +236,15 @@ static void get_keys(struct ytree_loader *ld, const struct ytree_node *n,
 			continue;
 		if (!is_ssh_key(key->key)) {
 			ytree_problem_at(ld, v[0],
-					 "invalid SSH public key '%s' (expected "
-					 "one line as in a .pub file: TYPE "
-					 "BASE64 [COMMENT])",
+					 _("invalid SSH public key '%s' (expected "
+					   "one line as in a .pub file: TYPE "
+					   "BASE64 [COMMENT])"),
 					 key->key);
 		} else {
 			for (k = 0; k < p->nkeys; k++)
 				if (same_key(p->keys[k].key, key->key))
 					ytree_problem_at(ld, v[0],
-							 "duplicate key");
+							 _("duplicate key"));
 		}
 		if (v[1])
 			key->valid_after = get_key_time(ld, v[1], "valid_after");
@@ -253,7 +254,7 @@ static void get_keys(struct ytree_loader *ld, const struct ytree_node *n,
 		if (key->valid_after && key->valid_before &&
 		    key->valid_before <= key->valid_after)
 			ytree_problem_at(ld, v[2],
-					 "valid_before is not after valid_after");
+					 _("valid_before is not after valid_after"));
 		p->nkeys++;
 	}
 }
@@ -289,14 +290,14 @@ static void get_people(struct ytree_loader *ld, const struct ytree_node *n,
 		if (v[0] && (p->email = ytree_get_str(ld, v[0], "email", 0)) &&
 		    !is_email(p->email))
 			ytree_problem_at(ld, v[0],
-					 "invalid email '%s' (no blanks, "
-					 "control characters, '<' or '>')",
+					 _("invalid email '%s' (no blanks, "
+					   "control characters, '<' or '>')"),
 					 p->email);
 		if (v[1] && (p->name = ytree_get_str(ld, v[1], "name", 0)) &&
 		    !is_name(p->name))
 			ytree_problem_at(ld, v[1],
-					 "invalid name '%s' (no control "
-					 "characters, '<' or '>')",
+					 _("invalid name '%s' (no control "
+					   "characters, '<' or '>')"),
 					 p->name);
 		if (v[2])
 			p->roles = get_roles(ld, v[2]);
@@ -312,8 +313,8 @@ static void get_people(struct ytree_loader *ld, const struct ytree_node *n,
 		dup = person_find(r, p->email);
 		if (dup)
 			ytree_problem_at(ld, v[0],
-					 "duplicate email '%s' (first at "
-					 "line %d)",
+					 _("duplicate email '%s' (first at "
+					   "line %d)"),
 					 p->email, first[dup - r->people]);
 		first[r->npeople++] = v[0]->line;
 	}
@@ -339,7 +340,7 @@ int roles_parse(struct roles *out, const char *buf, size_t len,
 	ytree_loader_init(&ld, &roles_yaml, path, buf, len);
 	if (len > ROLES_MAX_BYTES) {
 		ytree_problem(&ld, 0, 0,
-			      "roles file is %zu bytes, over the limit of %u",
+			      _("roles file is %zu bytes, over the limit of %u"),
 			      len, (unsigned)ROLES_MAX_BYTES);
 		ret = SR_ELIMIT;
 		goto out;
@@ -348,7 +349,7 @@ int roles_parse(struct roles *out, const char *buf, size_t len,
 	if (ret < 0)
 		goto out;
 	if (ytree_is_empty(root)) {
-		ytree_problem(&ld, 1, 1, "empty roles file");
+		ytree_problem(&ld, 1, 1, _("empty roles file"));
 		ret = SR_EPARSE;
 		goto out;
 	}
@@ -360,15 +361,16 @@ int roles_parse(struct roles *out, const char *buf, size_t len,
 			    !v[0]->len)
 				ytree_problem_at(
 				    &ld, v[0],
-				    "expected an integer for 'version', got %s",
+				    _("expected an integer for '%s', got %s"),
+				    "version",
 				    v[0]->kind == YTREE_SCALAR && !v[0]->null
-					? "a string"
+					? _("a string")
 					: ytree_kind_name(&ld, v[0]));
 			else if (strcmp(v[0]->str, "1"))
 				ytree_problem_at(&ld, v[0],
-						 "unsupported roles version %s "
-						 "(this specreview reads "
-						 "version %d)",
+						 _("unsupported roles version %s "
+						   "(this specreview reads "
+						   "version %d)"),
 						 v[0]->str, ROLES_VERSION);
 		}
 		if (v[1] && !v[1]->bad) {
@@ -379,8 +381,8 @@ int roles_parse(struct roles *out, const char *buf, size_t len,
 				r.require_signatures = 1;
 			else if (!plain || strcmp(v[1]->str, "false"))
 				ytree_problem_at(&ld, v[1],
-						 "expected true or false for "
-						 "'require_signatures'");
+						 _("expected true or false for "
+						   "'require_signatures'"));
 		}
 		if (v[2])
 			get_people(&ld, v[2], &r);
@@ -530,18 +532,18 @@ int roles_add_key(struct roles *r, const char *email, const char *key,
 
 	if (!is_ssh_key(key) || !valid_text(key))
 		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				    "not an SSH public key (expected one line "
-				    "as in a .pub file: TYPE BASE64 "
-				    "[COMMENT])");
+				    _("not an SSH public key (expected one line "
+				      "as in a .pub file: TYPE BASE64 "
+				      "[COMMENT])"));
 	if (!is_email(email))
 		return sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				    "invalid email '%s'", email);
+				    _("invalid email '%s'"), email);
 	if (!(p = person_find(r, email))) {
 		if (!(e = strdup(email)) ||
 		    SR_ALLOC_GROW(r->people, r->npeople + 1, alloc) < 0) {
 			free(e);
 			return sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
-					    "out of memory");
+					    _("out of memory"));
 		}
 		p = &r->people[r->npeople++];
 		memset(p, 0, sizeof(*p));
@@ -552,12 +554,12 @@ int roles_add_key(struct roles *r, const char *email, const char *key,
 			return 0;
 	k = realloc(p->keys, (p->nkeys + 1) * sizeof(*k));
 	if (!k)
-		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 	p->keys = k;
 	k = &p->keys[p->nkeys];
 	memset(k, 0, sizeof(*k));
 	if (!(k->key = strdup(key)))
-		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 	p->nkeys++;
 	return 0;
 }
@@ -599,7 +601,7 @@ static void add_roles_of(struct strbuf *sb, const struct roles *r,
 			strbuf_addf(sb, "%s%s", sep++ ? ", " : "",
 				    rec_role_name((enum rec_role)j));
 	if (!sep)
-		strbuf_addstr(sb, "no role");
+		strbuf_addstr(sb, _("no role"));
 }
 
 /* "advisers: a@x, b@y" or "advisers: nobody yet". */
@@ -615,7 +617,7 @@ static void add_holders(struct strbuf *sb, const struct roles *r,
 			strbuf_addf(sb, "%s%s", sep++ ? ", " : "",
 				    r->people[i].email);
 	if (!sep)
-		strbuf_addstr(sb, "nobody yet");
+		strbuf_addstr(sb, _("nobody yet"));
 }
 
 int workflow_authorize(const struct roles *r, const char *email,
@@ -629,7 +631,7 @@ int workflow_authorize(const struct roles *r, const char *email,
 
 	if ((unsigned)role >= ROLE__COUNT || (unsigned)decision >= DEC__COUNT) {
 		ret = sr_error_add(err, SR_EINVAL, NULL, 0, 0,
-				   "invalid role or decision");
+				   _("invalid role or decision"));
 		goto out;
 	}
 	/* Anyone may comment as author; with any other hat, they wear it. */
@@ -639,25 +641,25 @@ int workflow_authorize(const struct roles *r, const char *email,
 		need = role;
 	} else if (role != need) {
 		ret = sr_error_add(err, SR_EDENIED, NULL, 0, 0,
-				   "%s is recorded as %s, not as %s", dec,
+				   _("%s is recorded as %s, not as %s"), dec,
 				   rec_role_name(need), rec_role_name(role));
 		goto out;
 	} else if (roles_has(r, email, need)) {
 		goto out;
 	}
 	if (decision == DEC_COMMENT)
-		strbuf_addf(&sb, "commenting as %s needs the %s role; ",
+		strbuf_addf(&sb, _("commenting as %s needs the %s role; "),
 			    rec_role_name(need), rec_role_name(need));
 	else
-		strbuf_addf(&sb, "%s needs the %s role; ", dec,
+		strbuf_addf(&sb, _("%s needs the %s role; "), dec,
 			    rec_role_name(need));
-	strbuf_addf(&sb, "%s has: ", email ? email : "(no email)");
+	strbuf_addf(&sb, _("%s has: "), email ? email : _("(no email)"));
 	add_roles_of(&sb, r, email);
 	strbuf_addstr(&sb, " (");
 	add_holders(&sb, r, need);
 	strbuf_addch(&sb, ')');
 	if (sb.failed)
-		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, "out of memory");
+		ret = sr_error_add(err, SR_ENOMEM, NULL, 0, 0, _("out of memory"));
 	else
 		ret = sr_error_add(err, SR_EDENIED, NULL, 0, 0, "%s", sb.buf);
 out:
@@ -778,11 +780,13 @@ static const char *reached_how(enum wf_state s)
 {
 	switch (s) {
 	case WF_REVIEWED:
-		return "approved";
+		/* TRANSLATORS: "approved", "signed off" and "cleared"
+		   complete "the spec changed since it was %s". */
+		return _("approved");
 	case WF_SIGNED_OFF:
-		return "signed off";
+		return _("signed off");
 	case WF_CLEARED:
-		return "cleared";
+		return _("cleared");
 	default:
 		return wf_state_name(s);
 	}
@@ -794,31 +798,43 @@ int workflow_allows(const struct wf_status *st, enum rec_decision d,
 	int stale = st->by && current_blob &&
 		    strcmp(st->by->spec_blob, current_blob) != 0;
 	enum wf_state need;
-	const char *what;
 
-	if (d == DEC_SIGN_OFF) {
+	if (d == DEC_SIGN_OFF)
 		need = WF_REVIEWED;
-		what = "a sign-off needs an approval";
-	} else if (d == DEC_OPINION) {
+	else if (d == DEC_OPINION)
 		need = WF_SIGNED_OFF;
-		what = "an opinion needs a sign-off";
-	} else {
+	else
 		return 0;
-	}
 	if (st->state < need)
-		return sr_error_add(err, SR_EDENIED, NULL, 0, 0,
-				    "%s first (the spec is %s)", what,
-				    wf_state_name(st->state));
+		return d == DEC_SIGN_OFF
+			   ? sr_error_add(err, SR_EDENIED, NULL, 0, 0,
+					  _("a sign-off needs an approval "
+					    "first (the spec is %s)"),
+					  wf_state_name(st->state))
+			   : sr_error_add(err, SR_EDENIED, NULL, 0, 0,
+					  _("an opinion needs a sign-off "
+					    "first (the spec is %s)"),
+					  wf_state_name(st->state));
 	if (stale)
-		return sr_error_add(err, SR_EDENIED, NULL, 0, 0,
-				    "%s of the current text: the spec "
-				    "changed since it was %s (blob %.7s, now "
-				    "%.7s)",
-				    what, reached_how(st->state),
-				    st->by->spec_blob, current_blob);
+		return d == DEC_SIGN_OFF
+			   ? sr_error_add(err, SR_EDENIED, NULL, 0, 0,
+					  _("a sign-off needs an approval of "
+					    "the current text: the spec "
+					    "changed since it was %s (blob "
+					    "%.7s, now %.7s)"),
+					  reached_how(st->state),
+					  st->by->spec_blob, current_blob)
+			   : sr_error_add(err, SR_EDENIED, NULL, 0, 0,
+					  _("an opinion needs a sign-off of "
+					    "the current text: the spec "
+					    "changed since it was %s (blob "
+					    "%.7s, now %.7s)"),
+					  reached_how(st->state),
+					  st->by->spec_blob, current_blob);
 	if (d == DEC_SIGN_OFF && st->state > WF_REVIEWED)
 		return sr_error_add(err, SR_EDENIED, NULL, 0, 0,
-				    "the current text is already signed off");
+				    _("the current text is already signed "
+				      "off"));
 	return 0;
 }
 

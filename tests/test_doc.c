@@ -900,6 +900,34 @@ static void test_line_limit(void **state)
 	free(buf);
 }
 
+/* A line over SR_MAX_LINE_BYTES is refused with its number. */
+static void test_line_length_limit(void **state)
+{
+	struct sr_error err = SR_ERROR_INIT;
+	struct doc *doc = NULL;
+	size_t n = 4 + SR_MAX_LINE_BYTES + 1;
+	char *buf = malloc(n);
+
+	(void)state;
+	assert_non_null(buf);
+	memcpy(buf, "a\nb\n", 4);
+	memset(buf + 4, 'x', n - 4);
+	assert_int_equal(doc_parse(&doc, "long.md", buf, n, 0, &err),
+			 SR_ELIMIT);
+	assert_null(doc);
+	assert_int_equal(err.diags[0].line, 3);
+	assert_non_null(strstr(err.diags[0].msg, "line is longer"));
+	sr_error_release(&err);
+	/* At the limit, with or without a newline after it, is fine. */
+	assert_int_equal(doc_parse(&doc, "long.md", buf, n - 1, 0, &err), 0);
+	doc_free(doc);
+	buf[n - 1] = '\n';
+	assert_int_equal(doc_parse(&doc, "long.md", buf, n, 0, &err), 0);
+	doc_free(doc);
+	sr_error_release(&err);
+	free(buf);
+}
+
 static void test_copy_flag_and_empty(void **state)
 {
 	struct sr_error err = SR_ERROR_INIT;
@@ -955,6 +983,7 @@ int main(void)
 		cmocka_unit_test(test_binary_and_limit),
 		cmocka_unit_test(test_copy_flag_and_empty),
 		cmocka_unit_test(test_line_limit),
+		cmocka_unit_test(test_line_length_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

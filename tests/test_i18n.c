@@ -379,6 +379,61 @@ static void test_status_header_both(void **state)
 	free(out);
 }
 
+/* roles, verify and sync: the records branch's messages, from the
+ * engine (a refusal, a missing remote) and the command (the summary). */
+#define ADMIN "GIT_AUTHOR_NAME=Admin GIT_AUTHOR_EMAIL=admin@example.invalid"
+#define OTHER "GIT_AUTHOR_NAME=Other GIT_AUTHOR_EMAIL=other@example.invalid"
+
+static void test_records_both(void **state)
+{
+	char *out = NULL, *err = NULL;
+
+	(void)state;
+	need_ja();
+	/* The first 'roles add' makes its writer an admin. */
+	assert_int_equal(t_run(&out, NULL, JA " " ADMIN " %s --repo '%s' roles "
+					      "add admin admin@example.invalid",
+			       t_prog(), repo),
+			 0);
+	has(out, "admin@example.invalid に役割 admin を付与しました");
+	free(out);
+
+	assert_int_equal(t_run(NULL, &err, JA " " OTHER " %s --repo '%s' roles "
+					      "add reviewer other@example.invalid",
+			       t_prog(), repo),
+			 1);
+	has(err, "specreview: 役割の変更には admin の役割が必要です。"
+		 "other@example.invalid は admin ではありません "
+		 "(admin: admin@example.invalid)");
+	free(err);
+	assert_int_equal(t_run(NULL, &err, EN " " OTHER " %s --repo '%s' roles "
+					      "add reviewer other@example.invalid",
+			       t_prog(), repo),
+			 1);
+	has(err, "specreview: changing roles needs the admin role; "
+		 "other@example.invalid is not an admin "
+		 "(admins: admin@example.invalid)");
+	free(err);
+
+	assert_int_equal(t_run(&out, NULL, JA " %s --repo '%s' verify",
+			       t_prog(), repo),
+			 0);
+	has(out, ": コミット 1 件、記録 0 件、正しい署名 0 件: 問題なし");
+	lacks(out, "commit");
+	free(out);
+	assert_int_equal(t_run(&out, NULL, EN " %s --repo '%s' verify",
+			       t_prog(), repo),
+			 0);
+	has(out, ": 1 commit, 0 records, 0 good signatures: ok");
+	free(out);
+
+	assert_int_equal(t_run(NULL, &err, JA " %s --repo '%s' sync nosuch",
+			       t_prog(), repo),
+			 2);
+	has(err, "リモート 'nosuch' はありません");
+	free(err);
+}
+
 /* ---- the TUI ---------------------------------------------------------------- */
 
 static int tmux(char **out, const char *fmt, ...)
@@ -655,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_command_both),
 		cmocka_unit_test(test_check_text_both),
 		cmocka_unit_test(test_status_header_both),
+		cmocka_unit_test(test_records_both),
 		cmocka_unit_test(test_tui_both),
 		cmocka_unit_test(test_catalogue_complete),
 	};

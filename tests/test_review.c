@@ -1141,6 +1141,35 @@ static void test_no_identity_commits_nothing(void **state)
 	fx_free(&f);
 }
 
+/* A record too big to be read back (SR_MAX_RECORD_BYTES) is refused. */
+static void test_oversized_record_refused(void **state)
+{
+	struct sr_error err = SR_ERROR_INIT;
+	struct fx f;
+	struct review *rv;
+	char tip[41];
+	size_t n = SR_MAX_RECORD_BYTES + 1;
+	char *summary = malloc(n + 1);
+
+	(void)state;
+	assert_non_null(summary);
+	memset(summary, 'x', n);
+	summary[n] = '\0';
+	fx_make(&f);
+	rv = open_rv(f.dir, NULL);
+	as(&AUTH);
+	assert_int_equal(act_full(rv, "specs/gap.md", DEC_COMMENT, -1, summary,
+				  NULL, 0, &err),
+			 SR_ELIMIT);
+	assert_true(has_msg(&err, "over the limit"));
+	sr_error_release(&err);
+	tr_ref_hex(f.r, REF, tip);
+	assert_string_equal(tip, "");
+	free(summary);
+	review_free(rv);
+	fx_free(&f);
+}
+
 static void test_unknown_spec_refused(void **state)
 {
 	struct sr_error err = SR_ERROR_INIT;
@@ -1516,7 +1545,8 @@ int main(void)
 	    cmocka_unit_test(test_prepare_reports_every_problem),
 	    cmocka_unit_test(test_line_after_the_last_refused),
 	    cmocka_unit_test(test_no_identity_commits_nothing),
-	    cmocka_unit_test(test_unknown_spec_refused),
+	    cmocka_unit_test(test_oversized_record_refused),
+		cmocka_unit_test(test_unknown_spec_refused),
 	    cmocka_unit_test(test_checkout_untouched_by_records),
 	    cmocka_unit_test(test_cache_hit_on_second_check),
 	    cmocka_unit_test(test_cache_hit_same_blob_other_path),

@@ -1261,6 +1261,28 @@ static void test_records_list(void **state)
 	assert_int_equal(n, 0);
 	store_record_files_free(rf, n);
 
+	/* Over the limits: the newest are listed, with a warning naming the
+	 * spec (or the branch), and nothing else is wrong. */
+	assert_int_equal(err.n, 0);
+	store_set_record_limits(s, 1, 3);
+	CHECK("a.md limited",
+	      store_records_list(s, REF, "specs/a.md", &rf, &n, &err));
+	assert_int_equal(n, 1);
+	assert_string_equal(rf[0].author_name, "Carol");
+	assert_int_equal(err.n, 1);
+	assert_int_equal(err.nerrors, 0);
+	assert_string_equal(err.diags[0].path, "specs/a.md");
+	assert_non_null(strstr(err.diags[0].msg, "only the newest 1"));
+	store_record_files_free(rf, n);
+	sr_error_release(&err);
+	CHECK("all limited", store_records_list(s, REF, NULL, &rf, &n, &err));
+	assert_int_equal(n, 3);
+	assert_string_equal(rf[0].author_name, "Dan");
+	assert_int_equal(err.n, 1);
+	assert_string_equal(err.diags[0].path, REF);
+	store_record_files_free(rf, n);
+	sr_error_release(&err);
+
 	store_free(s);
 	git_repository_free(r);
 	t_rm_rf(dir);
