@@ -168,6 +168,14 @@ pot: $(BUILD)/po/specreview.pot
 		$(MSGFMT) --statistics -o /dev/null $$po; \
 	done
 
+# A preloaded library that makes writes under a path fail (a full disk, a
+# read-only .git) for the fault tests; built without sanitizers, whose
+# runtime must not be preloaded twice.
+FAULTFS := $(BUILD)/tests/faultfs.so
+$(FAULTFS): tests/faultfs.c
+	@mkdir -p $(@D)
+	$(QUIET_LINK)$(CC) -O1 -g -shared -fPIC -o $@ $< -ldl
+
 # Engine tests link without ncursesw: the engine must not need it.
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(@D)
@@ -180,11 +188,14 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 # environment, and run in English unless they choose a language
 # themselves (test_i18n runs both).
 TEST_LANG := LANG=C.UTF-8 LC_ALL= LC_MESSAGES= LANGUAGE=
-test: $(PROG) $(MO_FILES) $(BUILD)/po/specreview.pot $(TEST_BIN)
+TEST_ENV = $(TEST_LANG) SR_SRCDIR="$(CURDIR)" \
+	SR_POT="$(abspath $(BUILD))/po/specreview.pot" \
+	SR_FAULTFS="$(abspath $(FAULTFS))"
+TEST_DEPS = $(PROG) $(MO_FILES) $(BUILD)/po/specreview.pot $(TEST_BIN) $(FAULTFS)
+test: $(TEST_DEPS)
 	@failed=0; for t in $(TEST_BIN); do \
 		echo "== $$t"; \
-		$(TEST_LANG) SPECREVIEW="$(CURDIR)/$(PROG)" SR_SRCDIR="$(CURDIR)" \
-			SR_POT="$(abspath $(BUILD))/po/specreview.pot" $$t || failed=1; \
+		$(TEST_ENV) SPECREVIEW="$(CURDIR)/$(PROG)" $$t || failed=1; \
 	done; \
 	if [ $$failed = 0 ]; then echo "all tests passed"; else echo "some tests FAILED"; exit 1; fi
 
@@ -200,14 +211,13 @@ check:
 # PCRE2's JIT is off (SPECREVIEW_NO_JIT): valgrind cannot follow JIT code.
 # Slow; not part of `make test`.
 VALGRIND ?= valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q
-valgrind: $(PROG) $(MO_FILES) $(BUILD)/po/specreview.pot $(TEST_BIN)
+valgrind: $(TEST_DEPS)
 	@mkdir -p $(BUILD)
 	@printf '#!/bin/sh\nexec $(VALGRIND) "$(CURDIR)/$(PROG)" "$$@"\n' > $(BUILD)/specreview-vg
 	@chmod +x $(BUILD)/specreview-vg
 	@failed=0; for t in $(TEST_BIN); do \
 		echo "== $$t (valgrind)"; \
-		$(TEST_LANG) SPECREVIEW="$(CURDIR)/$(BUILD)/specreview-vg" SR_SRCDIR="$(CURDIR)" \
-			SR_POT="$(abspath $(BUILD))/po/specreview.pot" \
+		$(TEST_ENV) SPECREVIEW="$(CURDIR)/$(BUILD)/specreview-vg" \
 			SR_SLOW=1 SPECREVIEW_NO_JIT=1 $(VALGRIND) $$t || failed=1; \
 	done; \
 	if [ $$failed = 0 ]; then echo "valgrind: all tests passed"; else echo "valgrind: some tests FAILED"; exit 1; fi

@@ -22,6 +22,7 @@ struct status_ctx {
 	int json, color;
 	struct strbuf out;
 	int failed;
+	int unreadable; /* a spec could not be read or checked */
 };
 
 /* Records of one spec, for open gaps. */
@@ -61,6 +62,8 @@ static int status_emit(struct check_report *rep, size_t index, void *ctx)
 		cli_print_diags(&rep->diags);
 	if (st.last)
 		record_format_time(st.last->time, when);
+	if (!rep->checked)
+		c->unreadable = 1;
 	if (c->json) {
 		strbuf_addstr(o, index ? ",\n{" : "\n{");
 		strbuf_addstr(o, "\"path\":");
@@ -195,6 +198,10 @@ static int cmd_status(int argc, char **argv)
 		strbuf_addstr(&c.out, _("(* = changed since that state was "
 					"reached)\n"));
 	ret = cli_write_stdout(c.out.buf, c.out.len);
+	/* Every row is shown; a spec that could not be read (a corrupt or
+	 * missing object) is an input error all the same. */
+	if (!ret && c.unreadable)
+		ret = EXIT_USAGE;
 out:
 	cli_print_diags(&err);
 	review_history_release(&h);

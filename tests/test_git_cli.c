@@ -1001,6 +1001,115 @@ static void test_stale_lock_named(void **state)
 	rm_repo(dir);
 }
 
+/*
+ * A full disk or a read-only .git while a record is written (made with
+ * tests/faultfs.c, since CI runs as root): a clear error naming the
+ * cause, exit 2, the branch where it was, no lock left, a repository that
+ * git fsck finds sound, and recording works again once the fault is gone.
+ */
+static void test_record_on_full_or_read_only_disk(void **state)
+{
+	static const struct {
+		const char *where, *err, *says;
+	} faults[] = {
+		{"/.git/objects/", "ENOSPC", "No space left on device"},
+		{"/.git/objects/", "EROFS", "Read-only file system"},
+		{"/.git/refs/", "ENOSPC", "No space left on device"},
+		{"/.git/refs/", "EROFS", "Read-only file system"},
+		{"/.git/", "EROFS", "Read-only file system"},
+	};
+	const char *so = getenv("SR_FAULTFS");
+	char *dir = make_repo(), *err = NULL;
+	char before[41], after[41];
+	size_t i;
+
+	(void)state;
+	if (!so)
+		fail_msg("SR_FAULTFS is not set: run the tests with make test");
+	record_ok(dir, &AUTH, 0,
+		  "specs/gap.md --decision comment --summary first");
+	tip(dir, before);
+	for (i = 0; i < sizeof(faults) / sizeof(*faults); i++) {
+		int rc = t_run(NULL, &err,
+			       "cd '%s' && GIT_AUTHOR_NAME='%s' "
+			       "GIT_AUTHOR_EMAIL='%s' LD_PRELOAD='%s' "
+			       "ASAN_OPTIONS=\"$ASAN_OPTIONS:"
+			       "verify_asan_link_order=0\" "
+			       "FAULT_PREFIX='%s' FAULT_ERRNO=%s '%s' record "
+			       "specs/gap.md --decision comment "
+			       "--summary 'on a bad day'",
+			       dir, REV.name, REV.email, so, faults[i].where,
+			       faults[i].err, t_prog());
+
+		if (rc != 2 || !strstr(err, faults[i].says))
+			fail_msg("%s %s: exit %d, said: %s", faults[i].where,
+				 faults[i].err, rc, err);
+		free(err);
+		err = NULL;
+		tip(dir, after);
+		assert_string_equal(before, after);
+		assert_false(exists(dir, LOCK));
+		assert_int_equal(git(NULL, dir, "fsck --strict"), 0);
+	}
+	record_ok(dir, &REV, 0,
+		  "specs/gap.md --decision comment --summary 'a good day'");
+	assert_int_equal(nrecords(dir), 2);
+	rm_repo(dir);
+}
+
+/*
+ * A spec whose blob is corrupt or missing from the object store: that spec
+ * is reported by name, every other spec is still checked and listed, and
+ * the exit status says something could not be read.
+ */
+static void test_corrupt_or_missing_object(void **state)
+{
+	char *dir = make_repo(), *out = NULL, *err = NULL, *blob = NULL;
+	char obj[128], *path, *saved = NULL;
+	size_t nsaved = 0;
+	FILE *f;
+	int mode, rc;
+
+	(void)state;
+	assert_int_equal(git(&blob, dir, "rev-parse HEAD:specs/gap.md"), 0);
+	snprintf(obj, sizeof(obj), ".git/objects/%.2s/%.38s", blob, blob + 2);
+	path = tr_join(dir, obj);
+	tr_read_all(path, &saved, &nsaved);
+	for (mode = 0; mode < 2; mode++) {
+		if (mode == 0) {
+			assert_int_equal(chmod(path, 0644), 0);
+			t_write(path, "garbage");
+		} else {
+			assert_int_equal(unlink(path), 0);
+		}
+		rc = sr(&out, &err, dir, NULL, "check --format json");
+		if (rc != 2 || !strstr(err, "specs/gap.md"))
+			fail_msg("check: exit %d, said: %s", rc, err);
+		assert_non_null(strstr(out, "\"specs/good.md\""));
+		assert_non_null(strstr(out, "\"specs/new.md\""));
+		free(out);
+		free(err);
+		rc = sr(&out, &err, dir, NULL, "status");
+		if (rc != 2 || !strstr(err, "specs/gap.md"))
+			fail_msg("status: exit %d, said: %s", rc, err);
+		assert_non_null(strstr(out, "specs/good.md"));
+		assert_non_null(strstr(out, "specs/new.md"));
+		free(out);
+		free(err);
+		out = err = NULL;
+	}
+	/* Back in place, all is well again (the gap's findings: exit 1). */
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(saved, 1, nsaved, f), nsaved);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(sr(NULL, NULL, dir, NULL, "check"), 1);
+	assert_int_equal(sr(NULL, NULL, dir, NULL, "status"), 0);
+	free(saved);
+	free(path);
+	free(blob);
+	rm_repo(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1024,6 +1133,8 @@ int main(void)
 	    cmocka_unit_test(test_concurrent_writers),
 	    cmocka_unit_test(test_killed_writer_leaves_record_whole_or_absent),
 	    cmocka_unit_test(test_stale_lock_named),
+	    cmocka_unit_test(test_record_on_full_or_read_only_disk),
+	    cmocka_unit_test(test_corrupt_or_missing_object),
 	};
 	int ret;
 

@@ -1775,6 +1775,62 @@ static void test_marks_and_emoji(void **state)
 	quit_clean();
 }
 
+/*
+ * The disk fills up while a review is recorded (tests/faultfs.c makes
+ * writes of objects fail once a trigger file exists): the refusal names
+ * the cause, the records branch does not move, the draft with the note is
+ * kept, and it comes back when the spec is opened again.
+ */
+static void test_record_on_full_disk_keeps_draft(void **state)
+{
+	const char *note = "保存期間を確認", *so = getenv("SR_FAULTFS");
+	char env[3000], trigger[1100], *before, *after;
+
+	(void)state;
+	if (!so)
+		fail_msg("SR_FAULTFS is not set: run the tests with make test");
+	snprintf(trigger, sizeof(trigger), "%s/disk-full", tmp);
+	unlink(trigger);
+	snprintf(env, sizeof(env),
+		 "LD_PRELOAD=%s ASAN_OPTIONS=${ASAN_OPTIONS}:"
+		 "verify_asan_link_order=0 FAULT_PREFIX=/.git/objects/ "
+		 "FAULT_ERRNO=ENOSPC FAULT_TRIGGER=%s",
+		 so, trigger);
+	start(env, demo, 0);
+	open_spec("Records and FOIA", "specs/en/records-ops.md");
+	keys("g j j j j j j j j j j j a");
+	free(wait_for("Note on line "));
+	type(note);
+	keys("C-d");
+	free(wait_for("kept in the draft"));
+	wait_draft(note);
+
+	t_write(trigger, "");
+	before = records_head();
+	keys("R");
+	free(wait_for("Record the review: decision"));
+	keys("Enter");
+	free(wait_for("comment: summary"));
+	type("on a full disk");
+	keys("C-d");
+	free(wait_for("Commit it? y"));
+	keys("y");
+	free(wait_for("No space left on device"));
+	after = records_head();
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	assert_true(draft_has(note));
+	keys("Escape");
+	quit_clean();
+
+	unlink(trigger);
+	start("", demo, 0);
+	open_spec("Records and FOIA", "specs/en/records-ops.md");
+	free(wait_for("draft restored"));
+	quit_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1792,6 +1848,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_hscroll_alignment, teardown),
 		cmocka_unit_test_teardown(test_control_chars_wrap, teardown),
 		cmocka_unit_test_teardown(test_marks_and_emoji, teardown),
+		cmocka_unit_test_teardown(test_record_on_full_disk_keeps_draft,
+					  teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -421,15 +421,26 @@ int ui_confirm(const char *title, const char *text, const char *question)
 		size_t line = 0;
 
 		box_frame(y0, x0, h, w, title);
+		/* Long lines wrap (an error names a long path, a record a
+		 * long note): what is asked about is shown whole.  `top`
+		 * counts screen rows. */
 		for (i = 0; *p && i < h - 3;) {
 			const char *e = strchr(p, '\n');
-			size_t len = e ? (size_t)(e - p) : strlen(p);
+			size_t len = e ? (size_t)(e - p) : strlen(p), off = 0;
 
-			if (line++ >= top) {
-				ui_draw(y0 + 1 + i, x0 + 1, p, len, 0, w - 2,
-					A_NORMAL);
-				i++;
-			}
+			do {
+				size_t n = ui_fit(p + off, len - off, 0, w - 2,
+						  NULL);
+
+				if (!n && off < len) /* wider than the box */
+					n = ui_cluster(p + off, len - off);
+				if (line++ >= top && i < h - 3) {
+					ui_draw(y0 + 1 + i, x0 + 1, p + off, n,
+						0, w - 2, A_NORMAL);
+					i++;
+				}
+				off += n;
+			} while (off < len);
 			p += len + (e ? 1 : 0);
 		}
 		ui_draw(y0 + h - 2, x0 + 1, question, strlen(question), 0, w - 2,
