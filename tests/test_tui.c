@@ -1831,6 +1831,183 @@ static void test_record_on_full_disk_keeps_draft(void **state)
 	quit_clean();
 }
 
+/* A file of /proc (whose size says 0), up to 4 KiB; NULL when absent. */
+static char *read_proc(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 4097);
+	size_t n;
+
+	assert_non_null(buf);
+	if (!f) {
+		free(buf);
+		return NULL;
+	}
+	n = fread(buf, 1, 4096, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Without a UTF-8 locale the screen falls back to ASCII: Japanese titles
+ * become '?' (one per column, so the columns stay put), separators and
+ * rules their ASCII look-alikes, the coverage bar '#', and no byte of
+ * the screen is outside ASCII.
+ */
+static void test_ascii_without_utf8_locale(void **state)
+{
+	char *s;
+	size_t i;
+
+	(void)state;
+	start("LANG=C LC_ALL=C", demo, 0);
+	s = wait_all("STATE", "Online Building Permit Portal", "###", NULL);
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			dump_fail("a byte outside ASCII on the screen", s);
+	assert_non_null(strstr(s, "????"));
+	free(s);
+	keys("/");
+	type("Online Building Permit Portal");
+	keys("Enter Enter");
+	s = wait_all("specs/en/permits-dev.md - Online", "-- External attack",
+		     "x OS-14 missing", NULL);
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			dump_fail("a byte outside ASCII in the review", s);
+	free(s);
+	quit_clean();
+}
+
+/* The program's pid: the pane's process (started with exec) or its child
+ * (started through the shell that writes the exit status). */
+static long prog_pid(void)
+{
+	char *out = NULL, p[128], *kids;
+	long pid, child;
+
+	assert_int_equal(tmux(&out, "list-panes -t sr -F '#{pane_pid}'"), 0);
+	pid = strtol(out, NULL, 10);
+	free(out);
+	assert_true(pid > 1);
+	snprintf(p, sizeof(p), "/proc/%ld/task/%ld/children", pid, pid);
+	kids = read_proc(p);
+	child = kids ? strtol(kids, NULL, 10) : 0;
+	free(kids);
+	return child > 1 ? child : pid;
+}
+
+/* Whether process `pid` has ended (gone, or a zombie not yet reaped). */
+static int ended(long pid)
+{
+	char p[64], *st, *paren;
+	int dead;
+
+	snprintf(p, sizeof(p), "/proc/%ld/stat", pid);
+	st = read_proc(p);
+	if (!st)
+		return 1;
+	paren = strrchr(st, ')');
+	dead = paren && (paren[2] == 'Z' || paren[2] == 'X');
+	free(st);
+	return dead;
+}
+
+/* Opens the note editor on a spec and types `note` (autosaved). */
+static void type_note(const char *note)
+{
+	open_spec("Online Building Permit Portal", "specs/en/permits-dev.md");
+	keys("g j j j j j a");
+	free(wait_for("Note on line "));
+	type(note);
+	wait_draft(note);
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP while a note is being typed: the program
+ * ends with 128 + the signal, the terminal is as it was (cooked mode,
+ * normal screen, cursor shown), and the note is in the draft.
+ */
+static void test_signals_restore_terminal(void **state)
+{
+	static const struct {
+		int sig;
+		const char *exit;
+	} sigs[] = {
+		{ SIGINT, "EXIT=130\n" },
+		{ SIGTERM, "EXIT=143\n" },
+		{ SIGHUP, "EXIT=129\n" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(sigs) / sizeof(*sigs); i++) {
+		char note[64], *s, *out = NULL;
+
+		snprintf(note, sizeof(note), "signal %d note", sigs[i].sig);
+		start("", demo, 0);
+		type_note(note);
+		assert_int_equal(kill((pid_t)prog_pid(), sigs[i].sig), 0);
+		s = wait_file(exitf, NULL);
+		assert_string_equal(s, sigs[i].exit);
+		free(s);
+		s = wait_file(sttyf, NULL);
+		if (strstr(s, "-icanon") || strstr(s, "-echo ") ||
+		    !strstr(s, "icanon") || !strstr(s, " echo "))
+			fail_msg("signal %d: terminal not restored: %s",
+				 sigs[i].sig, s);
+		free(s);
+		assert_int_equal(tmux(&out, "display -p -t sr "
+					    "'#{alternate_on} #{cursor_flag}'"),
+				 0);
+		assert_string_equal(out, "0 1\n");
+		free(out);
+		assert_true(draft_has(note));
+		kill_server();
+	}
+}
+
+/*
+ * The terminal goes away (its window is closed) while a note is being
+ * typed: the program ends by itself, soon, and the note is in the draft.
+ * Also when SIGHUP does not reach it (blocked here, by a perl wrapper):
+ * a hung-up terminal must not leave it spinning on errors.
+ */
+static void test_closed_terminal(void **state)
+{
+	static const char *const how[] = {
+		"",
+		"perl -MPOSIX -e "
+		"\"sigprocmask(SIG_BLOCK,POSIX::SigSet->new(SIGHUP));exec@ARGV\" "
+		"env",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(how) / sizeof(*how); i++) {
+		char note[64];
+		long pid, end;
+
+		snprintf(note, sizeof(note), "closed terminal note %zu", i);
+		start(how[i], demo, 1);
+		type_note(note);
+		pid = prog_pid();
+		kill_server();
+		end = now_ms() + TIMEOUT_MS;
+		while (!ended(pid)) {
+			if (now_ms() > end) {
+				kill((pid_t)pid, SIGKILL);
+				fail_msg("%s: the program still runs after its "
+					 "terminal was closed",
+					 i ? "SIGHUP blocked" : "SIGHUP");
+			}
+			nap();
+		}
+		assert_true(draft_has(note));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1849,6 +2026,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_control_chars_wrap, teardown),
 		cmocka_unit_test_teardown(test_marks_and_emoji, teardown),
 		cmocka_unit_test_teardown(test_record_on_full_disk_keeps_draft,
+					  teardown),
+		cmocka_unit_test_teardown(test_signals_restore_terminal,
+					  teardown),
+		cmocka_unit_test_teardown(test_closed_terminal, teardown),
+		cmocka_unit_test_teardown(test_ascii_without_utf8_locale,
 					  teardown),
 	};
 

@@ -102,6 +102,38 @@ size_t ui_fit(const char *s, size_t len, int col, int maxcols, int *cols)
 	return i;
 }
 
+/* Without UTF-8: an ASCII stand-in for the symbols the screens use, so
+ * that separators and rules do not turn into '?'; 0 for none. */
+static int ascii_for(uint32_t cp)
+{
+	switch (cp) {
+	case 0x00A0: /* no-break space */
+		return ' ';
+	case 0x00B7: /* · */
+	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
+	case 0x2015: case 0x2212: case 0x2500: case 0x2501: /* dashes, ─ */
+		return '-';
+	case 0x2502: case 0x2503: /* │ */
+		return '|';
+	case 0x2018: case 0x2019: /* ‘ ’ */
+		return '\'';
+	case 0x201C: case 0x201D: /* “ ” */
+		return '"';
+	case 0x2022: case 0x270E: /* • ✎ */
+		return '*';
+	case 0x2026: /* … */
+		return '.';
+	case 0x2190: /* ← */
+		return '<';
+	case 0x2192: /* → */
+		return '>';
+	case 0x00D7: /* × */
+		return 'x';
+	default:
+		return 0;
+	}
+}
+
 void ui_run(struct ui_pen *pen, const char *s, size_t len, int attr)
 {
 	size_t i = 0;
@@ -146,7 +178,12 @@ void ui_run(struct ui_pen *pen, const char *s, size_t len, int attr)
 			for (k = 0; k < w; k++)
 				mvaddch(pen->y, x + k, (chtype)esc[k] | A_REVERSE);
 		} else if (!ui.utf8 && cp >= 0x80) {
-			mvaddnstr(pen->y, x, w == 2 ? "??" : "?", w);
+			int c = w == 1 ? ascii_for(cp) : 0;
+
+			if (c)
+				mvaddch(pen->y, x, (chtype)c);
+			else
+				mvaddnstr(pen->y, x, w == 2 ? "??" : "?", w);
 		} else if (cp == TEXT_REPLACEMENT) {
 			mvaddstr(pen->y, x, ui.utf8 ? "\xef\xbf\xbd" : "?");
 		} else if (w > 0) {

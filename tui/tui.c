@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -110,6 +111,12 @@ static int read_key(int *is_timeout)
 	*is_timeout = 0;
 	r = get_wch(&ch);
 	if (r == ERR) {
+		struct termios t;
+
+		/* A terminal that was hung up (closed without SIGHUP reaching
+		 * us) answers EIO: end as SIGHUP would, not spin on it. */
+		if (tcgetattr(STDIN_FILENO, &t) < 0 && errno == EIO)
+			got_signal = SIGHUP;
 		*is_timeout = 1;
 		return -1;
 	}
