@@ -245,7 +245,7 @@ static int is_name(const char *s)
  * Why `spec` cannot name a spec (records/<spec>/ must stay inside
  * records/), or NULL when it can.
  */
-static const char *spec_path_problem(const char *spec)
+const char *record_spec_path_problem(const char *spec)
 {
 	const char *seg, *end;
 	size_t n;
@@ -593,7 +593,7 @@ static void get_record(struct ytree_loader *ld, const struct ytree_node *root,
 	if (v[0] && get_uint(ld, v[0], "version", INT_MAX) >= 0)
 		r->version = RECORD_VERSION; /* check_version saw to it */
 	if (v[1] && (r->spec = ytree_get_str(ld, v[1], "spec", 0)) &&
-	    (why = spec_path_problem(r->spec)))
+	    (why = record_spec_path_problem(r->spec)))
 		ytree_problem_at(ld, v[1], _("invalid spec path '%s': %s"),
 				 r->spec, why);
 	if (v[2])
@@ -719,7 +719,7 @@ static int record_valid(const struct record *r)
 {
 	size_t i;
 
-	if (r->version != RECORD_VERSION || spec_path_problem(r->spec) ||
+	if (r->version != RECORD_VERSION || record_spec_path_problem(r->spec) ||
 	    !is_hex(r->spec_commit, 40) || !is_hex(r->spec_blob, 40) ||
 	    !is_id(r->checklist_id, 0) || !r->checklist_version ||
 	    !*r->checklist_version || has_ctl(r->checklist_version) ||
@@ -838,7 +838,7 @@ int record_path(const struct record *r, struct strbuf *out)
 	char t[21];
 	size_t n = 0, start;
 
-	if (spec_path_problem(r->spec) || (unsigned)r->role >= ROLE__COUNT)
+	if (record_spec_path_problem(r->spec) || (unsigned)r->role >= ROLE__COUNT)
 		return SR_EINVAL;
 	record_format_time(r->time, t);
 	strbuf_addf(out, "records/%s/%.4s%.2s%.2sT%.2s%.2s%.2sZ-%s-", r->spec,
@@ -876,7 +876,7 @@ int record_commit_message(const struct record *r, struct strbuf *out)
 	const char *s, *e;
 
 	/* A trailer value with a line break could forge another trailer. */
-	if (spec_path_problem(r->spec) || !is_hex(r->spec_blob, 40) ||
+	if (record_spec_path_problem(r->spec) || !is_hex(r->spec_blob, 40) ||
 	    !r->checklist_id || has_ctl(r->checklist_id) ||
 	    !r->checklist_version || has_ctl(r->checklist_version) ||
 	    (unsigned)r->role >= ROLE__COUNT ||

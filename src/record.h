@@ -123,6 +123,14 @@ int record_emit(const struct record *r, struct strbuf *out);
  * "records/<spec>/<YYYYmmddTHHMMSSZ>-<role>-<user>.yaml" where <user> is
  * the email's local part reduced to [a-z0-9._-].
  */
+/*
+ * Why `spec` cannot be named by a record (and in a records/ path): an
+ * empty or absolute path, '..', '.', '.git', a segment starting with
+ * '-', a backslash, control characters, invalid UTF-8; NULL when it can.
+ * The reason is translated.
+ */
+const char *record_spec_path_problem(const char *spec);
+
 int record_path(const struct record *r, struct strbuf *out);
 
 /*

@@ -756,6 +756,16 @@ int review_prepare(struct review *rv, const struct review_request *req,
 				    _("not a spec at %.12s (spec globs: see "
 				    ".specreview.yaml)"),
 				    rv->commit);
+	{
+		const char *why = record_spec_path_problem(rv->specs[i].path);
+
+		if (why)
+			return sr_error_add(err, SR_EINVAL, rv->specs[i].path,
+					    0, 0,
+					    _("a record cannot name this spec "
+					      "(%s): rename the file"),
+					    why);
+	}
 	/* No identity is a setup problem of the user's, not a refusal. */
 	if ((ret = store_identity(rv->store, &who, err)) < 0) {
 		ret = ret == SR_EDENIED ? SR_EINVAL : ret;

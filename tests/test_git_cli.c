@@ -1110,6 +1110,75 @@ static void test_corrupt_or_missing_object(void **state)
 	rm_repo(dir);
 }
 
+/* Whether `s` holds a byte that would act on a terminal (ESC, BEL, ...),
+ * apart from the newlines that end lines. */
+static int has_raw_control(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') ||
+		    *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/*
+ * Hostile spec paths committed to a repository: a newline, terminal
+ * escape sequences, a 240-byte name.  check, status and log show them
+ * escaped; a record of the escape-sequence path is refused with the
+ * reason, one of the long name is made; the working tree is not touched.
+ */
+static void test_hostile_paths_in_repository(void **state)
+{
+	char *dir = make_repo(), *out = NULL, *err = NULL, longname[300];
+	const char *esc = "\"$(printf 'specs/esc\\033]0;pwned\\007.md')\"";
+	int rc;
+
+	(void)state;
+	snprintf(longname, sizeof(longname), "specs/%0240d.md", 0);
+	tr_write(dir, longname, GOOD);
+	assert_int_equal(t_run(NULL, NULL,
+			       "cd '%s' && printf 'x\\n' > \"$(printf "
+			       "'specs/new\\nline.md')\" && printf 'y\\n' > %s",
+			       dir, esc),
+			 0);
+	commit_all(dir, "hostile names");
+
+	rc = sr(&out, &err, dir, NULL, "check");
+	assert_int_equal(rc, 1);
+	assert_false(has_raw_control(out));
+	assert_false(has_raw_control(err));
+	assert_non_null(strstr(out, "specs/esc\\x1b]0;pwned\\x07.md"));
+	assert_non_null(strstr(out, "specs/new\\x0aline.md"));
+	assert_non_null(strstr(out, longname));
+	free(out);
+	free(err);
+	rc = sr(&out, &err, dir, NULL, "status --format json");
+	assert_int_equal(rc, 0);
+	assert_false(has_raw_control(out));
+	assert_non_null(strstr(out, "specs/esc\\u001b]0;pwned\\u0007.md"));
+	free(out);
+	free(err);
+
+	rc = sr(NULL, &err, dir, &AUTH,
+		"record %s --decision comment --summary x", esc);
+	assert_int_equal(rc, 2);
+	assert_false(has_raw_control(err));
+	assert_non_null(strstr(err, "control character in path"));
+	free(err);
+	record_ok(dir, &AUTH, 0, "specs/0000* --decision comment "
+				 "--summary \"$(printf 'a\\033[2Jb')\"");
+	rc = sr(&out, &err, dir, NULL, "log");
+	assert_int_equal(rc, 0);
+	assert_false(has_raw_control(out));
+	assert_non_null(strstr(out, "specs/0000"));
+	free(out);
+	free(err);
+	assert_int_equal(git(&out, dir, "status --porcelain --ignored"), 0);
+	assert_string_equal(out, "");
+	free(out);
+	rm_repo(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1135,6 +1204,7 @@ int main(void)
 	    cmocka_unit_test(test_stale_lock_named),
 	    cmocka_unit_test(test_record_on_full_or_read_only_disk),
 	    cmocka_unit_test(test_corrupt_or_missing_object),
+	    cmocka_unit_test(test_hostile_paths_in_repository),
 	};
 	int ret;
 
