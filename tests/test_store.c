@@ -450,6 +450,62 @@ static void test_list_specs_default(void **state)
 	fixture_free(&f);
 }
 
+/* Past SR_MAX_SPECS the others are left out with one warning naming the
+ * first of them; memory stays bounded by the limit. */
+static void test_too_many_specs(void **state)
+{
+	struct sr_error err = SR_ERROR_INIT;
+	struct store_entry *e = NULL;
+	git_treebuilder *tb = NULL, *root = NULL;
+	git_signature *sig = NULL;
+	git_tree *tree = NULL;
+	git_oid blob, sub, top, commit;
+	struct sr_config c;
+	char *dir = t_mkdtemp(), name[32], want[64];
+	git_repository *r = mkrepo(dir, 0);
+	struct store *s;
+	size_t n = 0, i;
+
+	(void)state;
+	gitok(git_blob_create_from_buffer(&blob, r, "# x\n", 4));
+	gitok(git_treebuilder_new(&tb, r, NULL));
+	for (i = 0; i < SR_MAX_SPECS + 2; i++) {
+		snprintf(name, sizeof(name), "%06zu.md", i);
+		gitok(git_treebuilder_insert(NULL, tb, name, &blob,
+					     GIT_FILEMODE_BLOB));
+	}
+	gitok(git_treebuilder_write(&sub, tb));
+	gitok(git_treebuilder_new(&root, r, NULL));
+	gitok(git_treebuilder_insert(NULL, root, "specs", &sub,
+				     GIT_FILEMODE_TREE));
+	gitok(git_treebuilder_write(&top, root));
+	gitok(git_tree_lookup(&tree, r, &top));
+	gitok(git_signature_new(&sig, "A", "a@example.com", g_clock++, 0));
+	gitok(git_commit_create(&commit, r, "HEAD", sig, sig, NULL, "many\n",
+				tree, 0, NULL));
+
+	s = open_ok(dir);
+	CHECK("config", store_load_config(s, "HEAD", &c, &err));
+	CHECK("list", store_list_specs(s, "HEAD", &c, &e, &n, &err));
+	assert_int_equal(n, SR_MAX_SPECS);
+	assert_string_equal(e[0].path, "specs/000000.md");
+	assert_int_equal(err.n, 1);
+	assert_int_equal(err.nerrors, 0);
+	snprintf(want, sizeof(want), "specs/%06u.md", SR_MAX_SPECS);
+	assert_non_null(strstr(err.diags[0].msg, want));
+	store_entries_free(e, n);
+	config_release(&c);
+	sr_error_release(&err);
+	store_free(s);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_treebuilder_free(tb);
+	git_treebuilder_free(root);
+	git_repository_free(r);
+	t_rm_rf(dir);
+	free(dir);
+}
+
 static void test_list_specs_config(void **state)
 {
 	static const struct tfile files[] = {
@@ -1514,6 +1570,7 @@ int main(void)
 	    cmocka_unit_test(test_resolve),
 	    cmocka_unit_test(test_read_path),
 	    cmocka_unit_test(test_list_specs_default),
+	    cmocka_unit_test(test_too_many_specs),
 	    cmocka_unit_test(test_list_specs_config),
 	    cmocka_unit_test(test_config_errors_in_commit),
 	    cmocka_unit_test(test_records_commit),
