@@ -10,6 +10,7 @@
  */
 #include "testutil.h"
 #include "testrepo.h"
+#include "util.h"
 #include "jsonv.h"
 
 #include <errno.h>
@@ -1110,6 +1111,29 @@ static void test_corrupt_or_missing_object(void **state)
 	rm_repo(dir);
 }
 
+/* A committed spec over the size limit is named and skipped without
+ * being inflated; the others are checked. */
+static void test_oversized_spec_in_repository(void **state)
+{
+	char *dir = make_repo(), *out = NULL, *err = NULL;
+	int rc;
+
+	(void)state;
+	assert_int_equal(t_run(NULL, NULL,
+			       "head -c %u /dev/zero | tr '\\0' a > '%s/specs/big.md'",
+			       SR_MAX_SPEC_BYTES + 1, dir),
+			 0);
+	commit_all(dir, "big");
+	rc = sr(&out, &err, dir, NULL, "check --format json");
+	if (rc != 2 || !strstr(err, "specs/big.md: is ") ||
+	    !strstr(err, "over the limit"))
+		fail_msg("exit %d, said: %s", rc, err);
+	assert_non_null(strstr(out, "\"specs/good.md\""));
+	free(out);
+	free(err);
+	rm_repo(dir);
+}
+
 /* Whether `s` holds a byte that would act on a terminal (ESC, BEL, ...),
  * apart from the newlines that end lines. */
 static int has_raw_control(const char *s)
@@ -1205,6 +1229,7 @@ int main(void)
 	    cmocka_unit_test(test_record_on_full_or_read_only_disk),
 	    cmocka_unit_test(test_corrupt_or_missing_object),
 	    cmocka_unit_test(test_hostile_paths_in_repository),
+	    cmocka_unit_test(test_oversized_spec_in_repository),
 	};
 	int ret;
 
