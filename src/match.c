@@ -25,6 +25,7 @@ enum ref_kind {
 	REF_EXCLUDE,
 	REF_BYREF,
 	REF_ANCHOR, /* a literal every match of regex `item` starts with */
+	REF_TAIL,   /* one of some literals every match of `item` holds */
 };
 
 struct ref {
@@ -51,6 +52,7 @@ struct mregex {
 	pcre2_code *code; /* borrowed from the checklist */
 	struct ref ref;
 	int anchored; /* runs only where one of its anchors was found */
+	int tailed;   /* ... and only before the last of its tails */
 	/* The same pattern compiled anchored (owned): JIT does not take
 	 * PCRE2_ANCHORED at match time, only at compile time. */
 	pcre2_code *at;
@@ -77,7 +79,7 @@ struct matcher {
 	size_t max_exclude_len;
 	char **empty_markers; /* normalized, borrowed */
 	size_t nempty;
-	char **anchors; /* literals of anchored regexes, owned */
+	char **anchors; /* anchors and tails of regexes, owned */
 	size_t nanchors, aanchors;
 };
 
@@ -316,6 +318,305 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 	return n;
 }
 
+/*
+ * Regex tails.  Most anchored attempts fail, and most fail because what
+ * the regex needs further on is not there: "(情報|データ)[^。]{0,30}(返却|
+ * 返還)" is tried at every 情報 of a spec that never says 返却.  So one
+ * more part every match must hold is read off the pattern: a literal
+ * run, or a group of alternatives each starting with a literal, that is
+ * not optional, at the top level, after the anchor.  Those literals go
+ * into the automaton too, and an attempt at a start after the last of
+ * them found is skipped: it cannot match.  The part with the longest
+ * shortest literal is taken (the rarest, as a rule).  Literals must be
+ * ASCII (lowercased: regexes are caseless, the text folded) or kana and
+ * kanji (which have no case), and at least TAIL_MIN bytes.  Anything the
+ * reader does not know (inline flags, \Q, verbs, POSIX classes) gives no
+ * tail: the regex is then tried at every anchor, as before.
+ */
+#define TAIL_MIN 3
+
+struct tail_set {
+	char lit[MAX_ANCHORS][ANCHOR_BYTES];
+	size_t n, shortest;
+};
+
+/* Whether literal s (len bytes) is one the folded text shows as is. */
+static int tail_literal_ok(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		int valid;
+		size_t k = utf8_decode(s + i, len - i, &cp, &valid);
+
+		if (!valid || cp == 0 ||
+		    (cp >= 0x80 && (cp < 0x3000 || cp > 0x9FFF)))
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* Adds literal s to `set`, lowercased; 0 when it cannot be a tail. */
+static int tail_add(struct tail_set *set, const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < TAIL_MIN || len >= ANCHOR_BYTES || set->n == MAX_ANCHORS ||
+	    !tail_literal_ok(s, len))
+		return 0;
+	for (i = 0; i < len; i++)
+		set->lit[set->n][i] = s[i] >= 'A' && s[i] <= 'Z'
+					      ? (char)(s[i] - 'A' + 'a')
+					      : s[i];
+	set->lit[set->n++][len] = '\0';
+	if (set->n == 1 || len < set->shortest)
+		set->shortest = len;
+	return 1;
+}
+
+/* The alternatives of group p[i..end) (p[i] == '('), each by its
+ * leading literal; 0 when one has none. */
+static int tail_group(const char *p, size_t i, size_t end,
+		      struct tail_set *set)
+{
+	size_t j = i + 1;
+
+	set->n = 0;
+	if (p[j] == '?')
+		j += 2; /* "(?:" */
+	while (j < end - 1) {
+		size_t len = literal_at(p, j), k = j;
+		int depth = 0;
+
+		if (!tail_add(set, p + j, len))
+			return 0;
+		for (; k < end - 1; k++) {
+			if (p[k] == '\\' && p[k + 1]) {
+				k++;
+			} else if (p[k] == '[') {
+				while (k < end - 1 && p[k] != ']')
+					k++;
+			} else if (p[k] == '(') {
+				depth++;
+			} else if (p[k] == ')') {
+				depth--;
+			} else if (p[k] == '|' && depth == 0) {
+				break;
+			}
+		}
+		j = k + 1;
+	}
+	return set->n > 0;
+}
+
+/* A candidate replaces the best so far when its shortest literal is at
+ * least as long (later parts are as rare and prune more). */
+static void tail_offer(struct tail_set *best, const struct tail_set *c)
+{
+	if (c->n && (!best->n || c->shortest >= best->shortest))
+		*best = *c;
+}
+
+/* The quantifier at p[*i]: advances past it; returns whether the item
+ * may occur zero times, or -1 for one the reader does not know. */
+static int tail_quantifier(const char *p, size_t *i)
+{
+	int optional = 0;
+
+	switch (p[*i]) {
+	case '?':
+	case '*':
+		optional = 1;
+		/* fall through */
+	case '+':
+		(*i)++;
+		break;
+	case '{':
+		if (p[*i + 1] < '0' || p[*i + 1] > '9')
+			return -1;
+		optional = p[*i + 1] == '0';
+		while (p[*i] && p[*i] != '}')
+			(*i)++;
+		if (!p[*i])
+			return -1;
+		(*i)++;
+		break;
+	default:
+		return 0;
+	}
+	if (p[*i] == '?' || p[*i] == '+')
+		(*i)++; /* lazy or possessive */
+	return optional;
+}
+
+/* The literal run being read in regex_tail(). */
+struct tail_run {
+	size_t start, len;
+	int anchor; /* it is the regex's start, which the anchors give */
+};
+
+/* Ends the run: offers it unless it is the anchor.  *first goes to 0
+ * once anything has been read. */
+static void tail_flush(const char *p, struct tail_run *run,
+		       struct tail_set *best, int *first)
+{
+	struct tail_set c;
+
+	if (!run->len)
+		return;
+	c.n = 0;
+	if (!run->anchor && tail_add(&c, p + run->start, run->len))
+		tail_offer(best, &c);
+	run->len = 0;
+	*first = 0;
+}
+
+/* Fills `best` with the tail of pattern p (best->n == 0: none). */
+static void regex_tail(const char *p, struct tail_set *best)
+{
+	struct tail_run run = { 0, 0, 0 };
+	struct tail_set grp;
+	size_t i = 0;
+	int first = 1; /* nothing consumed yet: still at the anchor */
+
+	best->n = 0;
+	if (has_top_level_bar(p))
+		return;
+	while (p[i]) {
+		enum { LIT, GROUP, ZERO_WIDTH, OTHER } kind = OTHER;
+		size_t start = i, lit = 0, litlen = 0;
+		int optional, quantified;
+
+		if (p[i] == '\\') {
+			char c = p[i + 1];
+
+			if (!c || c == 'Q' || c == 'E')
+				goto none;
+			if (strchr("bBAzZG", c)) {
+				kind = ZERO_WIDTH;
+			} else if ((c >= 'a' && c <= 'z') ||
+				   (c >= 'A' && c <= 'Z') ||
+				   (c >= '0' && c <= '9')) {
+				if ((c == 'p' || c == 'P' || c == 'x') &&
+				    p[i + 2] == '{') {
+					const char *close = strchr(p + i, '}');
+
+					if (!close)
+						goto none;
+					i = (size_t)(close - p) - 1;
+				}
+			} else {
+				kind = LIT; /* an escaped sign */
+				lit = i + 1;
+				litlen = 1;
+			}
+			i += 2;
+		} else if (p[i] == '[') {
+			size_t j = i + 1;
+
+			if (p[j] == '^')
+				j++;
+			if (p[j] == ']')
+				j++;
+			for (; p[j] && p[j] != ']'; j++) {
+				if (p[j] == '[' && p[j + 1] == ':')
+					goto none;
+				if (p[j] == '\\' && p[j + 1])
+					j++;
+			}
+			if (!p[j])
+				goto none;
+			i = j + 1;
+		} else if (p[i] == '(') {
+			if (p[i + 1] == '*')
+				goto none; /* a verb */
+			if (p[i + 1] == '?') {
+				if (p[i + 2] == '=' || p[i + 2] == '!' ||
+				    (p[i + 2] == '<' &&
+				     (p[i + 3] == '=' || p[i + 3] == '!')))
+					kind = ZERO_WIDTH;
+				else if (p[i + 2] == ':')
+					kind = GROUP;
+				else
+					goto none; /* flags, names, ... */
+			} else {
+				kind = GROUP;
+			}
+			if (!(i = skip_group(p, i)))
+				goto none;
+		} else if (p[i] == '^' || p[i] == '$') {
+			kind = ZERO_WIDTH;
+			i++;
+		} else if (p[i] == '.') {
+			i++;
+		} else if (is_meta(p[i])) {
+			goto none;
+		} else {
+			uint32_t cp;
+
+			kind = LIT;
+			lit = i;
+			litlen = utf8_decode(p + i, strlen(p + i), &cp, NULL);
+			i += litlen;
+		}
+		quantified = p[i] == '?' || p[i] == '*' || p[i] == '+' ||
+			     p[i] == '{';
+		if ((optional = tail_quantifier(p, &i)) < 0)
+			goto none;
+
+		if (kind == ZERO_WIDTH) {
+			/* A literal across an assertion is not one run. */
+			tail_flush(p, &run, best, &first);
+			continue;
+		}
+		if (kind == LIT && !optional) {
+			if (run.len && run.start + run.len != lit)
+				tail_flush(p, &run, best, &first);
+			if (!run.len) {
+				run.start = lit;
+				run.anchor = first;
+			}
+			run.len += litlen;
+			if (quantified) /* "s+": one s, then something else */
+				tail_flush(p, &run, best, &first);
+			continue;
+		}
+		tail_flush(p, &run, best, &first);
+		if (kind == GROUP && !optional && !first &&
+		    tail_group(p, start, skip_group(p, start), &grp))
+			tail_offer(best, &grp);
+		first = 0;
+	}
+	tail_flush(p, &run, best, &first);
+	return;
+none:
+	best->n = 0;
+}
+
+/* Puts a literal of regex `idx` (an anchor or a tail) into the
+ * automaton; the matcher owns its copy. */
+static int add_literal(struct matcher *m, struct builder *b, const char *lit,
+		       enum ref_kind kind, size_t idx)
+{
+	struct pat_entry *pe;
+
+	if (SR_ALLOC_GROW(b->e, b->n + 1, b->alloc) < 0 ||
+	    SR_ALLOC_GROW(m->anchors, m->nanchors + 1, m->aanchors) < 0 ||
+	    !(m->anchors[m->nanchors] = strdup(lit)))
+		return SR_ENOMEM;
+	pe = &b->e[b->n++];
+	pe->bytes = m->anchors[m->nanchors++];
+	pe->len = strlen(pe->bytes);
+	pe->bound = 0;
+	pe->ref.kind = kind;
+	pe->ref.item = (int)idx;
+	pe->ref.group = -1;
+	pe->ref.weak = 0;
+	return 0;
+}
+
 static int add_regex(struct matcher *m, size_t *alloc,
 		     const struct cl_regex *r, struct ref ref,
 		     struct builder *b)
@@ -338,26 +639,25 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
 	n = regex_anchors(r->pattern, anchors);
 	for (k = 0; k < n; k++) {
-		struct pat_entry *pe;
 		char *s;
 
 		for (s = anchors[k]; *s; s++)
 			if (*s >= 'A' && *s <= 'Z')
 				*s = (char)(*s - 'A' + 'a');
-		if (SR_ALLOC_GROW(b->e, b->n + 1, b->alloc) < 0 ||
-		    SR_ALLOC_GROW(m->anchors, m->nanchors + 1, m->aanchors) < 0 ||
-		    !(m->anchors[m->nanchors] = strdup(anchors[k])))
+		if (add_literal(m, b, anchors[k], REF_ANCHOR, idx) < 0)
 			return SR_ENOMEM;
-		pe = &b->e[b->n++];
-		pe->bytes = m->anchors[m->nanchors++];
-		pe->len = strlen(pe->bytes);
-		pe->bound = 0;
-		pe->ref.kind = REF_ANCHOR;
-		pe->ref.item = (int)idx;
-		pe->ref.group = -1;
-		pe->ref.weak = 0;
 	}
 	m->regexes[idx].anchored = n > 0;
+	m->regexes[idx].tailed = 0;
+	if (n) {
+		struct tail_set tails;
+
+		regex_tail(r->pattern, &tails);
+		for (k = 0; k < tails.n; k++)
+			if (add_literal(m, b, tails.lit[k], REF_TAIL, idx) < 0)
+				return SR_ENOMEM;
+		m->regexes[idx].tailed = tails.n > 0;
+	}
 	m->regexes[idx].at = NULL;
 	if (n) {
 		uint32_t opts = 0;
@@ -670,6 +970,8 @@ struct raw_hit {
 	size_t ref0, nref;     /* refs of a pattern */
 	const struct ref *rref; /* or the single ref of a regex */
 	size_t block;          /* the block holding it, or (size_t)-1 */
+	size_t at_block;       /* the last block starting at or before it */
+	size_t sentence;       /* the sentence holding it, or (size_t)-1 */
 	int dropped;           /* inside an emptied section */
 };
 
@@ -708,6 +1010,8 @@ struct run {
 	size_t nacc, aacc;
 	struct unit_acc *sec_acc; /* nsections + 1 (the preamble), for
 				   * section scope */
+	uint32_t *last_tail; /* per regex: start of its last tail found + 1,
+			      * 0 for none */
 };
 
 static uint32_t orig_end_of(const struct run *r, uint32_t nend)
@@ -800,6 +1104,40 @@ static int scan(struct run *r)
 	return 0;
 }
 
+/*
+ * Notes where each regex's last tail was found, and drops the hits that
+ * are only tails: they have done their work (the rest of the matcher
+ * never sees them).
+ */
+static int note_tails(struct run *r)
+{
+	const struct matcher *m = r->m;
+	size_t h, k, out = 0;
+
+	if (!m->nregexes)
+		return 0;
+	r->last_tail = calloc(m->nregexes, sizeof(*r->last_tail));
+	if (!r->last_tail)
+		return SR_ENOMEM;
+	for (h = 0; h < r->nhits; h++) {
+		const struct raw_hit *hit = &r->hits[h];
+		int keep = hit->rref != NULL;
+
+		for (k = 0; !hit->rref && k < hit->nref; k++) {
+			const struct ref *ref = &m->refs[hit->ref0 + k];
+
+			if (ref->kind != REF_TAIL)
+				keep = 1;
+			else if (hit->nstart + 1 > r->last_tail[ref->item])
+				r->last_tail[ref->item] = hit->nstart + 1;
+		}
+		if (keep)
+			r->hits[out++] = *hit;
+	}
+	r->nhits = out;
+	return 0;
+}
+
 static int regex_hit(struct run *r, pcre2_match_data *md, size_t i)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -869,6 +1207,10 @@ static int scan_regexes(struct run *r)
 			last[ref->item] = start;
 			const struct mregex *rx = &m->regexes[ref->item];
 
+			/* What it needs further on is not there. */
+			if (rx->tailed && r->last_tail[ref->item] <= start)
+				continue;
+
 			/* Anchored at compile time, so JIT runs it; an
 			 * anchored match-time option would not be JIT'd. */
 			if (pcre2_match(rx->at ? rx->at : rx->code,
@@ -919,6 +1261,42 @@ static int cmp_hit(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * Sorts the hits by cmp_hit.  The automaton's come in order of their
+ * end, and a pattern is short, so they are nearly in order of their
+ * start: an insertion sort moves each only past the few that end
+ * within its length.  The regexes' (after `nscan`) are sorted apart and
+ * merged in.
+ */
+static int sort_hits(struct run *r, size_t nscan)
+{
+	struct raw_hit *h = r->hits, *merged, t;
+	size_t i, j, k, n = r->nhits;
+
+	for (i = 1; i < nscan; i++) {
+		if (cmp_hit(&h[i - 1], &h[i]) <= 0)
+			continue;
+		t = h[i];
+		for (j = i; j > 0 && cmp_hit(&h[j - 1], &t) > 0; j--)
+			h[j] = h[j - 1];
+		h[j] = t;
+	}
+	if (nscan == n)
+		return 0;
+	qsort(h + nscan, n - nscan, sizeof(*h), cmp_hit);
+	if (!nscan || cmp_hit(&h[nscan - 1], &h[nscan]) <= 0)
+		return 0;
+	if (!(merged = malloc(r->ahits * sizeof(*merged))))
+		return SR_ENOMEM;
+	for (i = 0, j = nscan, k = 0; k < n; k++)
+		merged[k] = j == n || (i < nscan && cmp_hit(&h[i], &h[j]) <= 0)
+				    ? h[i++]
+				    : h[j++];
+	free(r->hits);
+	r->hits = merged;
+	return 0;
+}
+
 /* Index of the last unit with start <= off, or (size_t)-1. */
 #define FIND_UNIT(arr, n, off)                                               \
 	({                                                                   \
@@ -942,10 +1320,11 @@ static size_t block_of(const struct doc *d, uint32_t start, uint32_t end)
 	return b;
 }
 
-/* Innermost section holding [start, end), or (size_t)-1. */
-static size_t section_of(const struct doc *d, uint32_t start, uint32_t end)
+/* Innermost section holding [start, end), whose start is in block b (the
+ * last block starting at or before it), or (size_t)-1. */
+static size_t section_of(const struct doc *d, size_t b, uint32_t start,
+			 uint32_t end)
 {
-	size_t b = FIND_UNIT(d->blocks, d->nblocks, start);
 	long s;
 
 	if (b == (size_t)-1)
@@ -1096,7 +1475,7 @@ static int excluded(const struct run *r, size_t h, int item)
  */
 static int distribute(struct run *r)
 {
-	size_t nitems = r->m->cl->nitems, i, k, b = 0, pass;
+	size_t nitems = r->m->cl->nitems, i, k, b = 0, sn = 0, pass;
 	const struct doc *d = r->doc;
 	size_t *fill = NULL;
 
@@ -1107,16 +1486,28 @@ static int distribute(struct run *r)
 		free(fill);
 		return SR_ENOMEM;
 	}
-	/* Blocks of hits: both are in document order, so walk them. */
+	/* Blocks and sentences of hits: all are in document order, so walk
+	 * them together (evaluating an item then looks nothing up). */
 	for (i = 0; i < r->nhits; i++) {
 		struct raw_hit *h = &r->hits[i];
 
 		while (b + 1 < d->nblocks && d->blocks[b + 1].start <= h->ostart)
 			b++;
-		h->block = d->nblocks && d->blocks[b].start <= h->ostart &&
+		while (sn + 1 < d->nsentences &&
+		       d->sentences[sn + 1].start <= h->ostart)
+			sn++;
+		h->at_block = d->nblocks && d->blocks[b].start <= h->ostart
+				      ? b
+				      : (size_t)-1;
+		h->block = h->at_block != (size_t)-1 &&
 					   h->oend <= d->blocks[b].end
 				   ? b
 				   : (size_t)-1;
+		h->sentence = d->nsentences &&
+					      d->sentences[sn].start <= h->ostart &&
+					      h->oend <= d->sentences[sn].end
+				      ? sn
+				      : (size_t)-1;
 	}
 	/*
 	 * Two passes, a counting sort by item: count the hits of each item,
@@ -1168,26 +1559,23 @@ static int distribute(struct run *r)
 	return 0;
 }
 
-/* The unit of `scope` that holds [start, end), or (size_t)-1. */
-static size_t unit_of(const struct doc *d, enum cl_scope scope, uint32_t start,
-		      uint32_t end)
+/* The unit of `scope` that holds hit h, or (size_t)-1. */
+static size_t unit_of(const struct doc *d, enum cl_scope scope,
+		      const struct raw_hit *h)
 {
 	size_t u;
 
 	switch (scope) {
 	case CL_SENTENCE:
-		u = FIND_UNIT(d->sentences, d->nsentences, start);
-		if (u == (size_t)-1 || end > d->sentences[u].end)
-			return (size_t)-1;
-		return u;
+		return h->sentence;
 	case CL_PARAGRAPH:
-		return block_of(d, start, end);
+		return h->block;
 	case CL_SECTION:
-		u = section_of(d, start, end);
+		u = section_of(d, h->at_block, h->ostart, h->oend);
 		/* Text before the first heading is a section of its own
 		 * (index nsections), so a clause there is not lost. */
 		if (u == (size_t)-1 &&
-		    (!d->nsections || end <= d->sections[0].start))
+		    (!d->nsections || h->oend <= d->sections[0].start))
 			return d->nsections;
 		return u;
 	case CL_DOCUMENT:
@@ -1324,7 +1712,7 @@ static int accumulate(struct run *r, size_t item)
 		const struct item_hit *ih = &r->ihits[i];
 		const struct raw_hit *h = &r->hits[ih->hit];
 		unsigned bit = 1u << ih->group;
-		size_t u = unit_of(d, it->scope, h->ostart, h->oend);
+		size_t u = unit_of(d, it->scope, h);
 		struct unit_acc *a;
 
 		if (u == (size_t)-1)
@@ -1420,7 +1808,7 @@ static int unit_by_reference(const struct run *r, size_t item,
 		const struct raw_hit *h = &r->hits[ih->hit];
 
 		if (ih->group != 0 || ih->weak || h->block == (size_t)-1 ||
-		    unit_of(d, it->scope, h->ostart, h->oend) != a->unit)
+		    unit_of(d, it->scope, h) != a->unit)
 			continue;
 		if (r->block_byref[h->block] ||
 		    (is_heading_block(d, h->block) &&
@@ -1583,7 +1971,7 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 		const struct doc *doc, struct sr_error *err)
 {
 	struct run r;
-	size_t i, nitems = m->cl->nitems;
+	size_t i, nitems = m->cl->nitems, nscan;
 	int ret;
 
 	match_result_release(out);
@@ -1596,10 +1984,11 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 			     doc->len - doc->body_start, TEXT_NORM_MARKUP);
 	if (ret < 0)
 		goto out;
-	if ((ret = scan(&r)) < 0 || (ret = scan_regexes(&r)) < 0)
+	if ((ret = scan(&r)) < 0 || (ret = note_tails(&r)) < 0)
 		goto out;
-	if (r.nhits)
-		qsort(r.hits, r.nhits, sizeof(*r.hits), cmp_hit);
+	nscan = r.nhits;
+	if ((ret = scan_regexes(&r)) < 0 || (ret = sort_hits(&r, nscan)) < 0)
+		goto out;
 	drop_empty_sections(&r);
 	if ((ret = distribute(&r)) < 0)
 		goto out;
@@ -1626,6 +2015,7 @@ out:
 	free(r.block_byref);
 	free(r.acc);
 	free(r.sec_acc);
+	free(r.last_tail);
 	return ret;
 }
 

@@ -4,6 +4,9 @@
  */
 #include "testutil.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "check.h"
 #include "checklist.h"
 #include "doc.h"
@@ -420,6 +423,124 @@ static void test_invalid_utf8(void **state)
 	assert_int_equal(f->rep.diags.diags[0].severity, SR_SEV_WARNING);
 }
 
+/*
+ * Regex tails (match.c) only skip attempts that cannot match: on random
+ * texts made of the regexes' own words, the matcher finds each regex
+ * exactly where PCRE2 scanning the whole normalized text does.  The
+ * regexes are the shapes the reader must get right: optional and
+ * repeated characters, escapes, classes, lookarounds, nested and
+ * optional groups, upper case, Japanese.
+ */
+static const struct {
+	const char *regex;
+	const char *words[10]; /* what texts for it are made of */
+} tail_cases[] = {
+	{ "(情報|データ|資料)[^。]{0,30}(返却|返還)",
+	  { "情報", "データ", "を", "返却", "返還", "する", "。" } },
+	{ "\\bbreach(es)?\\s+of\\s+(this|the)\\s+(\\S+\\s+){0,3}"
+	  "(obligations?|dut(y|ies))\\b",
+	  { "breach", "breaches", "of", "the", "this", "contract",
+	    "obligation", "duties", "duty" } },
+	{ "\\bsub-?contract\\w*",
+	  { "sub", "-", "contract", "subcontract", "sub-contractor", "or" } },
+	{ "(?<=\\d)%\\s*(availability|uptime)",
+	  { "50", "%", "availability", "uptime", "9" } },
+	{ "iso\\s*[/-]?\\s*(iec\\s*)?270(0[12]|1[78])(?!\\d)",
+	  { "iso", "27001", "iec", "/", "27018", "270", "0", "1" } },
+	{ "\\bsecurely\\s+(transferr|sen[dt]|shar)\\w*",
+	  { "securely", "send", "sent", "sharing", "transferred", "sen" } },
+	{ "ab+c{2,3}def", { "a", "b", "c", "def", "abbbccdef", "de", "f" } },
+	{ "xy\\.zz\\.abc", { "xy", ".", "zz", "abc", ".zz", ".abc" } },
+	{ "(?:foo|bar)baz(qux)?quux",
+	  { "foo", "bar", "baz", "qux", "quux", "foobazquux" } },
+	{ "(alpha|beta)[^.]{0,20}(gamma|delta)\\b",
+	  { "alpha", "beta", "gamma", "delta", "deltas", "." } },
+	{ "(Alpha|BETA)\\s+Omega", { "ALPHA", "beta", "OMEGA", "Omega" } },
+	{ "(セキュリティ|対策)[^。]{0,10}(不十分|違反)",
+	  { "セキュリティ", "対策", "が", "不十分", "違反", "。" } },
+	{ "(?<!not )accept(ance|ed)[^.]{0,30}(cyber)?security",
+	  { "accepted", "not", "acceptance", "cyber", "security", "." } },
+	{ "(期間)?(の|が)?満了", { "期間", "の", "が", "満了" } },
+	{ "gam+ma\\s*delta", { "ga", "m", "ma", "delta", "gamma" } },
+	/* an optional group longer than what must follow it */
+	{ "alpha\\s+(gammas|deltas)?\\s*ome",
+	  { "alpha", "gammas", "deltas", "ome", "omega" } },
+	{ "kilo(meters)*\\s*per", { "kilo", "meters", "per", "perk" } },
+};
+
+static void test_regex_tails_are_sound(void **state)
+{
+	struct strbuf yaml = STRBUF_INIT, text = STRBUF_INIT;
+	struct checklist *cl = NULL;
+	struct matcher *m = NULL;
+	struct check_report rep = CHECK_REPORT_INIT;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	const size_t nrx = sizeof(tail_cases) / sizeof(*tail_cases);
+	uint32_t seed = 12345;
+	size_t i, t, nw, found = 0;
+
+	(void)state;
+	strbuf_addstr(&yaml, "id: tails\nversion: '1'\n"
+			     "title: {ja: a, en: a}\nitems:\n");
+	for (i = 0; i < nrx; i++) {
+		strbuf_addf(&yaml,
+			    "  - id: R%zu\n    title: {ja: a, en: a}\n"
+			    "    severity: mandatory\n    match:\n"
+			    "      scope: document\n      all:\n"
+			    "        - regex: ['",
+			    i);
+		strbuf_addstr(&yaml, tail_cases[i].regex);
+		strbuf_addstr(&yaml, "']\n");
+	}
+	assert_int_equal(checklist_load_buffer(&cl, yaml.buf, yaml.len,
+					       "tails.yaml", NULL),
+			 0);
+	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	for (t = 0; t < 400 * nrx; t++) {
+		struct text_norm n = TEXT_NORM_INIT;
+		const struct cl_regex *rx;
+		size_t k, words, c = t % nrx;
+		int want, got;
+
+		for (nw = 0; nw < 10 && tail_cases[c].words[nw]; nw++)
+			;
+		strbuf_reset(&text);
+		seed = seed * 1103515245u + 12345u;
+		words = 1 + (seed >> 16) % 12;
+		for (k = 0; k < words; k++) {
+			seed = seed * 1103515245u + 12345u;
+			strbuf_addstr(&text,
+				      tail_cases[c].words[(seed >> 16) % nw]);
+			if ((seed >> 8) % 3)
+				strbuf_addch(&text, ' ');
+		}
+		assert_int_equal(text_normalize(&n, text.buf, text.len,
+						TEXT_NORM_MARKUP),
+				 0);
+		assert_int_equal(check_buffer(&rep, m, "r.md", text.buf,
+					      text.len),
+				 0);
+		rx = &cl->items[c].groups[0].regexes[0];
+		want = pcre2_match(rx->code, (PCRE2_SPTR)n.buf, n.len, 0, 0,
+				   md, NULL) >= 0;
+		got = rep.result.findings[c].status == FINDING_SATISFIED;
+		if (want != got)
+			fail_msg("/%s/ on \"%s\": PCRE2 says %d, the matcher "
+				 "%d",
+				 tail_cases[c].regex, text.buf, want, got);
+		found += got;
+		check_report_release(&rep);
+		text_norm_release(&n);
+	}
+	/* The texts do hit the regexes, often enough to mean something. */
+	assert_true(found > 40 * nrx);
+	pcre2_match_data_free(md);
+	matcher_free(m);
+	checklist_free(cl);
+	strbuf_release(&yaml);
+	strbuf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_findings_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_spec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
+		cmocka_unit_test(test_regex_tails_are_sound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
