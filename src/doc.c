@@ -682,6 +682,9 @@ struct parser {
 	int grid;         /* after a grid table border (+---+) */
 	long grid_row;    /* the grid row block being extended */
 	unsigned char prev_last; /* last non-space byte of the previous line */
+	long resume;      /* paragraph or list item a page footer cut in
+			   * the middle of a sentence: the next line of
+			   * text continues it */
 	size_t first_line;       /* index of the first body line */
 };
 
@@ -700,6 +703,7 @@ static int add_block(struct parser *p, enum doc_block_kind kind,
 	if (SR_ALLOC_GROW(doc->blocks, doc->nblocks + 1, p->balloc) < 0 ||
 	    SR_ALLOC_GROW(p->aux, doc->nblocks + 1, p->auxalloc) < 0)
 		return oom(p);
+	p->resume = -1; /* anything after a footer but a paragraph line */
 	b = &doc->blocks[doc->nblocks];
 	b->kind = kind;
 	b->start = start;
@@ -762,6 +766,73 @@ static int follows_same_items(const struct parser *p, const struct marker *m)
 	       p->aux[last].mark == m->kind && p->aux[last].natural == m->level;
 }
 
+/* A full-width digit (０-９) at s[i]. */
+static int is_fw_digit_at(const char *s, uint32_t i, uint32_t end)
+{
+	return end - i >= 3 && (unsigned char)s[i] == 0xEF &&
+	       (unsigned char)s[i + 1] == 0xBC &&
+	       (unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x99;
+}
+
+/* A dash of a page footer: - － – — ―. Returns its length, or 0. */
+static uint32_t footer_dash(const char *s, uint32_t i, uint32_t end)
+{
+	uint32_t cp, n;
+
+	if (i >= end)
+		return 0;
+	if (s[i] == '-')
+		return 1;
+	n = dec(s, i, end, &cp);
+	return cp == 0xFF0D || cp == 0x2013 || cp == 0x2014 || cp == 0x2015
+		       ? n
+		       : 0;
+}
+
+/*
+ * A page footer of a converted PDF: "- 4 -", "－ ４ －" alone on a line
+ * (c..le, c at the first non-space byte).
+ */
+static int is_page_footer(const char *s, uint32_t c, uint32_t le)
+{
+	uint32_t i = c, n, digits = 0;
+
+	if (!(n = footer_dash(s, i, le)))
+		return 0;
+	i = skip_space(s, i + n, le);
+	while (i < le && digits < 5) {
+		if (s[i] >= '0' && s[i] <= '9')
+			i++;
+		else if (is_fw_digit_at(s, i, le))
+			i += 3;
+		else
+			break;
+		digits++;
+	}
+	if (!digits || digits > 4)
+		return 0;
+	i = skip_space(s, i, le);
+	if (!(n = footer_dash(s, i, le)))
+		return 0;
+	return rtrim_space(s, i + n, le) == i + n;
+}
+
+/* Whether text c..e ends a sentence (。．.!?！？:：) or a table row. */
+static int ends_sentence(const char *s, uint32_t c, uint32_t e)
+{
+	uint32_t k = rtrim_space(s, c, e), cp = 0, j;
+
+	if (k == c)
+		return 1;
+	j = k - 1;
+	while (j > c && ((unsigned char)s[j] & 0xC0) == 0x80)
+		j--;
+	dec(s, j, k, &cp);
+	return cp == '.' || cp == '!' || cp == '?' || cp == ':' || cp == '|' ||
+	       cp == 0x3002 || cp == 0xFF0E || cp == 0xFF01 || cp == 0xFF1F ||
+	       cp == 0xFF1A;
+}
+
 static int parse_line(struct parser *p, uint32_t ls, uint32_t le,
 		      uint32_t line)
 {
@@ -795,6 +866,20 @@ static int parse_line(struct parser *p, uint32_t ls, uint32_t le,
 	if (c >= le) {
 		p->open = -1;
 		p->grid = 0;
+		goto out;
+	}
+	/* A page footer is never text.  When it cuts a paragraph in the
+	 * middle of a sentence, the paragraph goes on after it. */
+	if (c == c0 && is_page_footer(s, c, le)) {
+		size_t last = p->doc->nblocks - 1;
+
+		p->open = -1;
+		if (p->doc->nblocks &&
+		    (p->doc->blocks[last].kind == DOC_PARAGRAPH ||
+		     p->doc->blocks[last].kind == DOC_LIST_ITEM) &&
+		    !ends_sentence(s, p->aux[last].cstart,
+				   p->doc->blocks[last].end))
+			p->resume = (long)last;
 		goto out;
 	}
 	b = (unsigned char)s[c];
@@ -947,6 +1032,12 @@ static int parse_line(struct parser *p, uint32_t ls, uint32_t le,
 			p->setext = p->open;
 		goto out;
 	}
+	if (p->resume >= 0) {
+		extend_block(p, p->resume, le, line);
+		p->open = p->resume;
+		p->resume = -1;
+		goto out;
+	}
 	if ((ret = add_block(p, DOC_PARAGRAPH, c0, le, line, &idx)) < 0)
 		goto out;
 	p->aux[idx].cstart = c;
@@ -964,7 +1055,7 @@ static int parse_body(struct parser *p)
 	size_t i;
 	int ret = 0;
 
-	p->open = p->setext = p->code = p->grid_row = -1;
+	p->open = p->setext = p->code = p->grid_row = p->resume = -1;
 	for (i = p->first_line; i < l->n; i++) {
 		uint32_t ls = l->start[i];
 		uint32_t le = i + 1 < l->n ? l->start[i + 1] : p->len;
@@ -1269,12 +1360,6 @@ static int is_abbrev(const char *s, uint32_t from, uint32_t i)
 	return 0;
 }
 
-static int is_fw_digit_at(const char *s, uint32_t i, uint32_t end)
-{
-	return end - i >= 3 && (unsigned char)s[i] == 0xEF &&
-	       (unsigned char)s[i + 1] == 0xBC &&
-	       (unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x99;
-}
 
 static int split_sentences(struct parser *p, size_t bi, uint32_t a,
 			   uint32_t b, int table)

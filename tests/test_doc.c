@@ -767,6 +767,59 @@ static void test_cjk_sentence_across_lines(void **state)
 	doc_free(doc);
 }
 
+/*
+ * A page footer of a converted PDF ("- 4 -") is never text; where it cuts
+ * a paragraph or list item in the middle of a sentence, the block goes on
+ * after it (one sentence, as a reader reads it).
+ */
+static void test_page_footer(void **state)
+{
+	struct doc *doc;
+
+	(void)state;
+	doc = parse_ok("（６）　受託者は、インシデントが発生した場合は、\n\n"
+		       "- 4 -\n\n"
+		       "速やかに当省に報告すること。\n");
+	assert_int_equal(doc->nblocks, 1);
+	assert_int_equal(doc->blocks[0].kind, DOC_LIST_ITEM);
+	assert_int_equal(doc->nsentences, 1);
+	assert_int_equal(doc->blocks[0].nlines, 5);
+	doc_free(doc);
+
+	doc = parse_ok("The contractor shall report every incident\n\n"
+		       "－ １２ －\n"
+		       "within one hour.\n");
+	assert_int_equal(doc->nblocks, 1);
+	assert_block(doc, 0, DOC_PARAGRAPH,
+		     "The contractor shall report every incident\n\n"
+		     "－ １２ －\nwithin one hour.");
+	doc_free(doc);
+
+	/* A sentence that ended: the footer goes, the paragraphs stay two. */
+	doc = parse_ok("報告すること。\n\n- 4 -\n\n次の段落。\n");
+	assert_int_equal(doc->nblocks, 2);
+	assert_block(doc, 0, DOC_PARAGRAPH, "報告すること。");
+	assert_block(doc, 1, DOC_PARAGRAPH, "次の段落。");
+	doc_free(doc);
+
+	/* A heading after the footer ends the chance to go on. */
+	doc = parse_ok("受託者は、\n\n- 5 -\n\n# 第２章\n\n本文。\n");
+	assert_int_equal(doc->nblocks, 3);
+	assert_block(doc, 0, DOC_PARAGRAPH, "受託者は、");
+	assert_int_equal(doc->blocks[1].kind, DOC_HEADING);
+	assert_block(doc, 2, DOC_PARAGRAPH, "本文。");
+	doc_free(doc);
+
+	/* Not footers: a list item, a range, a number in text. */
+	doc = parse_ok("- 4 - 5 days\n- 10 -\n");
+	assert_int_equal(doc->nblocks, 1);
+	assert_int_equal(doc->blocks[0].kind, DOC_LIST_ITEM);
+	doc_free(doc);
+	doc = parse_ok("- 12345 -\n");
+	assert_int_equal(doc->nblocks, 1);
+	doc_free(doc);
+}
+
 static void test_english_sentences(void **state)
 {
 	struct doc *doc;
@@ -977,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(test_table_rows),
 		cmocka_unit_test(test_code_and_comments),
 		cmocka_unit_test(test_cjk_sentence_across_lines),
+		cmocka_unit_test(test_page_footer),
 		cmocka_unit_test(test_english_sentences),
 		cmocka_unit_test(test_crlf_and_bom),
 		cmocka_unit_test(test_invalid_utf8_warns),
