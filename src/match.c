@@ -77,6 +77,7 @@ struct matcher {
 	size_t nstates;
 	uint32_t *out0, *outn, *out;
 	size_t max_exclude_len;
+	size_t max_len; /* the longest pattern */
 	char **empty_markers; /* normalized, borrowed */
 	size_t nempty;
 	char **anchors; /* anchors and tails of regexes, owned */
@@ -754,6 +755,8 @@ static int make_patterns(struct matcher *m, struct builder *b)
 
 		p->bytes = b->e[i].bytes;
 		p->len = b->e[i].len;
+		if (p->len > m->max_len)
+			m->max_len = p->len;
 		/* Entries are sorted by bytes, then bound. */
 		for (j = i; j < b->n && !cmp_bytes(&b->e[i], &b->e[j]); j++) {
 			unsigned bd = b->e[j].bound;
@@ -1022,8 +1025,11 @@ static uint32_t orig_end_of(const struct run *r, uint32_t nend)
 	/* The original character that produced the last normalized byte. */
 	uint32_t o = r->norm.map[nend - 1] + r->base;
 	uint32_t cp;
-	size_t n = utf8_decode(r->doc->text + o, r->doc->len - o, &cp, NULL);
+	size_t n;
 
+	if ((unsigned char)r->doc->text[o] < 0x80)
+		return o + 1;
+	n = utf8_decode(r->doc->text + o, r->doc->len - o, &cp, NULL);
 	return o + (uint32_t)n;
 }
 
@@ -1073,6 +1079,63 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 }
 
 /*
+ * The DFA's loop waits on one load per byte, each depending on the last.
+ * A long text is read as two halves at once: two independent chains keep
+ * the processor busy while either waits.  The second half's state is
+ * right once it has read max_len bytes (an automaton state is a suffix of
+ * at most that length), so it starts that far before the middle and
+ * reports nothing until then; its outputs are kept and recorded after
+ * the first half's, so that hits still come in order of their end.
+ */
+#define SCAN_SPLIT 4096
+
+static int scan_two(struct run *r)
+{
+	const struct matcher *m = r->m;
+	const unsigned char *t = (const unsigned char *)r->norm.buf;
+	const uint8_t *cls = m->cls;
+	const uint16_t *delta = m->delta16;
+	size_t n = r->norm.len, K = m->nclasses, mid = n / 2, i, j, k;
+	size_t nlater = 0, alater = 0;
+	struct { uint32_t state, at; } *later = NULL;
+	uint32_t s1 = 0, s2 = 0;
+	int ret = 0;
+
+	for (j = mid > m->max_len ? mid - m->max_len : 0; j < mid; j++)
+		s2 = delta[(size_t)s2 * K + cls[t[j]]] & 0x7fffu;
+	for (i = 0; i < mid; i++, j++) {
+		uint16_t n1 = delta[(size_t)s1 * K + cls[t[i]]];
+		uint16_t n2 = delta[(size_t)s2 * K + cls[t[j]]];
+
+		s1 = n1 & 0x7fffu;
+		s2 = n2 & 0x7fffu;
+		if ((n1 & 0x8000u) && (ret = emit_outputs(r, s1, i)) < 0)
+			goto out;
+		if (n2 & 0x8000u) {
+			if (SR_ALLOC_GROW(later, nlater + 1, alater) < 0) {
+				ret = SR_ENOMEM;
+				goto out;
+			}
+			later[nlater].state = s2;
+			later[nlater++].at = (uint32_t)j;
+		}
+	}
+	for (k = 0; k < nlater; k++)
+		if ((ret = emit_outputs(r, later[k].state, later[k].at)) < 0)
+			goto out;
+	for (; j < n; j++) { /* the odd byte of an odd length */
+		uint16_t n2 = delta[(size_t)s2 * K + cls[t[j]]];
+
+		s2 = n2 & 0x7fffu;
+		if ((n2 & 0x8000u) && (ret = emit_outputs(r, s2, j)) < 0)
+			goto out;
+	}
+out:
+	free(later);
+	return ret;
+}
+
+/*
  * One pass of the DFA over the normalized text.  The table is halved to
  * 16-bit entries when the states fit, which keeps more of it in cache
  * (the loop is one dependent load per byte).
@@ -1085,6 +1148,8 @@ static int scan(struct run *r)
 	size_t n = r->norm.len, K = m->nclasses, i;
 	uint32_t s = 0;
 
+	if (m->delta16 && n >= SCAN_SPLIT)
+		return scan_two(r);
 	if (m->delta16) {
 		const uint16_t *delta = m->delta16;
 
@@ -1480,6 +1545,7 @@ static int distribute(struct run *r)
 {
 	size_t nitems = r->m->cl->nitems, i, k, b = 0, sn = 0, pass;
 	const struct doc *d = r->doc;
+	int excludes = 0; /* the spec holds an exclusion at all */
 	size_t *fill = NULL;
 
 	r->item_first = calloc(nitems + 1, sizeof(*r->item_first));
@@ -1511,6 +1577,8 @@ static int distribute(struct run *r)
 					      h->oend <= d->sentences[sn].end
 				      ? sn
 				      : (size_t)-1;
+		for (k = 0; !excludes && k < hit_nrefs(h); k++)
+			excludes = hit_ref(r, h, k)->kind == REF_EXCLUDE;
 	}
 	/*
 	 * Two passes, a counting sort by item: count the hits of each item,
@@ -1532,7 +1600,7 @@ static int distribute(struct run *r)
 					continue;
 				}
 				if (ref->kind != REF_TERM ||
-				    excluded(r, i, ref->item))
+				    (excludes && excluded(r, i, ref->item)))
 					continue;
 				if (!pass) {
 					r->item_first[ref->item + 1]++;
