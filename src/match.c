@@ -226,6 +226,29 @@ static size_t literal_at(const char *p, size_t i)
 	return n;
 }
 
+/* In group p[..end) (end after its ')'), the start of the alternative
+ * after the one at j: past the next top-level '|', or end. */
+static size_t next_alternative(const char *p, size_t j, size_t end)
+{
+	int depth = 0;
+
+	for (; j < end - 1; j++) {
+		if (p[j] == '\\' && p[j + 1]) {
+			j++;
+		} else if (p[j] == '[') {
+			while (j < end - 1 && p[j] != ']')
+				j++;
+		} else if (p[j] == '(') {
+			depth++;
+		} else if (p[j] == ')') {
+			depth--;
+		} else if (p[j] == '|' && depth == 0) {
+			break;
+		}
+	}
+	return j + 1;
+}
+
 /* Fills anchors (each at most ANCHOR_BYTES - 1); returns the count, or
  * 0 when the regex cannot be anchored. */
 static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
@@ -274,29 +297,13 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 		j += 2;
 	}
 	while (j < end - 1) {
-		size_t len = literal_at(p, j), k = j;
-		int depth = 0;
+		size_t len = literal_at(p, j);
 
 		if (!len || len >= ANCHOR_BYTES || n == MAX_ANCHORS)
 			return 0;
 		memcpy(anchors[n], p + j, len);
 		anchors[n++][len] = '\0';
-		/* To the next top-level | of this group. */
-		for (; k < end - 1; k++) {
-			if (p[k] == '\\' && p[k + 1]) {
-				k++;
-			} else if (p[k] == '[') {
-				while (k < end - 1 && p[k] != ']')
-					k++;
-			} else if (p[k] == '(') {
-				depth++;
-			} else if (p[k] == ')') {
-				depth--;
-			} else if (p[k] == '|' && depth == 0) {
-				break;
-			}
-		}
-		j = k + 1;
+		j = next_alternative(p, j, end);
 	}
 	if (optional) {
 		/* "(cyber)?security": the group's words, or what follows. */
@@ -388,26 +395,9 @@ static int tail_group(const char *p, size_t i, size_t end,
 	if (p[j] == '?')
 		j += 2; /* "(?:" */
 	while (j < end - 1) {
-		size_t len = literal_at(p, j), k = j;
-		int depth = 0;
-
-		if (!tail_add(set, p + j, len))
+		if (!tail_add(set, p + j, literal_at(p, j)))
 			return 0;
-		for (; k < end - 1; k++) {
-			if (p[k] == '\\' && p[k + 1]) {
-				k++;
-			} else if (p[k] == '[') {
-				while (k < end - 1 && p[k] != ']')
-					k++;
-			} else if (p[k] == '(') {
-				depth++;
-			} else if (p[k] == ')') {
-				depth--;
-			} else if (p[k] == '|' && depth == 0) {
-				break;
-			}
-		}
-		j = k + 1;
+		j = next_alternative(p, j, end);
 	}
 	return set->n > 0;
 }
