@@ -1179,8 +1179,14 @@ static void test_concurrent_writers(void **state)
 		pids[i] = fork();
 		assert_true(pids[i] >= 0);
 		if (pids[i] == 0) {
+			int rc;
+
 			close(pipefd[1]);
-			_exit(writer(dir, i, pipefd[0]));
+			rc = writer(dir, i, pipefd[0]);
+			/* What the child took from the parent, for valgrind. */
+			git_repository_free(r);
+			free(dir);
+			_exit(rc);
 		}
 	}
 	close(pipefd[0]);
@@ -1527,6 +1533,11 @@ static void test_cache_concurrent(void **state)
 				if (store_cache_put(cs, key, payload,
 						    sizeof(payload), &err) < 0)
 					bad = 1;
+			/* What the child holds, for valgrind. */
+			store_free(cs);
+			sr_error_release(&err);
+			git_repository_free(r);
+			free(dir);
 			_exit(bad ? 12 : 0);
 		}
 	}
