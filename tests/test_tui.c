@@ -1885,6 +1885,39 @@ static void test_ascii_without_utf8_locale(void **state)
 	quit_clean();
 }
 
+/*
+ * A repository whose spec has terminal escape sequences in its name and
+ * title: the screen shows them escaped (^[), and none reaches the
+ * terminal (the OSC would have set the window's title).
+ */
+static void test_hostile_names_on_screen(void **state)
+{
+	char repo[1100], *s, *out = NULL;
+
+	(void)state;
+	snprintf(repo, sizeof(repo), "%s/hostile", tmp);
+	assert_int_equal(
+	    t_run(NULL, NULL,
+		  "mkdir -p '%s/specs' && cd '%s' && git init -q && "
+		  "printf '# evil \\033]0;pwned\\007 title\\n\\nThe "
+		  "contractor shall keep information confidential.\\n' > "
+		  "\"$(printf 'specs/esc\\033]0;pwned\\007.md')\" && "
+		  "git add -A && git -c user.name=A -c user.email=a@x "
+		  "commit -qm hostile",
+		  repo, repo),
+	    0);
+	start("", repo, 0);
+	s = wait_for("specs/esc^[]0;pwned^G.md");
+	free(s);
+	keys("Enter");
+	s = wait_for("# evil ^[]0;pwned^G title");
+	free(s);
+	assert_int_equal(tmux(&out, "display -p -t sr '#{pane_title}'"), 0);
+	assert_null(strstr(out, "pwned"));
+	free(out);
+	quit_clean();
+}
+
 /* The program's pid: the pane's process (started with exec) or its child
  * (started through the shell that writes the exit status). */
 static long prog_pid(void)
@@ -2036,6 +2069,8 @@ int main(void)
 					  teardown),
 		cmocka_unit_test_teardown(test_closed_terminal, teardown),
 		cmocka_unit_test_teardown(test_ascii_without_utf8_locale,
+					  teardown),
+		cmocka_unit_test_teardown(test_hostile_names_on_screen,
 					  teardown),
 	};
 
