@@ -488,23 +488,47 @@ static void regex_tail(const char *p, struct tail_set *best)
 				goto none;
 			if (strchr("bBAzZG", c)) {
 				kind = ZERO_WIDTH;
-			} else if ((c >= 'a' && c <= 'z') ||
-				   (c >= 'A' && c <= 'Z') ||
-				   (c >= '0' && c <= '9')) {
-				if ((c == 'p' || c == 'P' || c == 'x') &&
-				    p[i + 2] == '{') {
-					const char *close = strchr(p + i, '}');
+				i += 2;
+			} else if (c == 'c') { /* \cX: a control character */
+				if (!p[i + 2])
+					goto none;
+				i += 3;
+			} else if (strchr("xopPNgk", c) || (c >= '0' && c <= '9')) {
+				/* \x41, \o{101}, \101, \p{L}, \pL, \g{1}, \k<n>:
+				 * the escape and all of its payload are one
+				 * item that is not a literal of the pattern.
+				 * Taking more than the payload only loses a
+				 * tail, never makes a wrong one. */
+				const char *close = NULL;
+				size_t j = i + 2;
 
+				if (p[j] == '{')
+					close = strchr(p + j, '}');
+				else if (p[j] == '<')
+					close = strchr(p + j, '>');
+				else if (p[j] == '\'')
+					close = strchr(p + j + 1, '\'');
+				if (p[j] == '{' || p[j] == '<' || p[j] == '\'') {
 					if (!close)
 						goto none;
-					i = (size_t)(close - p) - 1;
+					j = (size_t)(close - p) + 1;
+				} else {
+					while ((p[j] >= 'a' && p[j] <= 'z') ||
+					       (p[j] >= 'A' && p[j] <= 'Z') ||
+					       (p[j] >= '0' && p[j] <= '9') ||
+					       p[j] == '-')
+						j++;
 				}
+				i = j;
+			} else if ((c >= 'a' && c <= 'z') ||
+				   (c >= 'A' && c <= 'Z')) {
+				i += 2; /* \s, \d, \w, ...: a class */
 			} else {
 				kind = LIT; /* an escaped sign */
 				lit = i + 1;
 				litlen = 1;
+				i += 2;
 			}
-			i += 2;
 		} else if (p[i] == '[') {
 			size_t j = i + 1;
 

@@ -494,6 +494,12 @@ static const struct {
 	{ "alpha\\s+(gammas|deltas)?\\s*ome",
 	  { "alpha", "gammas", "deltas", "ome", "omega" } },
 	{ "kilo(meters)*\\s*per", { "kilo", "meters", "per", "perk" } },
+	/* escapes that carry a payload: not literals of the pattern */
+	{ "foo\\x41bar", { "foo", "a", "bar", "41bar", "fooabar", "x41" } },
+	{ "foo\\x{42}cdef", { "foo", "b", "cdef", "42", "{42}cdef" } },
+	{ "foo\\101bcd", { "foo", "a", "bcd", "101bcd", "fooabcd" } },
+	{ "foo\\cZbcd", { "foo", "\x1a", "zbcd", "bcd", "cz" } },
+	{ "foo\\p{L}bcd", { "foo", "x", "bcd", "{l}bcd", "l" } },
 };
 
 static void test_regex_tails_are_sound(void **state)
