@@ -1885,6 +1885,34 @@ static void test_ascii_without_utf8_locale(void **state)
 	quit_clean();
 }
 
+/* A draft that cannot be written (a read-only .git) is said to be so,
+ * never reported as kept. */
+static void test_unwritable_draft_said(void **state)
+{
+	const char *so = getenv("SR_FAULTFS");
+	char env[3000], *s;
+
+	(void)state;
+	if (!so)
+		fail_msg("SR_FAULTFS is not set: run the tests with make test");
+	snprintf(env, sizeof(env),
+		 "LD_PRELOAD=%s ASAN_OPTIONS=${ASAN_OPTIONS}:"
+		 "verify_asan_link_order=0 FAULT_PREFIX=/specreview/drafts "
+		 "FAULT_ERRNO=EROFS",
+		 so);
+	start(env, demo, 0);
+	open_spec("Online Building Permit Portal", "specs/en/permits-dev.md");
+	keys("g j j j a");
+	free(wait_for("Note on line "));
+	type("not on disk");
+	keys("C-d");
+	s = wait_for("cannot save the draft");
+	if (strstr(s, "kept in the draft"))
+		dump_fail("an unsaved note reported as kept", s);
+	free(s);
+	quit_clean();
+}
+
 /*
  * A repository whose spec has terminal escape sequences in its name and
  * title: the screen shows them escaped (^[), and none reaches the
@@ -2072,6 +2100,7 @@ int main(void)
 					  teardown),
 		cmocka_unit_test_teardown(test_hostile_names_on_screen,
 					  teardown),
+		cmocka_unit_test_teardown(test_unwritable_draft_said, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

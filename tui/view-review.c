@@ -73,14 +73,22 @@ static struct review_view *RV(struct view *v)
 
 /* ---- drafts ---------------------------------------------------------- */
 
-static void save_draft(struct review_view *r)
+/* Saves the draft; on failure says so (the work stays in memory, and a
+ * message that it was kept must not follow).  0 or -1. */
+static int save_draft(struct review_view *r)
 {
 	struct sr_error err = SR_ERROR_INIT;
+	int ret = 0;
 
-	if (draft_save(r->draft, store_git_dir(ui.rv->store), &err) < 0)
-		ui_message(1, _("cannot save the draft: %s"),
+	if (draft_save(r->draft, store_git_dir(ui.rv->store), &err) < 0) {
+		ui_message(1,
+			   _("cannot save the draft: %s (what you typed is "
+			     "kept only until you quit)"),
 			   err.n ? err.diags[0].msg : _("error"));
+		ret = -1;
+	}
 	sr_error_release(&err);
+	return ret;
 }
 
 static void autosave(const char *text, void *ctx)
@@ -88,7 +96,7 @@ static void autosave(const char *text, void *ctx)
 	struct review_view *r = ctx;
 
 	draft_set_str(&r->draft->editing, text);
-	save_draft(r);
+	(void)save_draft(r);
 }
 
 /* Opens the editor on `what`, autosaving what is typed in the draft. */
@@ -502,9 +510,9 @@ static void spelling(struct review_view *r)
 			strbuf_addf(&note, "%s\n", old->note);
 		strbuf_addf(&note, _("spelling: %s → %s"), m->word, choices[c]);
 		draft_set_note(r->draft, line, note.buf, old ? old->item : NULL);
-		save_draft(r);
-		ui_message(0, _("noted on line %d: %s → %s"), line, m->word,
-			   choices[c]);
+		if (save_draft(r) == 0)
+			ui_message(0, _("noted on line %d: %s → %s"), line,
+				   m->word, choices[c]);
 		strbuf_release(&note);
 		goto out;
 	}
@@ -607,8 +615,9 @@ static void annotate(struct review_view *r)
 		return;
 	if (draft_set_note(r->draft, line, note, NULL) < 0)
 		ui_message(1, "%s", _("out of memory"));
-	save_draft(r);
-	if (*note)
+	else if (save_draft(r) < 0)
+		; /* said why; the note is in memory */
+	else if (*note)
 		ui_message(0,
 			   _("note on line %d kept in the draft (R to "
 			     "record)"),
