@@ -249,11 +249,34 @@ static size_t next_alternative(const char *p, size_t j, size_t end)
 	return j + 1;
 }
 
+/*
+ * A {n}, {n,} or {n,m} quantifier at p[i] (p[i] == '{'): the index after
+ * its '}', with *min its n; 0 when the brace is not one (PCRE2 then reads
+ * it as a literal '{').
+ */
+static size_t brace_quantifier(const char *p, size_t i, unsigned *min)
+{
+	size_t j = i + 1;
+
+	if (p[j] < '0' || p[j] > '9')
+		return 0;
+	*min = 0;
+	while (p[j] >= '0' && p[j] <= '9') {
+		*min = *min < 100000 ? *min * 10 + (unsigned)(p[j] - '0') : *min;
+		j++;
+	}
+	if (p[j] == ',')
+		while (p[++j] >= '0' && p[j] <= '9')
+			;
+	return p[j] == '}' ? j + 1 : 0;
+}
+
 /* Fills anchors (each at most ANCHOR_BYTES - 1); returns the count, or
  * 0 when the regex cannot be anchored. */
 static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 {
-	size_t i = 0, n = 0, j, end;
+	size_t i = 0, n = 0, j, end, after;
+	unsigned min = 0;
 	int optional;
 
 	if (has_top_level_bar(p))
@@ -288,8 +311,14 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 	}
 	if (!(end = skip_group(p, i)))
 		return 0;
-	optional = p[end] == '?' || p[end] == '*' ||
-		   (p[end] == '{' && p[end + 1] == '0');
+	after = end;
+	optional = p[end] == '?' || p[end] == '*';
+	if (optional)
+		after = end + 1;
+	else if (p[end] == '{' && (after = brace_quantifier(p, end, &min)))
+		optional = min == 0;
+	else
+		after = end;
 	j = i + 1;
 	if (p[j] == '?') {
 		if (p[j + 1] != ':')
@@ -307,13 +336,8 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 	}
 	if (optional) {
 		/* "(cyber)?security": the group's words, or what follows. */
-		size_t after = end + 1, len;
+		size_t len;
 
-		if (p[after - 1] == '{') {
-			while (p[after] && p[after] != '}')
-				after++;
-			after++;
-		}
 		if (p[after] == '?')
 			after++; /* a lazy quantifier */
 		len = literal_at(p, after);
@@ -411,7 +435,8 @@ static void tail_offer(struct tail_set *best, const struct tail_set *c)
 }
 
 /* The quantifier at p[*i]: advances past it; returns whether the item
- * may occur zero times, or -1 for one the reader does not know. */
+ * may occur zero times.  A '{' that is no quantifier is left at *i (the
+ * caller then gives up on the pattern). */
 static int tail_quantifier(const char *p, size_t *i)
 {
 	int optional = 0;
@@ -425,16 +450,16 @@ static int tail_quantifier(const char *p, size_t *i)
 	case '+':
 		(*i)++;
 		break;
-	case '{':
-		if (p[*i + 1] < '0' || p[*i + 1] > '9')
-			return -1;
-		optional = p[*i + 1] == '0';
-		while (p[*i] && p[*i] != '}')
-			(*i)++;
-		if (!p[*i])
-			return -1;
-		(*i)++;
+	case '{': {
+		unsigned min;
+		size_t after = brace_quantifier(p, *i, &min);
+
+		if (!after)
+			return 0; /* a literal '{': the caller gives up on it */
+		optional = min == 0;
+		*i = after;
 		break;
+	}
 	default:
 		return 0;
 	}
@@ -579,8 +604,7 @@ static void regex_tail(const char *p, struct tail_set *best)
 		}
 		quantified = p[i] == '?' || p[i] == '*' || p[i] == '+' ||
 			     p[i] == '{';
-		if ((optional = tail_quantifier(p, &i)) < 0)
-			goto none;
+		optional = tail_quantifier(p, &i);
 
 		if (kind == ZERO_WIDTH) {
 			/* A literal across an assertion is not one run. */

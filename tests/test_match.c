@@ -500,6 +500,11 @@ static const struct {
 	{ "foo\\101bcd", { "foo", "a", "bcd", "101bcd", "fooabcd" } },
 	{ "foo\\cZbcd", { "foo", "\x1a", "zbcd", "bcd", "cz" } },
 	{ "foo\\p{L}bcd", { "foo", "x", "bcd", "{l}bcd", "l" } },
+	/* a brace that is no quantifier is a literal (fuzz_tails found the
+	 * anchor reader running past the end of "(…){0,…" without '}') */
+	{ "(abc|def){0,x", { "abc", "def", "{0,x", "{", "0,x" } },
+	{ "(abc|def){2}ghi", { "abc", "def", "ghi", "abcdef" } },
+	{ "(abc|def){0,2}ghij", { "abc", "def", "ghij", "ghi" } },
 };
 
 static void test_regex_tails_are_sound(void **state)
