@@ -227,7 +227,9 @@ static size_t literal_at(const char *p, size_t i)
 }
 
 /* In group p[..end) (end after its ')'), the start of the alternative
- * after the one at j: past the next top-level '|', or end. */
+ * after the one at j: past the next top-level '|', or end.  When the
+ * walk over a group ends with p[j - 1] == '|', its last alternative is
+ * empty. */
 static size_t next_alternative(const char *p, size_t j, size_t end)
 {
 	int depth = 0;
@@ -334,6 +336,8 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 		anchors[n++][len] = '\0';
 		j = next_alternative(p, j, end);
 	}
+	if (p[j - 1] == '|')
+		return 0; /* "(a|b|)": the last alternative is empty */
 	if (optional) {
 		/* "(cyber)?security": the group's words, or what follows. */
 		size_t len;
@@ -423,7 +427,8 @@ static int tail_group(const char *p, size_t i, size_t end,
 			return 0;
 		j = next_alternative(p, j, end);
 	}
-	return set->n > 0;
+	/* "(a|b|)": the last alternative is empty, and matches anywhere. */
+	return set->n > 0 && p[j - 1] != '|';
 }
 
 /* A candidate replaces the best so far when its shortest literal is at

@@ -505,6 +505,9 @@ static const struct {
 	{ "(abc|def){0,x", { "abc", "def", "{0,x", "{", "0,x" } },
 	{ "(abc|def){2}ghi", { "abc", "def", "ghi", "abcdef" } },
 	{ "(abc|def){0,2}ghij", { "abc", "def", "ghij", "ghi" } },
+	/* an empty last alternative matches anywhere (fuzz_tails) */
+	{ "xyz(abc|def|)", { "xyz", "abc", "def", "x" } },
+	{ "(abc|def|)ghi", { "abc", "def", "ghi", "gh" } },
 };
 
 static void test_regex_tails_are_sound(void **state)
