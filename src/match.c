@@ -683,6 +683,12 @@ static int add_regex(struct matcher *m, size_t *alloc,
 	if (!getenv("SPECREVIEW_NO_JIT"))
 		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
 	n = regex_anchors(r->pattern, anchors);
+	/* A caseless regex finds "É" as "é" in the folded text; an anchor
+	 * is found byte for byte.  Anchors with letters that have case
+	 * beyond ASCII leave the regex to the full scan. */
+	for (k = 0; k < n; k++)
+		if (!tail_literal_ok(anchors[k], strlen(anchors[k])))
+			n = 0;
 	for (k = 0; k < n; k++) {
 		char *s;
 

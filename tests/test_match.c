@@ -508,6 +508,8 @@ static const struct {
 	/* an empty last alternative matches anywhere (fuzz_tails) */
 	{ "xyz(abc|def|)", { "xyz", "abc", "def", "x" } },
 	{ "(abc|def|)ghi", { "abc", "def", "ghi", "gh" } },
+	/* case beyond ASCII: the text is folded, the regex caseless */
+	{ "Évaluation\\s+de", { "évaluation", "Évaluation", "de", "x" } },
 };
 
 static void test_regex_tails_are_sound(void **state)
