@@ -87,49 +87,34 @@ static int refuse(const char *path, int flags)
 		}                                                            \
 	} while (0)
 
-int open(const char *path, int flags, ...)
-{
-	int (*real)(const char *, int, ...) = next("open");
-	mode_t mode = 0;
+/* open and open64, openat and openat64: the same but for their names. */
+#define DEFINE_OPEN(fn)                                                      \
+	int fn(const char *path, int flags, ...)                             \
+	{                                                                    \
+		int (*real)(const char *, int, ...) = next(#fn);             \
+		mode_t mode = 0;                                             \
+                                                                             \
+		OPEN_MODE(flags, mode);                                      \
+		if (refuse(path, flags))                                     \
+			return -1;                                           \
+		return after_open(real(path, flags, mode), path, flags);     \
+	}
+#define DEFINE_OPENAT(fn)                                                    \
+	int fn(int dir, const char *path, int flags, ...)                    \
+	{                                                                    \
+		int (*real)(int, const char *, int, ...) = next(#fn);        \
+		mode_t mode = 0;                                             \
+                                                                             \
+		OPEN_MODE(flags, mode);                                      \
+		if (refuse(path, flags))                                     \
+			return -1;                                           \
+		return after_open(real(dir, path, flags, mode), path, flags);\
+	}
 
-	OPEN_MODE(flags, mode);
-	if (refuse(path, flags))
-		return -1;
-	return after_open(real(path, flags, mode), path, flags);
-}
-
-int open64(const char *path, int flags, ...)
-{
-	int (*real)(const char *, int, ...) = next("open64");
-	mode_t mode = 0;
-
-	OPEN_MODE(flags, mode);
-	if (refuse(path, flags))
-		return -1;
-	return after_open(real(path, flags, mode), path, flags);
-}
-
-int openat(int dir, const char *path, int flags, ...)
-{
-	int (*real)(int, const char *, int, ...) = next("openat");
-	mode_t mode = 0;
-
-	OPEN_MODE(flags, mode);
-	if (refuse(path, flags))
-		return -1;
-	return after_open(real(dir, path, flags, mode), path, flags);
-}
-
-int openat64(int dir, const char *path, int flags, ...)
-{
-	int (*real)(int, const char *, int, ...) = next("openat64");
-	mode_t mode = 0;
-
-	OPEN_MODE(flags, mode);
-	if (refuse(path, flags))
-		return -1;
-	return after_open(real(dir, path, flags, mode), path, flags);
-}
+DEFINE_OPEN(open)
+DEFINE_OPEN(open64)
+DEFINE_OPENAT(openat)
+DEFINE_OPENAT(openat64)
 
 int mkdir(const char *path, mode_t mode)
 {
