@@ -24,14 +24,10 @@
 
 static char *g_home;
 
-struct person {
-	const char *name, *email;
-};
-
-static const struct person ADMIN = {"Ada Admin", "ada@example.com"};
-static const struct person REV = {"Rei Reviewer", "rei@example.com"};
-static const struct person ADV = {"Aki Adviser", "aki@example.com"};
-static const struct person AUTH = {"Sam Author", "sam@example.com"};
+static const struct tr_person ADMIN = {"Ada Admin", "ada@example.com"};
+static const struct tr_person REV = {"Rei Reviewer", "rei@example.com"};
+static const struct tr_person ADV = {"Aki Adviser", "aki@example.com"};
+static const struct tr_person AUTH = {"Sam Author", "sam@example.com"};
 
 
 static const char GOOD[] =
@@ -64,47 +60,9 @@ static const char GAP_AUDIT[] =
 
 /* ---- running things ------------------------------------------------------ */
 
-/* Runs `git ARGS` in `dir`; returns its exit status. */
-static int git(char **out, const char *dir, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int git(char **out, const char *dir, const char *fmt, ...)
-{
-	char args[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	return t_run(out, NULL, "git -C '%s' %s", dir, args);
-}
-
-/*
- * Runs `specreview ARGS` in `dir` as `who` (NULL: nobody) at `when`
- * (0: now); returns its exit status.
- */
-static int sr_at(char **out, char **err, const char *dir,
-		 const struct person *who, int64_t when, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-static int sr_at(char **out, char **err, const char *dir,
-		 const struct person *who, int64_t when, const char *fmt, ...)
-{
-	char args[4096], env[512] = "";
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	if (who)
-		snprintf(env, sizeof(env),
-			 "GIT_AUTHOR_NAME='%s' GIT_AUTHOR_EMAIL='%s' ",
-			 who->name, who->email);
-	if (who && when)
-		snprintf(env + strlen(env), sizeof(env) - strlen(env),
-			 "GIT_AUTHOR_DATE='@%lld +0000' ", (long long)when);
-	return t_run(out, err, "cd '%s' && %s'%s' %s", dir, env, t_prog(),
-		     args);
-}
-
+/* git ARGS in a directory; specreview ARGS there as someone, at a time. */
+#define git(out, dir, ...) tr_git(out, NULL, dir, __VA_ARGS__)
+#define sr_at tr_sr
 #define sr(out, err, dir, who, ...) sr_at(out, err, dir, who, 0, __VA_ARGS__)
 
 /* The tip of the records branch, or "" when there is none. */
@@ -175,7 +133,7 @@ static char *make_repo(void)
 	return dir;
 }
 
-static void grant(const char *dir, const char *role, const struct person *p)
+static void grant(const char *dir, const char *role, const struct tr_person *p)
 {
 	char *err = NULL;
 	int st = sr(NULL, &err, dir, &ADMIN, "roles add %s %s --name '%s'",
@@ -193,7 +151,7 @@ static void setup_roles(const char *dir)
 	grant(dir, "adviser", &ADV);
 }
 
-static void record_ok(const char *dir, const struct person *who,
+static void record_ok(const char *dir, const struct tr_person *who,
 		      int64_t when, const char *args)
 {
 	char *err = NULL;

@@ -20,54 +20,22 @@
 static char *g_home;
 static char g_keys[4200];
 
-struct person {
-	const char *name, *email;
-};
-
-static const struct person ADA = {"Ada Admin", "ada@example.com"};
-static const struct person REI = {"Rei Reviewer", "rei@example.com"};
-static const struct person AKI = {"Aki Adviser", "aki@example.com"};
+static const struct tr_person ADA = {"Ada Admin", "ada@example.com"};
+static const struct tr_person REI = {"Rei Reviewer", "rei@example.com"};
+static const struct tr_person AKI = {"Aki Adviser", "aki@example.com"};
 
 static const char SPEC_A[] = "# A\n\nThe contractor shall keep information "
 			     "confidential.\n";
 
 /* ---- running things ------------------------------------------------------ */
 
-static int git(char **out, char **err, const char *dir, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int git(char **out, char **err, const char *dir, const char *fmt, ...)
-{
-	char args[4096];
-	va_list ap;
+#define git tr_git
+#define sr(out, err, dir, who, ...) tr_sr(out, err, dir, who, 0, __VA_ARGS__)
 
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	return t_run(out, err, "git -C '%s' %s", dir, args);
-}
 
-static int sr(char **out, char **err, const char *dir, const struct person *who,
-	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int sr(char **out, char **err, const char *dir, const struct person *who,
-	      const char *fmt, ...)
-{
-	char args[4096], env[512] = "";
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	if (who)
-		snprintf(env, sizeof(env),
-			 "GIT_AUTHOR_NAME='%s' GIT_AUTHOR_EMAIL='%s' ",
-			 who->name, who->email);
-	return t_run(out, err, "cd '%s' && %s'%s' %s", dir, env, t_prog(),
-		     args);
-}
-
-static void sr_ok(const char *dir, const struct person *who, const char *fmt,
+static void sr_ok(const char *dir, const struct tr_person *who, const char *fmt,
 		  ...) __attribute__((format(printf, 3, 4)));
-static void sr_ok(const char *dir, const struct person *who, const char *fmt,
+static void sr_ok(const char *dir, const struct tr_person *who, const char *fmt,
 		  ...)
 {
 	char args[4096], *err = NULL;

@@ -43,18 +43,21 @@ static const char SPEC_B[] = "# B\n\nThe contractor shall accept an audit.\n";
 
 /* ---- running things ------------------------------------------------------ */
 
-static int git(char **out, char **err, const char *dir, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int git(char **out, char **err, const char *dir, const char *fmt, ...)
+/* The identity part of a person (NULL for none), for tr_sr(). */
+static const struct tr_person *id_of(const struct person *p)
 {
-	char args[4096];
-	va_list ap;
+	static struct tr_person id;
 
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	return t_run(out, err, "git -C '%s' %s", dir, args);
+	if (!p)
+		return NULL;
+	id.name = p->name;
+	id.email = p->email;
+	return &id;
 }
+
+#define git tr_git
+#define sr(out, err, dir, who, ...) \
+	tr_sr(out, err, dir, id_of(who), 0, __VA_ARGS__)
 
 /* `git commit` (or anything) as `who`, author and committer. */
 static int git_as(const struct person *who, const char *dir, const char *fmt,
@@ -71,26 +74,6 @@ static int git_as(const struct person *who, const char *dir, const char *fmt,
 	return t_run(NULL, NULL,
 		     "git -C '%s' -c user.name='%s' -c user.email='%s' %s", dir,
 		     who->name, who->email, args);
-}
-
-/* `specreview ARGS` in `dir` as `who` (NULL: nobody). */
-static int sr(char **out, char **err, const char *dir, const struct person *who,
-	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int sr(char **out, char **err, const char *dir, const struct person *who,
-	      const char *fmt, ...)
-{
-	char args[4096], env[512] = "";
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	if (who)
-		snprintf(env, sizeof(env),
-			 "GIT_AUTHOR_NAME='%s' GIT_AUTHOR_EMAIL='%s' ",
-			 who->name, who->email);
-	return t_run(out, err, "cd '%s' && %s'%s' %s", dir, env, t_prog(),
-		     args);
 }
 
 static void sr_ok(const char *dir, const struct person *who, const char *args)

@@ -9,12 +9,61 @@
 #define SR_TESTREPO_H
 
 #include <git2.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
+
+/* Someone a test acts as through the program. */
+struct tr_person {
+	const char *name, *email;
+};
+
+/* Runs `git ARGS` in `dir`; its exit status. */
+static inline int tr_git(char **out, char **err, const char *dir,
+			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static inline int tr_git(char **out, char **err, const char *dir,
+			 const char *fmt, ...)
+{
+	char args[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	return t_run(out, err, "git -C '%s' %s", dir, args);
+}
+
+/*
+ * Runs `specreview ARGS` in `dir` as `who` (NULL: nobody) at `when` (0:
+ * now); its exit status.
+ */
+static inline int tr_sr(char **out, char **err, const char *dir,
+			const struct tr_person *who, int64_t when,
+			const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static inline int tr_sr(char **out, char **err, const char *dir,
+			const struct tr_person *who, int64_t when,
+			const char *fmt, ...)
+{
+	char args[4096], env[512] = "";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	if (who)
+		snprintf(env, sizeof(env),
+			 "GIT_AUTHOR_NAME='%s' GIT_AUTHOR_EMAIL='%s' ",
+			 who->name, who->email);
+	if (who && when)
+		snprintf(env + strlen(env), sizeof(env) - strlen(env),
+			 "GIT_AUTHOR_DATE='@%lld +0000' ", (long long)when);
+	return t_run(out, err, "cd '%s' && %s'%s' %s", dir, env, t_prog(),
+		     args);
+}
 
 static inline void tr_gitok(int g)
 {
