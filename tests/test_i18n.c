@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "testscreen.h"
 
 #define COLS 100
 #define ROWS 30
@@ -55,20 +56,7 @@ static const char *const mini_checklist =
 
 /* ---- small utilities --------------------------------------------------- */
 
-static long now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void nap(void)
-{
-	struct timespec ts = { 0, 30 * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
 
 /* The Japanese half cannot run without the locale: say how to get it. */
 static void need_ja(void)
@@ -87,64 +75,8 @@ static void need_ja(void)
 			 "locale-gen; .ci/run does this)");
 }
 
-/* Decodes one UTF-8 character (the output is valid UTF-8). */
-static size_t dec(const char *s, uint32_t *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
 
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	if ((u[0] & 0xe0) == 0xc0 && u[1]) {
-		*cp = (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
-		return 2;
-	}
-	if ((u[0] & 0xf0) == 0xe0 && u[1] && u[2]) {
-		*cp = (uint32_t)(u[0] & 0x0f) << 12 |
-		      (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
-		return 3;
-	}
-	if ((u[0] & 0xf8) == 0xf0 && u[1] && u[2] && u[3]) {
-		*cp = (uint32_t)(u[0] & 0x07) << 18 |
-		      (uint32_t)(u[1] & 0x3f) << 12 |
-		      (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
-		return 4;
-	}
-	*cp = 0xfffd;
-	return 1;
-}
 
-/* Columns of a character: this test's own table (kanji, kana and
- * full-width forms take two), not the engine's. */
-static int cpw(uint32_t c)
-{
-	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) ||
-	    (c >= 0x3041 && c <= 0x33ff) || (c >= 0x3400 && c <= 0x4dbf) ||
-	    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
-	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-	    (c >= 0xffe0 && c <= 0xffe6))
-		return 2;
-	return 1;
-}
-
-/* Screen column where `needle` starts in `line`, or -1. */
-static int col_of(const char *line, const char *needle)
-{
-	const char *p = strstr(line, needle);
-	size_t i = 0;
-	int w = 0;
-
-	if (!p)
-		return -1;
-	while (line + i < p) {
-		uint32_t cp;
-
-		i += dec(line + i, &cp);
-		w += cpw(cp);
-	}
-	return w;
-}
 
 /* The line of `text` that contains `needle`, as a new string. */
 static char *line_with(const char *text, const char *needle)
