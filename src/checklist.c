@@ -158,22 +158,46 @@ out:
 	return ret;
 }
 
-static void get_terms(struct ytree_loader *ld, const struct ytree_node *n,
-		      const char *what, struct cl_term **out, size_t *nout)
+/*
+ * A list of `what` (terms or regexes): an array of n->nkids elements of
+ * `size` bytes in *out, filled by get() from each scalar; *nout counts the
+ * ones it took.
+ */
+static void get_list(struct ytree_loader *ld, const struct ytree_node *n,
+		     const char *what, size_t size,
+		     int (*get)(struct ytree_loader *, const struct ytree_node *,
+				const char *, void *),
+		     void **out, size_t *nout)
 {
 	size_t i;
 
 	if (!ytree_check_list(ld, n, what, 0))
 		return;
 	n = ytree_deref(n);
-	*out = calloc(n->nkids, sizeof(**out));
+	*out = calloc(n->nkids, size);
 	if (!*out) {
 		ld->oom = 1;
 		return;
 	}
 	for (i = 0; i < n->nkids; i++)
-		if (get_term(ld, n->kids[i], what, &(*out)[*nout]))
+		if (get(ld, n->kids[i], what, (char *)*out + *nout * size))
 			(*nout)++;
+}
+
+static int get_term_v(struct ytree_loader *ld, const struct ytree_node *n,
+		      const char *what, void *t)
+{
+	return get_term(ld, n, what, t);
+}
+
+static void get_terms(struct ytree_loader *ld, const struct ytree_node *n,
+		      const char *what, struct cl_term **out, size_t *nout)
+{
+	void *v = NULL;
+
+	get_list(ld, n, what, sizeof(**out), get_term_v, &v, nout);
+	if (v)
+		*out = v;
 }
 
 static void regex_release(struct cl_regex *r)
@@ -263,22 +287,20 @@ out:
 	return ret;
 }
 
+static int get_regex_v(struct ytree_loader *ld, const struct ytree_node *n,
+		       const char *what, void *r)
+{
+	return get_regex(ld, n, what, r);
+}
+
 static void get_regexes(struct ytree_loader *ld, const struct ytree_node *n,
 			const char *what, struct cl_regex **out, size_t *nout)
 {
-	size_t i;
+	void *v = NULL;
 
-	if (!ytree_check_list(ld, n, what, 0))
-		return;
-	n = ytree_deref(n);
-	*out = calloc(n->nkids, sizeof(**out));
-	if (!*out) {
-		ld->oom = 1;
-		return;
-	}
-	for (i = 0; i < n->nkids; i++)
-		if (get_regex(ld, n->kids[i], what, &(*out)[*nout]))
-			(*nout)++;
+	get_list(ld, n, what, sizeof(**out), get_regex_v, &v, nout);
+	if (v)
+		*out = v;
 }
 
 static void group_release(struct cl_group *g)
