@@ -33,8 +33,6 @@
 #include "ytree.h"
 #include "banned.h"
 
-/* A record larger than this is refused (SR_ELIMIT). */
-#define REC_MAX_BYTES (4u << 20)
 /* Past this many problems the reader says so once and stops recording. */
 #define REC_MAX_ERRORS 100
 /* Longest <user> part of a record's file name. */
@@ -661,10 +659,10 @@ int record_parse(struct record **out, const char *buf, size_t len,
 
 	*out = NULL;
 	ytree_loader_init(&ld, &record_yaml, path, buf, len);
-	if (len > REC_MAX_BYTES) {
+	if (len > SR_MAX_RECORD_BYTES) {
 		ytree_problem(&ld, 0, 0,
 			      _("record is %zu bytes, over the limit of %u"),
-			      len, (unsigned)REC_MAX_BYTES);
+			      len, (unsigned)SR_MAX_RECORD_BYTES);
 		ret = SR_ELIMIT;
 		goto out;
 	}

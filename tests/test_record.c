@@ -368,7 +368,7 @@ static void test_too_many_problems(void **state)
 
 static void test_size_limit(void **state)
 {
-	size_t len = (4u << 20) + 1;
+	size_t len = SR_MAX_RECORD_BYTES + 1;
 	char *buf = malloc(len);
 	struct sr_error err = SR_ERROR_INIT;
 	struct record *r = NULL;
