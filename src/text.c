@@ -105,36 +105,85 @@ size_t utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
-size_t utf8_find_invalid(const char *s, size_t len)
+/*
+ * The length of the well-formed sequence at s, 0 if there is none: what
+ * utf8_decode reads, without the code point, for the scans over a whole
+ * text below.
+ */
+static size_t utf8_seq_len(const unsigned char *s, size_t len)
 {
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xE1 && c <= 0xEC && len >= 3 && (s[1] & 0xC0) == 0x80 &&
+	    (s[2] & 0xC0) == 0x80)
+		return 3; /* most of Japanese */
+	if (c >= 0xC2 && c <= 0xDF && len >= 2 && (s[1] & 0xC0) == 0x80)
+		return 2;
+	{
+		uint32_t cp;
+		int valid;
+		size_t n = utf8_decode((const char *)s, len, &cp, &valid);
+
+		return valid ? n : 0;
+	}
+}
+
+/* Bytes from s[i] on that are ASCII, a word at a time. */
+static size_t ascii_run(const unsigned char *s, size_t i, size_t len)
+{
+	size_t j = i;
+
+	while (j + 8 <= len) {
+		uint64_t w;
+
+		memcpy(&w, s + j, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+		j += 8;
+	}
+	while (j < len && s[j] < 0x80)
+		j++;
+	return j - i;
+}
+
+size_t utf8_find_invalid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
 	while (i < len) {
-		uint32_t cp;
-		int valid;
+		size_t n;
 
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
+		if (s[i] < 0x80) {
+			i += ascii_run(s, i, len);
 			continue;
 		}
-		i += utf8_decode(s + i, len - i, &cp, &valid);
-		if (!valid)
-			return i - 1;
+		if (!(n = utf8_seq_len(s + i, len - i)))
+			return i;
+		i += n;
 	}
 	return len;
 }
 
-size_t utf8_count(const char *s, size_t len)
+size_t utf8_count(const char *str, size_t len)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, n = 0;
 
 	while (i < len) {
-		uint32_t cp;
+		size_t k;
 
-		if ((unsigned char)s[i] < 0x80)
-			i++;
-		else
-			i += utf8_decode(s + i, len - i, &cp, NULL);
+		if (s[i] < 0x80) {
+			k = ascii_run(s, i, len);
+			i += k;
+			n += k;
+			continue;
+		}
+		/* An invalid byte is one character, as utf8_decode reads it. */
+		k = utf8_seq_len(s + i, len - i);
+		i += k ? k : 1;
 		n++;
 	}
 	return n;

@@ -116,6 +116,52 @@ static void test_count(void **state)
 	assert_int_equal(utf8_count("", 0), 0);
 }
 
+/*
+ * utf8_count and utf8_find_invalid read ASCII a word at a time and the
+ * common sequences without decoding them: on random bytes they must
+ * agree with utf8_decode read one sequence after another.
+ */
+static void test_count_find_vs_decode(void **state)
+{
+	static const unsigned char pick[] = {
+	    'a', ' ', '.', 0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe1,
+	    0xe3, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x9f};
+	unsigned long seed = 12345;
+	char buf[64];
+	int round;
+
+	(void)state;
+	for (round = 0; round < 200000; round++) {
+		size_t len, i, count = 0, bad, at;
+
+		seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+		len = (seed >> 33) % sizeof(buf);
+		for (i = 0; i < len; i++) {
+			seed = seed * 6364136223846793005ul +
+			       1442695040888963407ul;
+			/* Runs of ASCII long enough for the word reads. */
+			buf[i] = (seed >> 40) % 3 ? 'x'
+						 : (char)pick[(seed >> 20) %
+							      sizeof(pick)];
+		}
+		bad = len;
+		for (i = 0; i < len; count++) {
+			uint32_t cp;
+			int valid;
+			size_t n = utf8_decode(buf + i, len - i, &cp, &valid);
+
+			if (!valid && bad == len)
+				bad = i;
+			i += n;
+		}
+		at = utf8_find_invalid(buf, len);
+		if (utf8_count(buf, len) != count || at != bad)
+			fail_msg("round %d: count %zu (want %zu), invalid at "
+				 "%zu (want %zu)",
+				 round, utf8_count(buf, len), count, at, bad);
+	}
+}
+
 static void test_is_cjk(void **state)
 {
 	static const uint32_t yes[] = {0x59D4, 0x3042,	0x30AB, 0x30FC,
@@ -967,6 +1013,7 @@ int main(void)
 	    cmocka_unit_test(test_encode_invalid_gives_replacement),
 	    cmocka_unit_test(test_find_invalid),
 	    cmocka_unit_test(test_count),
+	    cmocka_unit_test(test_count_find_vs_decode),
 	    cmocka_unit_test(test_is_cjk),
 	    cmocka_unit_test(test_lines_positions),
 	    cmocka_unit_test(test_lines_get_strips_eol),
