@@ -1361,6 +1361,11 @@ static int is_abbrev(const char *s, uint32_t from, uint32_t i)
 }
 
 
+/* The bytes split_sentences stops at: the rest are passed over. */
+static const unsigned char sentence_stop[256] = {
+	['|'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE3] = 1, [0xEF] = 1,
+};
+
 static int split_sentences(struct parser *p, size_t bi, uint32_t a,
 			   uint32_t b, int table)
 {
@@ -1371,6 +1376,10 @@ static int split_sentences(struct parser *p, size_t bi, uint32_t a,
 	while (i < b) {
 		unsigned char c = (unsigned char)s[i];
 
+		if (!sentence_stop[c]) {
+			i++;
+			continue;
+		}
 		j = 0;
 		switch (c) {
 		case '|':
