@@ -40,12 +40,16 @@ enum { BOUND_START = 1, BOUND_END = 2 };
 /*
  * A distinct byte string of the automaton.  Its refs are grouped by the
  * word-boundary rule they need (BOUND_* bits): the same bytes can be a
- * whole-word term, a prefix term and a regex anchor at once.
+ * whole-word term, a prefix term and a regex anchor at once.  Within a
+ * group the refs a finding can use (terms, exclusions, by-reference
+ * phrases) come first, then the regexes' anchors and tails, which only
+ * steer the regex search and never become hits.
  */
 struct pattern {
 	const char *bytes; /* normalized term, borrowed */
 	size_t len;
 	size_t ref0[4], nref[4]; /* slices of matcher->refs, by bound */
+	size_t nuse[4];          /* how many of the slice are used by findings */
 };
 
 struct mregex {
@@ -91,6 +95,7 @@ struct pat_entry {
 	size_t len;
 	unsigned bound;
 	struct ref ref;
+	size_t seq; /* order of adding: ties keep it */
 };
 
 static int is_word_byte(unsigned char c)
@@ -106,12 +111,23 @@ static int cmp_bytes(const struct pat_entry *x, const struct pat_entry *y)
 	return memcmp(x->bytes, y->bytes, x->len);
 }
 
+static int is_steering(enum ref_kind k)
+{
+	return k == REF_ANCHOR || k == REF_TAIL;
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct pat_entry *x = a, *y = b;
 	int c = cmp_bytes(x, y);
 
-	return c ? c : (int)x->bound - (int)y->bound;
+	if (c)
+		return c;
+	if (x->bound != y->bound)
+		return (int)x->bound - (int)y->bound;
+	if (is_steering(x->ref.kind) != is_steering(y->ref.kind))
+		return is_steering(x->ref.kind) ? 1 : -1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 struct builder {
@@ -138,6 +154,7 @@ static int add_term(struct builder *b, const struct cl_term *t,
 	if (!t->prefix && is_word_byte((unsigned char)t->norm[len - 1]))
 		pe->bound |= BOUND_END;
 	pe->ref = ref;
+	pe->seq = b->n - 1;
 	return 0;
 }
 
@@ -659,6 +676,7 @@ static int add_literal(struct matcher *m, struct builder *b, const char *lit,
 	pe->ref.item = (int)idx;
 	pe->ref.group = -1;
 	pe->ref.weak = 0;
+	pe->seq = b->n - 1;
 	return 0;
 }
 
@@ -814,6 +832,8 @@ static int make_patterns(struct matcher *m, struct builder *b)
 				p->ref0[bd] = m->nrefs;
 			m->refs[m->nrefs++] = b->e[j].ref;
 			p->nref[bd]++;
+			if (!is_steering(b->e[j].ref.kind))
+				p->nuse[bd]++;
 			if (b->e[j].ref.kind == REF_EXCLUDE &&
 			    p->len > m->max_exclude_len)
 				m->max_exclude_len = p->len;
@@ -1050,6 +1070,14 @@ struct unit_acc {
 	unsigned mask, strong, own;
 };
 
+/* Anchors of regexes found by the automaton: refs[ref0 .. ref0+nref)
+ * (anchors and tails) of a pattern found at nstart. */
+struct anchor_hit {
+	uint32_t nstart;
+	uint32_t nref;
+	size_t ref0;
+};
+
 struct run {
 	const struct matcher *m;
 	const struct doc *doc;
@@ -1065,6 +1093,8 @@ struct run {
 	size_t nacc, aacc;
 	struct unit_acc *sec_acc; /* nsections + 1 (the preamble), for
 				   * section scope */
+	struct anchor_hit *anchors; /* where regexes are to be tried */
+	size_t nanchors, aanchors;
 	uint32_t *last_tail; /* per regex: start of its last tail found + 1,
 			      * 0 for none */
 };
@@ -1101,6 +1131,34 @@ static int push_hit(struct run *r, uint32_t ns, uint32_t ne, size_t ref0,
 	return 0;
 }
 
+/*
+ * A regex's literals found at st: tails only raise where its last tail
+ * is; anchors are kept for scan_regexes.
+ */
+static int steer(struct run *r, uint32_t st, size_t ref0, size_t nref)
+{
+	const struct ref *refs = r->m->refs + ref0;
+	struct anchor_hit *a;
+	size_t k;
+	int anchor = 0;
+
+	for (k = 0; k < nref; k++) {
+		if (refs[k].kind == REF_ANCHOR)
+			anchor = 1;
+		else if (st + 1 > r->last_tail[refs[k].item])
+			r->last_tail[refs[k].item] = st + 1;
+	}
+	if (!anchor)
+		return 0;
+	if (SR_ALLOC_GROW(r->anchors, r->nanchors + 1, r->aanchors) < 0)
+		return SR_ENOMEM;
+	a = &r->anchors[r->nanchors++];
+	a->nstart = st;
+	a->ref0 = ref0;
+	a->nref = (uint32_t)nref;
+	return 0;
+}
+
 /* Records every pattern that ends at i (the DFA is in state s). */
 static int emit_outputs(struct run *r, uint32_t s, size_t i)
 {
@@ -1111,18 +1169,26 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 
 	for (k = 0; k < m->outn[s]; k++) {
 		const struct pattern *p = &m->pats[m->out[m->out0[s] + k]];
-		size_t st = i + 1 - p->len;
+		uint32_t st = (uint32_t)(i + 1 - p->len);
 		unsigned bad = 0, bd;
 
 		if (st > 0 && is_word_byte(t[st - 1]))
 			bad |= BOUND_START;
 		if (i + 1 < n && is_word_byte(t[i + 1]))
 			bad |= BOUND_END;
-		for (bd = 0; bd < 4; bd++)
-			if (p->nref[bd] && !(bd & bad) &&
-			    push_hit(r, (uint32_t)st, (uint32_t)i + 1,
-				     p->ref0[bd], p->nref[bd], NULL) < 0)
+		for (bd = 0; bd < 4; bd++) {
+			size_t use = p->nuse[bd];
+
+			if (!p->nref[bd] || (bd & bad))
+				continue;
+			if (use && push_hit(r, st, (uint32_t)i + 1, p->ref0[bd],
+					    use, NULL) < 0)
 				return SR_ENOMEM;
+			if (use < p->nref[bd] &&
+			    steer(r, st, p->ref0[bd] + use,
+				  p->nref[bd] - use) < 0)
+				return SR_ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -1221,40 +1287,6 @@ static int scan(struct run *r)
 	return 0;
 }
 
-/*
- * Notes where each regex's last tail was found, and drops the hits that
- * are only tails: they have done their work (the rest of the matcher
- * never sees them).
- */
-static int note_tails(struct run *r)
-{
-	const struct matcher *m = r->m;
-	size_t h, k, out = 0;
-
-	if (!m->nregexes)
-		return 0;
-	r->last_tail = calloc(m->nregexes, sizeof(*r->last_tail));
-	if (!r->last_tail)
-		return SR_ENOMEM;
-	for (h = 0; h < r->nhits; h++) {
-		const struct raw_hit *hit = &r->hits[h];
-		int keep = hit->rref != NULL;
-
-		for (k = 0; !hit->rref && k < hit->nref; k++) {
-			const struct ref *ref = &m->refs[hit->ref0 + k];
-
-			if (ref->kind != REF_TAIL)
-				keep = 1;
-			else if (hit->nstart + 1 > r->last_tail[ref->item])
-				r->last_tail[ref->item] = hit->nstart + 1;
-		}
-		if (keep)
-			r->hits[out++] = *hit;
-	}
-	r->nhits = out;
-	return 0;
-}
-
 static int regex_hit(struct run *r, pcre2_match_data *md, size_t i)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -1269,7 +1301,7 @@ static int scan_regexes(struct run *r)
 {
 	const struct matcher *m = r->m;
 	pcre2_match_data *md = NULL;
-	size_t i, h, nhits = r->nhits, *last = NULL;
+	size_t i, h, *last = NULL;
 	int ret = 0;
 
 	if (!m->nregexes || !r->norm.len)
@@ -1310,10 +1342,9 @@ static int scan_regexes(struct run *r)
 	/* Anchored regexes: tried only where an anchor was found.  The
 	 * scan found hits in order of their end, so hits of one regex's
 	 * anchors at one start come together: try each start once. */
-	for (h = 0; h < nhits; h++) {
-		uint32_t start = r->hits[h].nstart;
-		size_t k, nref = r->hits[h].rref ? 0 : r->hits[h].nref,
-			  ref0 = r->hits[h].ref0;
+	for (h = 0; h < r->nanchors; h++) {
+		uint32_t start = r->anchors[h].nstart;
+		size_t k, nref = r->anchors[h].nref, ref0 = r->anchors[h].ref0;
 
 		for (k = 0; k < nref; k++) {
 			const struct ref *ref = &m->refs[ref0 + k];
@@ -2104,7 +2135,12 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 			     doc->len - doc->body_start, TEXT_NORM_MARKUP);
 	if (ret < 0)
 		goto out;
-	if ((ret = scan(&r)) < 0 || (ret = note_tails(&r)) < 0)
+	if (m->nregexes &&
+	    !(r.last_tail = calloc(m->nregexes, sizeof(*r.last_tail)))) {
+		ret = SR_ENOMEM;
+		goto out;
+	}
+	if ((ret = scan(&r)) < 0)
 		goto out;
 	nscan = r.nhits;
 	if ((ret = scan_regexes(&r)) < 0 || (ret = sort_hits(&r, nscan)) < 0)
@@ -2136,6 +2172,7 @@ out:
 	free(r.acc);
 	free(r.sec_acc);
 	free(r.last_tail);
+	free(r.anchors);
 	return ret;
 }
 
