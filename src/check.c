@@ -72,11 +72,11 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 
 		for (e = 0; e < f->nevidence; e++) {
 			struct match_evidence *ev = &f->evidence[e];
+			/* Asked in order: start, the hits, end. */
+			struct text_pos_cursor cur = TEXT_POS_CURSOR_INIT;
 
-			text_lines_pos(lines, ev->start, &ev->pos.line,
-				       &ev->pos.col);
-			text_lines_pos(lines, ev->end, &ev->pos.end_line,
-				       &ev->pos.end_col);
+			text_lines_pos_at(lines, &cur, ev->start,
+					  &ev->pos.line, &ev->pos.col);
 			strbuf_reset(&q);
 			format_quote(&q, doc->text, ev->start, ev->end);
 			if (q.failed || !(ev->quote = strdup(q.buf)))
@@ -84,17 +84,20 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 			for (h = 0; h < ev->nhits; h++) {
 				struct match_hit *hit = &ev->hits[h];
 
-				text_lines_pos(lines, hit->start,
-					       &hit->pos.line, &hit->pos.col);
-				text_lines_pos(lines, hit->end,
-					       &hit->pos.end_line,
-					       &hit->pos.end_col);
+				text_lines_pos_at(lines, &cur, hit->start,
+						  &hit->pos.line,
+						  &hit->pos.col);
+				text_lines_pos_at(lines, &cur, hit->end,
+						  &hit->pos.end_line,
+						  &hit->pos.end_col);
 				strbuf_reset(&q);
 				format_quote(&q, doc->text, hit->start,
 					     hit->end);
 				if (q.failed || !(hit->text = strdup(q.buf)))
 					goto oom;
 			}
+			text_lines_pos_at(lines, &cur, ev->end,
+					  &ev->pos.end_line, &ev->pos.end_col);
 		}
 	}
 	strbuf_release(&q);

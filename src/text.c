@@ -1579,6 +1579,29 @@ void text_lines_pos(const struct text_lines *l, size_t off, int *line, int *col)
 	}
 }
 
+void text_lines_pos_at(const struct text_lines *l,
+		       struct text_pos_cursor *cur, size_t off, int *line,
+		       int *col)
+{
+	size_t c;
+
+	if (off > l->len)
+		off = l->len;
+	if (!cur->line || off < cur->off ||
+	    (cur->line < l->n && off >= l->start[cur->line])) {
+		text_lines_pos(l, off, line, col);
+		cur->off = off;
+		cur->line = (size_t)*line;
+		cur->col = *col;
+		return;
+	}
+	c = (size_t)cur->col + utf8_count(l->buf + cur->off, off - cur->off);
+	cur->off = off;
+	cur->col = c > INT32_MAX ? INT32_MAX : (int)c;
+	*line = (int)cur->line;
+	*col = cur->col;
+}
+
 const char *text_lines_get(const struct text_lines *l, size_t line, size_t *len)
 {
 	size_t s, e;

@@ -189,6 +189,22 @@ size_t text_lines_line(const struct text_lines *l, size_t off);
 void text_lines_pos(const struct text_lines *l, size_t off, int *line,
 		    int *col);
 
+/*
+ * The same for offsets asked mostly in increasing order: the last answer
+ * is kept, and a later offset on its line is counted on from it instead
+ * of from the line's start (a paragraph is often one long line).
+ */
+struct text_pos_cursor {
+	size_t off, line; /* line 0: nothing kept */
+	int col;
+};
+
+#define TEXT_POS_CURSOR_INIT { 0, 0, 0 }
+
+void text_lines_pos_at(const struct text_lines *l,
+		       struct text_pos_cursor *cur, size_t off, int *line,
+		       int *col);
+
 /* The bytes of 1-based line `line` without its '\r\n' or '\n'. */
 const char *text_lines_get(const struct text_lines *l, size_t line,
 			   size_t *len);

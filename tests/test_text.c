@@ -179,6 +179,31 @@ static void test_is_cjk(void **state)
 
 /* ---- line index ----------------------------------------------------- */
 
+/* The cursor gives what text_lines_pos gives, whatever order it is asked
+ * in: forward on a line, back, across lines, past the end. */
+static void test_lines_cursor(void **state)
+{
+	static const char buf[] = "ab\r\n委託x 委託\n\nz long line of text";
+	static const size_t offs[] = {0, 1, 2, 4, 7, 10, 11, 14, 7, 17, 19,
+				      20, 25, 21, 40, 60, 0, 4, 4, 11, 19};
+	struct text_lines l = TEXT_LINES_INIT;
+	struct text_pos_cursor cur = TEXT_POS_CURSOR_INIT;
+	size_t k;
+
+	(void)state;
+	assert_int_equal(text_lines_init(&l, buf, sizeof(buf) - 1), 0);
+	for (k = 0; k < sizeof(offs) / sizeof(offs[0]); k++) {
+		int line, col, want_line, want_col;
+
+		text_lines_pos(&l, offs[k], &want_line, &want_col);
+		text_lines_pos_at(&l, &cur, offs[k], &line, &col);
+		if (line != want_line || col != want_col)
+			fail_msg("offset %zu (ask %zu): %d:%d, want %d:%d",
+				 offs[k], k, line, col, want_line, want_col);
+	}
+	text_lines_release(&l);
+}
+
 static void test_lines_positions(void **state)
 {
 	/* line 1 "ab", line 2 "委託x" (CRLF), line 3 "", line 4 "z" */
@@ -1016,6 +1041,7 @@ int main(void)
 	    cmocka_unit_test(test_count_find_vs_decode),
 	    cmocka_unit_test(test_is_cjk),
 	    cmocka_unit_test(test_lines_positions),
+	    cmocka_unit_test(test_lines_cursor),
 	    cmocka_unit_test(test_lines_get_strips_eol),
 	    cmocka_unit_test(test_lines_trailing_newline),
 	    cmocka_unit_test(test_cp_width_table),
