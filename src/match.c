@@ -2118,6 +2118,27 @@ int match_item_applies(const struct cl_item *item, const struct doc *doc)
 	return 1;
 }
 
+/* The body's normalized text, its blocks set apart. */
+static int normalize_body(struct run *r)
+{
+	const struct doc *d = r->doc;
+	uint32_t *starts = malloc((d->nblocks ? d->nblocks : 1) *
+				  sizeof(*starts));
+	size_t i, n = 0;
+	int ret;
+
+	if (!starts)
+		return SR_ENOMEM;
+	for (i = 0; i < d->nblocks; i++)
+		if (d->blocks[i].start >= r->base)
+			starts[n++] = d->blocks[i].start - r->base;
+	ret = text_normalize_blocks(&r->norm, d->text + r->base,
+				    d->len - r->base, TEXT_NORM_MARKUP, starts,
+				    n);
+	free(starts);
+	return ret;
+}
+
 int matcher_run(struct match_result *out, const struct matcher *m,
 		const struct doc *doc, struct sr_error *err)
 {
@@ -2131,9 +2152,7 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 	r.doc = doc;
 	r.base = doc->body_start;
 	r.norm = (struct text_norm)TEXT_NORM_INIT;
-	ret = text_normalize(&r.norm, doc->text + doc->body_start,
-			     doc->len - doc->body_start, TEXT_NORM_MARKUP);
-	if (ret < 0)
+	if ((ret = normalize_body(&r)) < 0)
 		goto out;
 	if (m->nregexes &&
 	    !(r.last_tail = calloc(m->nregexes, sizeof(*r.last_tail)))) {

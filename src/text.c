@@ -559,6 +559,8 @@ struct norm {
 	} links[NORM_LINKS]; /* [text](url) */
 	int nlinks;
 	unsigned rewrites; /* okurigana rewrites so far */
+	const uint32_t *starts; /* of blocks, ascending */
+	size_t nstarts, istart;  /* ... and the next one not yet passed */
 };
 
 static int norm_reserve(struct norm *st, size_t extra)
@@ -1314,6 +1316,26 @@ static void finish(struct norm *st)
 	st->pend = 0;
 }
 
+/*
+ * At `line`, the start of a line after a newline: when a block starts on
+ * it (after its indentation), the newline is a paragraph break.
+ */
+static void block_break(struct norm *st, const unsigned char *s,
+			size_t line)
+{
+	uint32_t b;
+
+	while (st->istart < st->nstarts && st->starts[st->istart] < line)
+		st->istart++;
+	if (st->istart == st->nstarts)
+		return;
+	b = st->starts[st->istart];
+	if (!memchr(s + line, '\n', b - line)) {
+		st->pend |= P_PARA;
+		st->istart++;
+	}
+}
+
 static void norm_run(struct norm *st, const char *src, size_t len,
 		     unsigned flags)
 {
@@ -1364,6 +1386,8 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 				add_ws(st, i++, 0);
 			} else if (k == A_NL) {
 				add_ws(st, i++, 1);
+				if (st->istart < st->nstarts)
+					block_break(st, s, i);
 				if (mk)
 					i = bol(st, s, len, i);
 			} else {
@@ -1447,6 +1471,13 @@ void text_norm_release(struct text_norm *n)
 int text_normalize(struct text_norm *out, const char *src, size_t len,
 		   unsigned flags)
 {
+	return text_normalize_blocks(out, src, len, flags, NULL, 0);
+}
+
+int text_normalize_blocks(struct text_norm *out, const char *src, size_t len,
+			  unsigned flags, const uint32_t *starts,
+			  size_t nstarts)
+{
 	struct norm st;
 	int ret = 0;
 
@@ -1455,6 +1486,8 @@ int text_normalize(struct text_norm *out, const char *src, size_t len,
 		return SR_ELIMIT;
 	pthread_once(&norm_once, norm_build);
 	memset(&st, 0, sizeof(st));
+	st.starts = starts;
+	st.nstarts = nstarts;
 	st.budget = 4 * len + 65536;
 	if (norm_reserve(&st, len + len / 8 + 64) < 0) {
 		ret = SR_ENOMEM;

@@ -147,6 +147,16 @@ struct text_norm {
 int text_normalize(struct text_norm *out, const char *src, size_t len,
 		   unsigned flags);
 
+/*
+ * The same, given where the document's blocks start (byte offsets into
+ * src, ascending): a line that starts a block is set apart by '\n', as a
+ * blank line sets a paragraph apart, so that no term is found across two
+ * list items or a heading and the line after it.
+ */
+int text_normalize_blocks(struct text_norm *out, const char *src, size_t len,
+			  unsigned flags, const uint32_t *starts,
+			  size_t nstarts);
+
 void text_norm_release(struct text_norm *n);
 
 /*

@@ -378,6 +378,15 @@ static void test_section_scope(void **state)
 	assert_int_equal(status(f, "秘密保持について。\n\n## 次\n\n第三者に開示しないこと。\n",
 				"NDA"),
 			 FINDING_PARTIAL);
+	/* Blocks are set apart: 秘密保持 is not found across two list
+	 * items (the subject is missing), though the section combines
+	 * the words of its items. */
+	assert_int_equal(status(f, "## 規定\n\n- 資料は秘密\n- 保持期間の後も第三者に渡さない。\n",
+				"NDA"),
+			 FINDING_MISSING);
+	assert_int_equal(status(f, "## 規定\n\n- 資料は秘密保持の対象\n- 第三者に渡さない。\n",
+				"NDA"),
+			 FINDING_SATISFIED);
 	/* Across two sibling sections it does not combine. */
 	assert_int_equal(status(f, "## 秘密保持\n\n対象を定める。\n\n## 別件\n\n第三者に開示しないこと。\n",
 				"NDA"),

@@ -593,6 +593,40 @@ static void test_norm_blank_line_is_newline(void **state)
 	RUN(cases, 0);
 }
 
+/* A line that starts a block is set apart as a blank line would set it;
+ * a line that goes on with the block is joined. */
+static void test_norm_block_starts(void **state)
+{
+	static const struct {
+		const char *in, *out;
+		uint32_t starts[4];
+		size_t n;
+	} cases[] = {
+	    {"- 資料は秘密\n- 保持する", "資料は秘密\n保持する", {0, 19}, 2},
+	    {"- a b\n  c\n- d", "a b c\nd", {0, 11}, 2},
+	    {"# T\n  - x\n\ny", "t\nx\ny", {0, 6, 12}, 3},
+	    {"- a\n- b", "a b", {0}, 1}, /* b is no block start */
+	    {"- a\r\n- b", "a\nb", {0, 5}, 2},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct text_norm n = TEXT_NORM_INIT;
+		size_t len = strlen(cases[i].in);
+
+		assert_int_equal(text_normalize_blocks(&n, cases[i].in, len,
+						       TEXT_NORM_MARKUP,
+						       cases[i].starts,
+						       cases[i].n),
+				 0);
+		if (strcmp(n.buf, cases[i].out))
+			fail_msg("\"%s\" -> \"%s\", want \"%s\"",
+				 cases[i].in, n.buf, cases[i].out);
+		check_invariants(&n, len);
+		text_norm_release(&n);
+	}
+}
+
 static void test_norm_invisible_characters(void **state)
 {
 	static const struct norm_case cases[] = {
@@ -1058,6 +1092,7 @@ int main(void)
 	    cmocka_unit_test(test_norm_spelling_pairs_match),
 	    cmocka_unit_test(test_norm_whitespace),
 	    cmocka_unit_test(test_norm_blank_line_is_newline),
+	    cmocka_unit_test(test_norm_block_starts),
 	    cmocka_unit_test(test_norm_invisible_characters),
 	    cmocka_unit_test(test_norm_composes_marks),
 	    cmocka_unit_test(test_norm_bom_skipped),
