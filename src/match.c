@@ -1070,6 +1070,36 @@ struct unit_acc {
 	unsigned mask, strong, own;
 };
 
+/* Offsets into the normalized text, ascending once sorted. */
+struct positions {
+	uint32_t *v;
+	size_t n, alloc;
+};
+
+static int positions_add(struct positions *p, uint32_t at)
+{
+	if (SR_ALLOC_GROW(p->v, p->n + 1, p->alloc) < 0)
+		return SR_ENOMEM;
+	p->v[p->n++] = at;
+	return 0;
+}
+
+/* Index of the first position >= at (p->n for none). */
+static size_t positions_find(const struct positions *p, uint32_t at)
+{
+	size_t lo = 0, hi = p->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->v[mid] < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Anchors of regexes found by the automaton: refs[ref0 .. ref0+nref)
  * (anchors and tails) of a pattern found at nstart. */
 struct anchor_hit {
@@ -1095,8 +1125,9 @@ struct run {
 				   * section scope */
 	struct anchor_hit *anchors; /* where regexes are to be tried */
 	size_t nanchors, aanchors;
-	uint32_t *last_tail; /* per regex: start of its last tail found + 1,
-			      * 0 for none */
+	struct positions *tails; /* per regex: where its tails start */
+	struct positions breaks; /* the '\n' of the normalized text, and
+				  * its length last */
 };
 
 static uint32_t orig_end_of(const struct run *r, uint32_t nend)
@@ -1131,10 +1162,7 @@ static int push_hit(struct run *r, uint32_t ns, uint32_t ne, size_t ref0,
 	return 0;
 }
 
-/*
- * A regex's literals found at st: tails only raise where its last tail
- * is; anchors are kept for scan_regexes.
- */
+/* A regex's literals found at st, kept for scan_regexes. */
 static int steer(struct run *r, uint32_t st, size_t ref0, size_t nref)
 {
 	const struct ref *refs = r->m->refs + ref0;
@@ -1145,8 +1173,8 @@ static int steer(struct run *r, uint32_t st, size_t ref0, size_t nref)
 	for (k = 0; k < nref; k++) {
 		if (refs[k].kind == REF_ANCHOR)
 			anchor = 1;
-		else if (st + 1 > r->last_tail[refs[k].item])
-			r->last_tail[refs[k].item] = st + 1;
+		else if (positions_add(&r->tails[refs[k].item], st) < 0)
+			return SR_ENOMEM;
 	}
 	if (!anchor)
 		return 0;
@@ -1297,11 +1325,66 @@ static int regex_hit(struct run *r, pcre2_match_data *md, size_t i)
 			&r->m->regexes[i].ref);
 }
 
+/*
+ * A regex's match stays inside one block, as a term does: the end of the
+ * block holding normalized offset `at` (the '\n' after it, or the end).
+ * *hint is the answer before, the next one is usually the same.
+ */
+static uint32_t block_end_at(const struct run *r, uint32_t at, size_t *hint)
+{
+	const struct positions *b = &r->breaks;
+	size_t k = *hint;
+
+	if (k >= b->n || b->v[k] < at || (k > 0 && b->v[k - 1] >= at))
+		k = positions_find(b, at);
+	*hint = k;
+	return b->v[k];
+}
+
+/* Where the blocks of the normalized text end, and the tails of every
+ * regex in order. */
+static int prepare_regexes(struct run *r)
+{
+	const char *buf = r->norm.buf, *p = buf, *end = buf + r->norm.len;
+	size_t i, j, k;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		if (positions_add(&r->breaks, (uint32_t)(p - buf)) < 0)
+			return SR_ENOMEM;
+		p++;
+	}
+	if (positions_add(&r->breaks, (uint32_t)r->norm.len) < 0)
+		return SR_ENOMEM;
+	/* Found in order of their end: nearly in order of their start. */
+	for (i = 0; i < r->m->nregexes; i++) {
+		uint32_t *v = r->tails[i].v;
+
+		for (j = 1; j < r->tails[i].n; j++) {
+			uint32_t t = v[j];
+
+			for (k = j; k > 0 && v[k - 1] > t; k--)
+				v[k] = v[k - 1];
+			v[k] = t;
+		}
+	}
+	return 0;
+}
+
+/* Whether a tail of regex `i` starts in [start, end). */
+static int tail_within(const struct run *r, size_t i, uint32_t start,
+		       uint32_t end)
+{
+	const struct positions *t = &r->tails[i];
+	size_t k = positions_find(t, start);
+
+	return k < t->n && t->v[k] < end;
+}
+
 static int scan_regexes(struct run *r)
 {
 	const struct matcher *m = r->m;
 	pcre2_match_data *md = NULL;
-	size_t i, h, *last = NULL;
+	size_t i, h, *last = NULL, hint = 0;
 	int ret = 0;
 
 	if (!m->nregexes || !r->norm.len)
@@ -1312,6 +1395,8 @@ static int scan_regexes(struct run *r)
 		ret = SR_ENOMEM;
 		goto out;
 	}
+	if ((ret = prepare_regexes(r)) < 0)
+		goto out;
 	/* Normalized text is valid UTF-8 by construction: checking it on
 	 * every call would be quadratic. */
 	for (i = 0; i < m->nregexes; i++) {
@@ -1321,7 +1406,8 @@ static int scan_regexes(struct run *r)
 		if (m->regexes[i].anchored)
 			continue;
 		while (off < r->norm.len) {
-			PCRE2_SIZE *ov;
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+			uint32_t end;
 			int rc = pcre2_match(m->regexes[i].code,
 					     (PCRE2_SPTR)r->norm.buf,
 					     r->norm.len, off,
@@ -1329,9 +1415,18 @@ static int scan_regexes(struct run *r)
 
 			if (rc < 0)
 				break; /* no match, or a match limit: stop */
+			end = block_end_at(r, (uint32_t)ov[0], &hint);
+			/* Into the next block: look again inside the first
+			 * (no match starts before ov[0]). */
+			if (ov[1] > end &&
+			    pcre2_match(m->regexes[i].code,
+					(PCRE2_SPTR)r->norm.buf, end, ov[0],
+					PCRE2_NO_UTF_CHECK, md, NULL) < 0) {
+				off = end + 1;
+				continue;
+			}
 			if ((ret = regex_hit(r, md, i)) < 0)
 				goto out;
-			ov = pcre2_get_ovector_pointer(md);
 			off = ov[1] > off ? ov[1] : off + 1;
 			/* Restart on a character boundary. */
 			while (off < r->norm.len &&
@@ -1343,7 +1438,7 @@ static int scan_regexes(struct run *r)
 	 * scan found hits in order of their end, so hits of one regex's
 	 * anchors at one start come together: try each start once. */
 	for (h = 0; h < r->nanchors; h++) {
-		uint32_t start = r->anchors[h].nstart;
+		uint32_t start = r->anchors[h].nstart, end;
 		size_t k, nref = r->anchors[h].nref, ref0 = r->anchors[h].ref0;
 
 		for (k = 0; k < nref; k++) {
@@ -1355,15 +1450,16 @@ static int scan_regexes(struct run *r)
 			last[ref->item] = start;
 			const struct mregex *rx = &m->regexes[ref->item];
 
-			/* What it needs further on is not there. */
-			if (rx->tailed && r->last_tail[ref->item] <= start)
+			end = block_end_at(r, start, &hint);
+			/* What it needs further on is not in the block. */
+			if (rx->tailed &&
+			    !tail_within(r, (size_t)ref->item, start, end))
 				continue;
 
 			/* Anchored at compile time, so JIT runs it; an
 			 * anchored match-time option would not be JIT'd. */
 			if (pcre2_match(rx->at ? rx->at : rx->code,
-					(PCRE2_SPTR)r->norm.buf, r->norm.len,
-					start,
+					(PCRE2_SPTR)r->norm.buf, end, start,
 					PCRE2_NO_UTF_CHECK |
 						(rx->at ? 0 : PCRE2_ANCHORED),
 					md, NULL) >= 0 &&
@@ -2155,7 +2251,7 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 	if ((ret = normalize_body(&r)) < 0)
 		goto out;
 	if (m->nregexes &&
-	    !(r.last_tail = calloc(m->nregexes, sizeof(*r.last_tail)))) {
+	    !(r.tails = calloc(m->nregexes, sizeof(*r.tails)))) {
 		ret = SR_ENOMEM;
 		goto out;
 	}
@@ -2190,7 +2286,10 @@ out:
 	free(r.block_byref);
 	free(r.acc);
 	free(r.sec_acc);
-	free(r.last_tail);
+	for (i = 0; r.tails && i < m->nregexes; i++)
+		free(r.tails[i].v);
+	free(r.tails);
+	free(r.breaks.v);
 	free(r.anchors);
 	return ret;
 }
