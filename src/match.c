@@ -56,7 +56,7 @@ struct mregex {
 	pcre2_code *code; /* borrowed from the checklist */
 	struct ref ref;
 	int anchored; /* runs only where one of its anchors was found */
-	int tailed;   /* ... and only before the last of its tails */
+	int tailed;   /* ... and only where a tail follows in the block */
 	/* The same pattern compiled anchored (owned): JIT does not take
 	 * PCRE2_ANCHORED at match time, only at compile time. */
 	pcre2_code *at;
@@ -378,8 +378,9 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
  * more part every match must hold is read off the pattern: a literal
  * run, or a group of alternatives each starting with a literal, that is
  * not optional, at the top level, after the anchor.  Those literals go
- * into the automaton too, and an attempt at a start after the last of
- * them found is skipped: it cannot match.  The part with the longest
+ * into the automaton too, and an attempt is skipped when none of them
+ * starts between it and the end of its block (a match stays inside one
+ * block): it cannot match.  The part with the longest
  * shortest literal is taken (the rarest, as a rule).  Literals must be
  * ASCII (lowercased: regexes are caseless, the text folded) or kana and
  * kanji (which have no case), and at least TAIL_MIN bytes.  Anything the
