@@ -257,7 +257,7 @@ static int check_repo(struct check_ctx *c, int argc, char **argv,
 	struct review_history hist = REVIEW_HISTORY_INIT;
 	struct review *rv = NULL;
 	size_t *idx = NULL, n = 0;
-	int i, ret;
+	int ret;
 
 	/* Results cached without --stem must not answer for it. */
 	ret = review_open(&rv, cli_globals.repo, ref ? ref : cli_globals.ref,
@@ -273,39 +273,8 @@ static int check_repo(struct check_ctx *c, int argc, char **argv,
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	if (argc > 0) {
-		idx = calloc((size_t)argc, sizeof(*idx));
-		if (!idx) {
-			cli_error("%s", _("out of memory"));
-			ret = EXIT_USAGE;
-			goto out;
-		}
-		for (i = 0; i < argc; i++) {
-			long k = review_find_spec(rv, argv[i]);
-
-			if (k < 0) {
-				if (worktree)
-					cli_error(
-					    _("%s: not a spec in the working "
-					      "tree (see the spec globs in "
-					      ".specreview.yaml)"),
-					    argv[i]);
-				else
-					cli_error(
-					    _("%s: not a spec at %.12s (see "
-					      "the spec globs in "
-					      ".specreview.yaml)"),
-					    argv[i], rv->commit);
-				ret = EXIT_USAGE;
-				goto out;
-			}
-			idx[n++] = (size_t)k;
-		}
-	} else if (!rv->nspecs) {
-		cli_error("%s", worktree ? _("no specs match the spec globs")
-					 : _("no specs match the spec globs at "
-					     "this commit"));
-	}
+	if ((ret = spec_pick(rv, argc, argv, worktree, &idx, &n)) != 0)
+		goto out;
 	if (review_history(rv, NULL, &hist, &err) < 0) {
 		cli_print_diags(&err);
 		ret = EXIT_USAGE;

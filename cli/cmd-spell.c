@@ -144,51 +144,21 @@ static int spell_repo(struct spell_ctx *c, int argc, char **argv,
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	if (!(idx = calloc(argc > 0 ? (size_t)argc : rv->nspecs + 1,
-			   sizeof(*idx)))) {
-		cli_error("%s", _("out of memory"));
-		ret = EXIT_USAGE;
+	if ((ret = spec_pick(rv, argc, argv, worktree, &idx, &n)) != 0)
 		goto out;
-	}
-	for (i = 0; i < (size_t)argc; i++) {
-		long k = review_find_spec(rv, argv[i]);
-
-		if (k < 0) {
-			if (worktree)
-				cli_error(
-				    _("%s: not a spec in the working tree "
-				      "(see the spec globs in "
-				      ".specreview.yaml)"),
-				    argv[i]);
-			else
-				cli_error(_("%s: not a spec at %.12s (see the "
-					    "spec globs in .specreview.yaml)"),
-					  argv[i], rv->commit);
-			ret = EXIT_USAGE;
-			goto out;
-		}
-		idx[n++] = (size_t)k;
-	}
-	if (argc <= 0) {
-		for (i = 0; i < rv->nspecs; i++)
-			idx[n++] = i;
-		if (!n)
-			cli_error("%s",
-				  worktree
-				      ? _("no specs match the spec globs")
-				      : _("no specs match the spec globs at "
-					  "this commit"));
-	}
+	if (!idx)
+		n = rv->nspecs;
 	for (i = 0; i < n && ret == 0; i++) {
+		size_t k = idx ? idx[i] : i;
 		char *buf = NULL;
 		size_t len = 0;
 
-		if (review_read_spec(rv, idx[i], &buf, &len, &err) < 0) {
+		if (review_read_spec(rv, k, &buf, &len, &err) < 0) {
 			read_failed(c, &err);
 			sr_error_release(&err);
 			continue;
 		}
-		ret = spell_one(c, rv->specs[idx[i]].path, buf, len);
+		ret = spell_one(c, rv->specs[k].path, buf, len);
 		free(buf);
 	}
 out:

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "i18n.h"
+#include "review.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -100,4 +101,46 @@ void spec_list_release(struct spec_list *l)
 		free(l->paths[i]);
 	free(l->paths);
 	memset(l, 0, sizeof(*l));
+}
+
+int spec_pick(struct review *rv, int argc, char **argv, int worktree,
+	      size_t **idx, size_t *n)
+{
+	int i;
+
+	*idx = NULL;
+	*n = 0;
+	if (argc <= 0) {
+		if (!rv->nspecs)
+			cli_error("%s",
+				  worktree ? _("no specs match the spec globs")
+					   : _("no specs match the spec globs "
+					       "at this commit"));
+		return 0;
+	}
+	if (!(*idx = calloc((size_t)argc, sizeof(**idx)))) {
+		cli_error("%s", _("out of memory"));
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < argc; i++) {
+		long k = review_find_spec(rv, argv[i]);
+
+		if (k >= 0) {
+			(*idx)[(*n)++] = (size_t)k;
+			continue;
+		}
+		if (worktree)
+			cli_error(_("%s: not a spec in the working tree (see "
+				    "the spec globs in .specreview.yaml)"),
+				  argv[i]);
+		else
+			cli_error(_("%s: not a spec at %.12s (see the spec "
+				    "globs in .specreview.yaml)"),
+				  argv[i], rv->commit);
+		free(*idx);
+		*idx = NULL;
+		*n = 0;
+		return EXIT_USAGE;
+	}
+	return 0;
 }

@@ -288,6 +288,44 @@ static void test_check_unknown_ref(void **state)
 	rm_repo(dir);
 }
 
+/* check and spell name a SPEC that is none the same way, and stop. */
+static void test_check_and_spell_name_no_spec(void **state)
+{
+	static const char *const cmds[] = {"check", "spell"};
+	char *dir = make_repo(), *out = NULL, *err = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(sr(&out, &err, dir, NULL,
+				    "%s --ref HEAD specs/gap.md README.md",
+				    cmds[i]),
+				 2);
+		if (!strstr(err, "README.md: not a spec at ") ||
+		    !strstr(err, "(see the spec globs in .specreview.yaml)"))
+			fail_msg("%s: %s", cmds[i], err);
+		assert_string_equal(out, "");
+		free(out);
+		free(err);
+		assert_int_equal(sr(&out, &err, dir, NULL,
+				    "%s --worktree specs/nope.md", cmds[i]),
+				 2);
+		if (!strstr(err, "specs/nope.md: not a spec in the working "
+				 "tree"))
+			fail_msg("%s: %s", cmds[i], err);
+		free(out);
+		free(err);
+		/* A spec that is one: that spec alone. */
+		assert_int_not_equal(sr(&out, &err, dir, NULL,
+					"%s --ref HEAD specs/gap.md", cmds[i]),
+				     2);
+		assert_null(strstr(out, "good.md"));
+		free(out);
+		free(err);
+	}
+	rm_repo(dir);
+}
+
 /* ---- record ------------------------------------------------------------------ */
 
 static void test_record_commits_author_and_trailers(void **state)
@@ -1171,6 +1209,7 @@ int main(void)
 	    cmocka_unit_test(test_check_older_ref),
 	    cmocka_unit_test(test_check_worktree_sees_edit),
 	    cmocka_unit_test(test_check_unknown_ref),
+	    cmocka_unit_test(test_check_and_spell_name_no_spec),
 	    cmocka_unit_test(test_record_commits_author_and_trailers),
 	    cmocka_unit_test(test_record_dry_run_commits_nothing),
 	    cmocka_unit_test(test_record_dry_run_creates_no_branch),
