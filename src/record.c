@@ -659,21 +659,11 @@ int record_parse(struct record **out, const char *buf, size_t len,
 
 	*out = NULL;
 	ytree_loader_init(&ld, &record_yaml, path, buf, len);
-	if (len > SR_MAX_RECORD_BYTES) {
-		ytree_problem(&ld, 0, 0,
-			      _("record is %zu bytes, over the limit of %u"),
-			      len, (unsigned)SR_MAX_RECORD_BYTES);
-		ret = SR_ELIMIT;
-		goto out;
-	}
-	ret = ytree_parse(&ld, &root);
+	ret = ytree_parse_file(&ld, SR_MAX_RECORD_BYTES,
+			       _("record is %zu bytes, over the limit of %u"),
+			       _("empty record"), &root);
 	if (ret < 0)
 		goto out;
-	if (ytree_is_empty(root)) {
-		ytree_problem(&ld, 1, 1, _("empty record"));
-		ret = SR_EPARSE;
-		goto out;
-	}
 	if (!(r = record_new())) {
 		ret = SR_ENOMEM;
 		goto out;

@@ -338,21 +338,11 @@ int roles_parse(struct roles *out, const char *buf, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	ytree_loader_init(&ld, &roles_yaml, path, buf, len);
-	if (len > ROLES_MAX_BYTES) {
-		ytree_problem(&ld, 0, 0,
-			      _("roles file is %zu bytes, over the limit of %u"),
-			      len, (unsigned)ROLES_MAX_BYTES);
-		ret = SR_ELIMIT;
-		goto out;
-	}
-	ret = ytree_parse(&ld, &root);
+	ret = ytree_parse_file(&ld, ROLES_MAX_BYTES,
+			       _("roles file is %zu bytes, over the limit of %u"),
+			       _("empty roles file"), &root);
 	if (ret < 0)
 		goto out;
-	if (ytree_is_empty(root)) {
-		ytree_problem(&ld, 1, 1, _("empty roles file"));
-		ret = SR_EPARSE;
-		goto out;
-	}
 	if (ytree_fields(&ld, root, "roles", f, 3, v)) {
 		if (v[0] && !v[0]->bad) {
 			if (v[0]->kind != YTREE_SCALAR ||

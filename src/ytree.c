@@ -665,6 +665,26 @@ int ytree_is_empty(const struct ytree_node *root)
 	return !root || (root->kind == YTREE_SCALAR && root->null);
 }
 
+int ytree_parse_file(struct ytree_loader *ld, size_t limit,
+		     const char *too_big, const char *empty,
+		     struct ytree_node **root)
+{
+	int ret;
+
+	*root = NULL;
+	if (ld->len > limit) {
+		ytree_problem(ld, 0, 0, too_big, ld->len, (unsigned)limit);
+		return SR_ELIMIT;
+	}
+	if ((ret = ytree_parse(ld, root)) < 0)
+		return ret;
+	if (ytree_is_empty(*root)) {
+		ytree_problem(ld, 1, 1, "%s", empty);
+		return SR_EPARSE;
+	}
+	return 0;
+}
+
 const char *ytree_kind_name(const struct ytree_loader *ld,
 			    const struct ytree_node *n)
 {

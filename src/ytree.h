@@ -181,6 +181,16 @@ void ytree_loader_init(struct ytree_loader *ld, const struct ytree_options *opt,
  */
 int ytree_parse(struct ytree_loader *ld, struct ytree_node **root);
 
+/*
+ * ytree_parse() for a whole file of at most `limit` bytes that must say
+ * something: a larger one is refused with `too_big` (a format taking the
+ * size as %zu and the limit as %u) and SR_ELIMIT before it is read, an
+ * empty one with `empty` and SR_EPARSE.
+ */
+int ytree_parse_file(struct ytree_loader *ld, size_t limit,
+		     const char *too_big, const char *empty,
+		     struct ytree_node **root);
+
 /* Forgets the held problem: the walk stopped before the parser did. */
 void ytree_drop_stop(struct ytree_loader *ld);
 

@@ -145,6 +145,28 @@ static void test_roles_bad(void **state)
 	}
 }
 
+/* A roles file over 1 MiB is refused before it is read, and says why. */
+static void test_roles_too_big(void **state)
+{
+	size_t len = (1u << 20) + 1;
+	char *big = malloc(len + 1);
+	struct sr_error err = SR_ERROR_INIT;
+	struct roles r = ROLES_INIT;
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, '#', len);
+	big[len] = '\0';
+	assert_int_equal(roles_parse(&r, big, len, "roles.yaml", &err),
+			 SR_ELIMIT);
+	assert_true(has_diag(&err, 0, 0,
+			     "roles file is 1048577 bytes, over the limit of "
+			     "1048576"));
+	assert_int_equal(r.npeople, 0);
+	sr_error_release(&err);
+	free(big);
+}
+
 static void test_roles_emit(void **state)
 {
 	static const char want[] =
@@ -701,6 +723,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roles_parse),
 		cmocka_unit_test(test_roles_bad),
+		cmocka_unit_test(test_roles_too_big),
 		cmocka_unit_test(test_roles_emit),
 		cmocka_unit_test(test_roles_add),
 		cmocka_unit_test(test_required_role),
