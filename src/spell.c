@@ -132,6 +132,18 @@ static int file_exists(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Whether base.dic and base.aff are both there (f is scratch). */
+static int dic_and_aff(struct strbuf *f, const char *base)
+{
+	strbuf_reset(f);
+	strbuf_addf(f, "%s.dic", base);
+	if (!file_exists(f->buf))
+		return 0;
+	strbuf_setlen(f, f->len - 4);
+	strbuf_addstr(f, ".aff");
+	return file_exists(f->buf);
+}
+
 /* Fills `base` with the path of dictionary `name` without the extension. */
 static int find_dict(const char *name, struct strbuf *base,
 		     struct sr_error *err)
@@ -169,20 +181,13 @@ static int find_dict(const char *name, struct strbuf *base,
 
 		if (dl) {
 			strbuf_reset(base);
-			strbuf_add(base, dicpath, dl);
-			strbuf_addch(base, '/');
-			strbuf_add(base, name, nlen);
-			strbuf_reset(&f);
-			strbuf_addf(&f, "%s.dic", base->buf);
-			strbuf_addf(&tried, "%s%s", tried.len ? ", " : "",
-				    f.buf);
-			if (file_exists(f.buf)) {
-				strbuf_setlen(&f, f.len - 4);
-				strbuf_addstr(&f, ".aff");
-				if (file_exists(f.buf)) {
-					ret = 0;
-					goto out;
-				}
+			strbuf_addf(base, "%.*s/%.*s", (int)dl, dicpath,
+				    (int)nlen, name);
+			strbuf_addf(&tried, "%s%s.dic", tried.len ? ", " : "",
+				    base->buf);
+			if (dic_and_aff(&f, base->buf)) {
+				ret = 0;
+				goto out;
 			}
 		}
 		dicpath = colon ? colon + 1 : NULL;
@@ -190,18 +195,12 @@ static int find_dict(const char *name, struct strbuf *base,
 	for (i = 0; i < SR_ARRAY_SIZE(dirs); i++) {
 		strbuf_reset(base);
 		strbuf_addf(base, "%s/%.*s", dirs[i], (int)nlen, name);
-		strbuf_reset(&f);
-		strbuf_addf(&f, "%s.dic", base->buf);
 		if (i == 0)
-			strbuf_addf(&tried, "%s%s", tried.len ? ", " : "",
-				    f.buf);
-		if (file_exists(f.buf)) {
-			strbuf_setlen(&f, f.len - 4);
-			strbuf_addstr(&f, ".aff");
-			if (file_exists(f.buf)) {
-				ret = 0;
-				goto out;
-			}
+			strbuf_addf(&tried, "%s%s.dic", tried.len ? ", " : "",
+				    base->buf);
+		if (dic_and_aff(&f, base->buf)) {
+			ret = 0;
+			goto out;
 		}
 	}
 out:
