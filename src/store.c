@@ -2098,8 +2098,9 @@ int store_cache_put(struct store *s, const char *key, const char *buf,
 		    size_t len, struct sr_error *err)
 {
 	struct strbuf path = STRBUF_INIT, entry = STRBUF_INIT;
-	size_t dir_len = 0, base;
-	int ret = 0;
+	size_t dir_len = 0, base, i;
+	char *p;
+	int ret = 0, made;
 
 	cache_path(s, key, &path, &dir_len);
 	cache_header(&entry, key, buf, len);
@@ -2108,25 +2109,26 @@ int store_cache_put(struct store *s, const char *key, const char *buf,
 		ret = oom(err);
 		goto out;
 	}
-	/* $GIT_DIR/specreview, .../cache, .../cache/xx */
+	p = path.buf;
+	/* $GIT_DIR/specreview, .../cache, .../cache/xx: the last is
+	 * usually all that is missing, if anything is. */
 	base = strlen(store_git_dir(s));
-	{
-		char *p = path.buf;
-		size_t i;
+	p[dir_len] = '\0';
+	made = mkdir(p, 0777) == 0 || errno == EEXIST;
+	p[dir_len] = '/';
+	for (i = base; !made && i <= dir_len; i++) {
+		if (i == dir_len || p[i] == '/') {
+			char saved = p[i];
 
-		for (i = base; i <= dir_len; i++) {
-			if (i == dir_len || p[i] == '/') {
-				char saved = p[i];
-
-				p[i] = '\0';
-				ret = mkdir_one(p, err);
-				p[i] = saved;
-				if (ret < 0)
-					goto out;
-			}
+			p[i] = '\0';
+			ret = mkdir_one(p, err);
+			p[i] = saved;
+			if (ret < 0)
+				goto out;
 		}
 	}
-	ret = sr_write_file_atomic(path.buf, entry.buf, entry.len, err);
+	/* Checked when read: no need to wait for the disk. */
+	ret = sr_write_file_replace(path.buf, entry.buf, entry.len, err);
 out:
 	strbuf_release(&path);
 	strbuf_release(&entry);

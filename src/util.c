@@ -114,8 +114,8 @@ out:
 	return ret;
 }
 
-int sr_write_file_atomic(const char *path, const void *data, size_t len,
-			 struct sr_error *err)
+static int write_replace(const char *path, const void *data, size_t len,
+			 int sync, struct sr_error *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	const char *p = data;
@@ -145,7 +145,7 @@ int sr_write_file_atomic(const char *path, const void *data, size_t len,
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	if ((sync && fsync(fd) < 0) || close(fd) < 0) {
 		fd = -1;
 		ret = sr_error_add(err, SR_EIO, tmp.buf, 0, 0,
 				   _("write error: %s"), strerror(errno));
@@ -163,6 +163,18 @@ out:
 		unlink(tmp.buf);
 	strbuf_release(&tmp);
 	return ret;
+}
+
+int sr_write_file_atomic(const char *path, const void *data, size_t len,
+			 struct sr_error *err)
+{
+	return write_replace(path, data, len, 1, err);
+}
+
+int sr_write_file_replace(const char *path, const void *data, size_t len,
+			  struct sr_error *err)
+{
+	return write_replace(path, data, len, 0, err);
 }
 
 char *sr_strndup(const char *s, size_t n)

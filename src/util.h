@@ -48,6 +48,15 @@ int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
 int sr_write_file_atomic(const char *path, const void *data, size_t len,
 			 struct sr_error *err);
 
+/*
+ * The same without flushing to the disk first: a crash may leave the file
+ * empty or cut short, which only a reader that checks what it reads (the
+ * result cache's length and checksum) may accept.  Much cheaper where
+ * many small files are written.
+ */
+int sr_write_file_replace(const char *path, const void *data, size_t len,
+			  struct sr_error *err);
+
 /* Duplicates at most `n` bytes of `s`, NUL-terminated; NULL on OOM. */
 char *sr_strndup(const char *s, size_t n);
 
