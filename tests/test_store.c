@@ -1477,6 +1477,45 @@ static void test_cache(void **state)
 	assert_int_equal(store_cache_get(s, key, &buf, &len), 0);
 	assert_string_equal(buf, "{\"r\":2}\n");
 	free(buf);
+
+	/* A longer payload is summed a word at a time: a flipped byte or
+	 * two words swapped anywhere in it are seen too. */
+	{
+		static const char big[] =
+		    "{\"findings\":[\"aaaaaaaabbbbbbbbccccccccdddddddd\","
+		    "\"eeeeeeeeffffffffgggggggghhhhhhhh\"]}\n";
+		static const size_t flips[] = {3, 40, sizeof(big) - 3};
+		size_t i, n = sizeof(big) - 1, olen = 0;
+		char *ok = NULL, *bad;
+
+		for (i = 0; i < 4; i++) {
+			CHECK("big", store_cache_put(s, key, big, n, &err));
+			free(ok);
+			ok = NULL;
+			assert_int_equal(sr_read_file(&ok, &olen, path,
+						      1 << 20, NULL),
+					 0);
+			bad = strdup(ok);
+			assert_non_null(bad);
+			if (i < 3) {
+				bad[strlen(bad) - n + flips[i]] ^= 0x01;
+			} else { /* swap "aaaaaaaa" and "bbbbbbbb" */
+				char *a = strstr(bad, "aaaaaaaa");
+
+				memcpy(a, "bbbbbbbbaaaaaaaa", 16);
+			}
+			t_write(path, bad);
+			free(bad);
+			if (store_cache_get(s, key, &buf, &len) != SR_ENOTFOUND)
+				fail_msg("damage %zu not seen", i);
+		}
+		t_write(path, ok);
+		assert_int_equal(store_cache_get(s, key, &buf, &len), 0);
+		assert_int_equal(len, n);
+		assert_memory_equal(buf, big, n);
+		free(buf);
+		free(ok);
+	}
 	free(path);
 
 	/* Keys that are not file names are hashed; an empty payload. */
