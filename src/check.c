@@ -516,7 +516,12 @@ struct pool {
 	struct check_report slot[CHECK_WINDOW];
 	unsigned char ready[CHECK_WINDOW];
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	/* One waiter each way: the emitting thread waits for a report
+	 * (ready), workers wait for room in the window (room).  A signal
+	 * wakes only who can go on; one cv for both woke every thread for
+	 * every report, which cost more than the work when results come
+	 * from the cache. */
+	pthread_cond_t ready_cv, room_cv;
 };
 
 static void *worker(void *arg)
@@ -529,7 +534,7 @@ static void *worker(void *arg)
 
 		while (!p->stop && p->next < p->n &&
 		       p->next >= p->emitted + CHECK_WINDOW)
-			pthread_cond_wait(&p->cv, &p->mu);
+			pthread_cond_wait(&p->room_cv, &p->mu);
 		if (p->stop || p->next >= p->n)
 			break;
 		i = p->next++;
@@ -537,7 +542,8 @@ static void *worker(void *arg)
 		p->job(&p->slot[i % CHECK_WINDOW], i, p->job_ctx);
 		pthread_mutex_lock(&p->mu);
 		p->ready[i % CHECK_WINDOW] = 1;
-		pthread_cond_broadcast(&p->cv);
+		if (i == p->emitted) /* what the emitter waits for */
+			pthread_cond_signal(&p->ready_cv);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -569,7 +575,8 @@ int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
 	p->job_ctx = job_ctx;
 	p->n = n;
 	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
+	pthread_cond_init(&p->ready_cv, NULL);
+	pthread_cond_init(&p->room_cv, NULL);
 	if (nthreads > (int)SR_ARRAY_SIZE(tid))
 		nthreads = (int)SR_ARRAY_SIZE(tid);
 	for (i = 0; i < nthreads; i++)
@@ -589,17 +596,17 @@ int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
 			p->ready[k % CHECK_WINDOW] = 1;
 		}
 		while (!p->ready[s])
-			pthread_cond_wait(&p->cv, &p->mu);
+			pthread_cond_wait(&p->ready_cv, &p->mu);
 		pthread_mutex_unlock(&p->mu);
 		ret = emit(&p->slot[s], p->emitted, emit_ctx);
 		check_report_release(&p->slot[s]);
 		pthread_mutex_lock(&p->mu);
 		p->ready[s] = 0;
 		p->emitted++;
-		pthread_cond_broadcast(&p->cv);
+		pthread_cond_signal(&p->room_cv); /* one more slot */
 	}
 	p->stop = 1;
-	pthread_cond_broadcast(&p->cv);
+	pthread_cond_broadcast(&p->room_cv);
 	pthread_mutex_unlock(&p->mu);
 	for (i = 0; i < nt; i++)
 		pthread_join(tid[i], NULL);
@@ -607,7 +614,8 @@ int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
 	for (i = 0; i < CHECK_WINDOW; i++)
 		check_report_release(&p->slot[i]);
 	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->cv);
+	pthread_cond_destroy(&p->ready_cv);
+	pthread_cond_destroy(&p->room_cv);
 	free(p);
 	return ret;
 }
