@@ -1,5 +1,6 @@
 #include "strbuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,34 +216,73 @@ void strbuf_rtrim(struct strbuf *sb)
 		sb->buf[sb->len] = '\0';
 }
 
+/* A byte a JSON string cannot hold as it is. */
+static int json_special(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c == 0x7f;
+}
+
+#define ONES64 0x0101010101010101ull
+#define HIGHS64 0x8080808080808080ull
+
+/* Whether the 8 bytes of w may hold one of json_special (never a false
+ * no): a byte below 0x20, or '"', '\\' or DEL. */
+static int json_word_maybe_special(uint64_t w)
+{
+	uint64_t q = w ^ (ONES64 * '"'), b = w ^ (ONES64 * '\\'),
+		 d = w ^ (ONES64 * 0x7f);
+
+	return ((((w - ONES64 * 0x20) & ~w) | ((q - ONES64) & ~q) |
+		 ((b - ONES64) & ~b) | ((d - ONES64) & ~d)) &
+		HIGHS64) != 0;
+}
+
 void strbuf_add_json_str(struct strbuf *sb, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0;
 
 	strbuf_addch(sb, '"');
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (;;) {
+		unsigned char c;
 		const char *esc = NULL;
+		size_t lim;
 
+		/* Most text needs no escape: a word at a time to the word
+		 * that may hold one, then byte by byte in it. */
+		for (; i + 8 <= len; i += 8) {
+			uint64_t w;
+
+			memcpy(&w, u + i, 8);
+			if (json_word_maybe_special(w))
+				break;
+		}
+		lim = len - i > 8 ? i + 8 : len;
+		while (i < lim && !json_special(u[i]))
+			i++;
+		if (i == lim) {
+			if (lim == len)
+				break;
+			continue;
+		}
+		c = u[i];
 		switch (c) {
 		case '"': esc = "\\\""; break;
 		case '\\': esc = "\\\\"; break;
 		case '\n': esc = "\\n"; break;
 		case '\r': esc = "\\r"; break;
 		case '\t': esc = "\\t"; break;
-		default:
-			if (c >= 0x20 && c != 0x7f)
-				continue;
+		default: break;
 		}
 		strbuf_add(sb, s + run, i - run);
-		run = i + 1;
+		run = ++i;
 		if (esc) {
 			strbuf_addstr(sb, esc);
 		} else {
-			char u[7] = { '\\', 'u', '0', '0', hex[c >> 4],
+			char e[7] = { '\\', 'u', '0', '0', hex[c >> 4],
 				      hex[c & 15], 0 };
-			strbuf_addstr(sb, u);
+			strbuf_addstr(sb, e);
 		}
 	}
 	strbuf_add(sb, s + run, len - run);
