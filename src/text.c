@@ -116,9 +116,11 @@ static size_t utf8_seq_len(const unsigned char *s, size_t len)
 
 	if (c < 0x80)
 		return 1;
-	if (c >= 0xE1 && c <= 0xEC && len >= 3 && (s[1] & 0xC0) == 0x80 &&
-	    (s[2] & 0xC0) == 0x80)
-		return 3; /* most of Japanese */
+	/* Most of Japanese: with these lead bytes any continuation bytes
+	 * make a character (E0 and ED restrict the second one). */
+	if (c >= 0xE1 && c <= 0xEF && c != 0xED && len >= 3 &&
+	    (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
+		return 3;
 	if (c >= 0xC2 && c <= 0xDF && len >= 2 && (s[1] & 0xC0) == 0x80)
 		return 2;
 	{
