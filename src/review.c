@@ -364,11 +364,10 @@ int review_check(struct review *rv, size_t i, struct check_report *rep)
 	int ret;
 
 	if (use_cache) {
+		/* A file read: no lock (workers read theirs at once). */
 		cache_key(rv, i, &key);
-		pthread_mutex_lock(&rv->lock);
 		ret = key.failed ? SR_ENOMEM
 				 : store_cache_get(rv->store, key.buf, &buf, &len);
-		pthread_mutex_unlock(&rv->lock);
 		if (ret == 0) {
 			if (!(rep->path = strdup(path))) {
 				free(buf);

@@ -2040,8 +2040,8 @@ static int key_is_plain(const char *key)
  * (may be NULL) receives the length of its directory part.  Keys that
  * are not plain file names are hashed (the entry still holds the key).
  */
-static void cache_path(struct store *s, const char *key, struct strbuf *sb,
-		       size_t *dir_len)
+static void cache_path(const struct store *s, const char *key,
+		       struct strbuf *sb, size_t *dir_len)
 {
 	char hashed[17];
 	const char *name = key;
@@ -2066,7 +2066,8 @@ static void cache_header(struct strbuf *sb, const char *key, const char *buf,
 	strbuf_addch(sb, '\n');
 }
 
-int store_cache_get(struct store *s, const char *key, char **buf, size_t *len)
+int store_cache_get(const struct store *s, const char *key, char **buf,
+		    size_t *len)
 {
 	struct strbuf path = STRBUF_INIT;
 	char *data = NULL, *nl = NULL, *payload = NULL;
