@@ -51,10 +51,10 @@ static const char *status_color(enum finding_status s)
 	return "";
 }
 
-static void text_finding(struct check_ctx *c, const struct check_report *rep,
+static void text_finding(const struct check_ctx *c, struct strbuf *o,
+			 const struct check_report *rep,
 			 const struct finding *f)
 {
-	struct strbuf *o = &c->out;
 	int line = rep->body_line, col = 1;
 	size_t e;
 
@@ -80,10 +80,10 @@ static void text_finding(struct check_ctx *c, const struct check_report *rep,
 			    f->evidence[e].pos.col, f->evidence[e].quote);
 }
 
-static void text_spec(struct check_ctx *c, const struct check_report *rep)
+static void text_spec(const struct check_ctx *c, struct strbuf *o,
+		      const struct check_report *rep)
 {
 	const struct check_summary *s = &rep->summary;
-	struct strbuf *o = &c->out;
 	size_t i;
 
 	if (c->color)
@@ -112,7 +112,7 @@ static void text_spec(struct check_ctx *c, const struct check_report *rep)
 		if (f->status == FINDING_NOT_APPLICABLE ||
 		    (f->status == FINDING_SATISFIED && !c->verbose))
 			continue;
-		text_finding(c, rep, f);
+		text_finding(c, o, rep, f);
 	}
 }
 
@@ -163,6 +163,32 @@ static int spell_report(struct check_ctx *c, const struct check_report *rep,
 	return ret;
 }
 
+/*
+ * On the worker that checked the spec: the dispositions recorded on its
+ * text, and (without --spell, whose Hunspell handle is not to be shared)
+ * its rendering, so that the emitting thread only has to copy it out.
+ */
+static void prepare(struct check_report *rep, size_t index, void *ctx)
+{
+	const struct check_ctx *c = ctx;
+	struct strbuf o = STRBUF_INIT;
+
+	/* In a repository, gaps a reviewer dispositioned on this text. */
+	if (c->hist && rep->checked)
+		review_dispositions(c->rv, c->idx ? c->idx[index] : index,
+				    c->hist, rep);
+	if (c->sp)
+		return;
+	if (c->fmt.kind != FORMAT_TEXT)
+		format_spec_part(&o, &c->fmt, rep);
+	else if (rep->checked)
+		text_spec(c, &o, rep);
+	/* Out of memory: nothing rendered, emit() renders it. */
+	if (!o.failed && o.len)
+		rep->rendered = strbuf_detach(&o, &rep->rendered_len);
+	strbuf_release(&o);
+}
+
 static int emit(struct check_report *rep, size_t index, void *ctx)
 {
 	struct check_ctx *c = ctx;
@@ -170,10 +196,6 @@ static int emit(struct check_report *rep, size_t index, void *ctx)
 	size_t i;
 	int ret;
 
-	/* In a repository, gaps a reviewer dispositioned on this text. */
-	if (c->hist && rep->checked)
-		review_dispositions(c->rv, c->idx ? c->idx[index] : index,
-				    c->hist, rep);
 	/* Warnings (invalid UTF-8, ...) and errors about this spec. */
 	if (rep->diags.n) {
 		if (c->progress)
@@ -196,9 +218,15 @@ static int emit(struct check_report *rep, size_t index, void *ctx)
 	}
 	if (c->sp && rep->checked && spell_report(c, rep, index, &spelling) < 0)
 		c->any_error = 1;
-	if (c->fmt.kind == FORMAT_TEXT) {
+	if (rep->rendered) {
+		if (c->fmt.kind == FORMAT_TEXT)
+			strbuf_add(&c->out, rep->rendered, rep->rendered_len);
+		else
+			format_add_part(&c->out, &c->fmt, rep->rendered,
+					rep->rendered_len);
+	} else if (c->fmt.kind == FORMAT_TEXT) {
 		if (rep->checked)
-			text_spec(c, rep);
+			text_spec(c, &c->out, rep);
 		if (c->sp && rep->checked)
 			format_spelling_text(&c->out, rep->path, &spelling,
 					     _("spelling"));
@@ -288,7 +316,7 @@ static int check_repo(struct check_ctx *c, int argc, char **argv,
 	c->progress = c->total > 1 && cli_show_progress() &&
 		      !isatty(STDOUT_FILENO);
 	format_begin(&c->out, &c->fmt);
-	ret = review_check_all(rv, idx, n, jobs, emit, c);
+	ret = review_check_all(rv, idx, n, jobs, prepare, emit, c);
 	if (ret)
 		goto out;
 	format_end(&c->out, &c->fmt, &c->errors);
@@ -345,7 +373,7 @@ static int check_paths(struct check_ctx *c, int argc, char **argv,
 	c->progress = specs.n > 1 && cli_show_progress() &&
 		      !isatty(STDOUT_FILENO);
 	format_begin(&c->out, &c->fmt);
-	ret = check_files(m, specs.paths, specs.n, jobs, emit, c);
+	ret = check_files(m, specs.paths, specs.n, jobs, prepare, emit, c);
 	if (ret)
 		goto out;
 	format_end(&c->out, &c->fmt, &c->errors);

@@ -187,7 +187,7 @@ static int cmd_status(int argc, char **argv)
 		table_cell(&c.out, _("SPEC"), 34);
 		strbuf_addf(&c.out, " %s\n", _("LAST"));
 	}
-	ret = review_check_all(c.rv, NULL, 0, 2, status_emit, &c);
+	ret = review_check_all(c.rv, NULL, 0, 2, NULL, status_emit, &c);
 	if (ret)
 		goto out;
 	if (c.json)

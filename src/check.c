@@ -179,6 +179,7 @@ void check_report_release(struct check_report *rep)
 		free(rep->disps[i].justification);
 	}
 	free(rep->disps);
+	free(rep->rendered);
 	free(rep->path);
 	free(rep->title);
 	free(rep->kind);
@@ -509,6 +510,8 @@ int check_run_examples(const struct checklist *cl, const struct matcher *m,
 struct pool {
 	check_job_fn job;
 	void *job_ctx;
+	check_prepare_fn prepare;
+	void *prepare_ctx;
 	size_t n;
 	size_t next;    /* next index to take */
 	size_t emitted; /* reports handed to emit so far */
@@ -540,6 +543,9 @@ static void *worker(void *arg)
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 		p->job(&p->slot[i % CHECK_WINDOW], i, p->job_ctx);
+		if (p->prepare)
+			p->prepare(&p->slot[i % CHECK_WINDOW], i,
+				   p->prepare_ctx);
 		pthread_mutex_lock(&p->mu);
 		p->ready[i % CHECK_WINDOW] = 1;
 		if (i == p->emitted) /* what the emitter waits for */
@@ -550,7 +556,8 @@ static void *worker(void *arg)
 }
 
 int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
-		   check_emit_fn emit, void *emit_ctx)
+		   check_prepare_fn prepare, check_emit_fn emit,
+		   void *emit_ctx)
 {
 	struct pool *p;
 	pthread_t tid[16];
@@ -563,6 +570,8 @@ int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
 			struct check_report rep = CHECK_REPORT_INIT;
 
 			job(&rep, k, job_ctx);
+			if (prepare)
+				prepare(&rep, k, emit_ctx);
 			ret = emit(&rep, k, emit_ctx);
 			check_report_release(&rep);
 		}
@@ -573,6 +582,8 @@ int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
 		return SR_ENOMEM;
 	p->job = job;
 	p->job_ctx = job_ctx;
+	p->prepare = prepare;
+	p->prepare_ctx = emit_ctx;
 	p->n = n;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->ready_cv, NULL);
@@ -592,6 +603,9 @@ int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
 
 			pthread_mutex_unlock(&p->mu);
 			job(&p->slot[k % CHECK_WINDOW], k, job_ctx);
+			if (prepare)
+				prepare(&p->slot[k % CHECK_WINDOW], k,
+					emit_ctx);
 			pthread_mutex_lock(&p->mu);
 			p->ready[k % CHECK_WINDOW] = 1;
 		}
@@ -633,9 +647,10 @@ static void file_job(struct check_report *rep, size_t index, void *ctx)
 }
 
 int check_files(const struct matcher *m, char *const *paths, size_t n,
-		int nthreads, check_emit_fn emit, void *ctx)
+		int nthreads, check_prepare_fn prepare, check_emit_fn emit,
+		void *ctx)
 {
 	struct files_job fj = { m, paths };
 
-	return check_run_jobs(n, nthreads, file_job, &fj, emit, ctx);
+	return check_run_jobs(n, nthreads, file_job, &fj, prepare, emit, ctx);
 }

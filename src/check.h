@@ -48,11 +48,15 @@ struct check_report {
 	struct sr_error diags;    /* warnings and errors about this spec */
 	int status;               /* 0, or the negative code that stopped it */
 	struct check_disposition *disps; /* per finding, or NULL */
+	/* What a caller's prepare hook (check_run_jobs) made of the report,
+	 * owned, freed with it; NULL for nothing. */
+	char *rendered;
+	size_t rendered_len;
 };
 
 #define CHECK_REPORT_INIT                                                    \
 	{ NULL, NULL, NULL, NULL, 0, 0, MATCH_RESULT_INIT, { 0 },             \
-	  SR_ERROR_INIT, 0, NULL }
+	  SR_ERROR_INIT, 0, NULL, NULL, 0 }
 
 /*
  * Checks the spec text buf[0..len) named `path`.  `buf` is copied.  The
@@ -79,11 +83,19 @@ void check_report_release(struct check_report *rep);
  * thread, releasing it afterwards.  At most a small window of reports is
  * held at once, so memory stays bounded however many files there are.
  * A non-zero return from `emit` stops the run and is returned.
+ *
+ * `prepare` (may be NULL) gets each report first, on the thread that
+ * made it, with emit's ctx: work on one report that need not wait for
+ * its turn (rendering it into rep->rendered).  Several run at once: it
+ * must be thread-safe.
  */
 typedef int (*check_emit_fn)(struct check_report *rep, size_t index,
 			     void *ctx);
+typedef void (*check_prepare_fn)(struct check_report *rep, size_t index,
+				 void *ctx);
 int check_files(const struct matcher *m, char *const *paths, size_t n,
-		int nthreads, check_emit_fn emit, void *ctx);
+		int nthreads, check_prepare_fn prepare, check_emit_fn emit,
+		void *ctx);
 
 /*
  * The same for any source of specs: `job` fills report `index` (called
@@ -93,7 +105,8 @@ int check_files(const struct matcher *m, char *const *paths, size_t n,
 typedef void (*check_job_fn)(struct check_report *rep, size_t index,
 			     void *ctx);
 int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
-		   check_emit_fn emit, void *emit_ctx);
+		   check_prepare_fn prepare, check_emit_fn emit,
+		   void *emit_ctx);
 
 /* Fills rep->summary from rep->result. */
 void check_summarize(struct check_report *rep);

@@ -434,6 +434,37 @@ void format_spec(struct strbuf *out, struct format_state *st,
 	st->nspecs++;
 }
 
+void format_spec_part(struct strbuf *out, const struct format_state *st,
+		      const struct check_report *rep)
+{
+	/* As after a first spec with a first result.  Only the fields set
+	 * before a run are read: the emitting thread updates the others. */
+	struct format_state later = { st->kind, st->cl, 1, 1, NULL };
+
+	format_spec(out, &later, rep);
+}
+
+void format_add_part(struct strbuf *out, struct format_state *st,
+		     const char *part, size_t len)
+{
+	/* JSON specs and SARIF results begin with a ",\n" that the first
+	 * of them must not have. */
+	int first = st->kind == FORMAT_JSON    ? st->nspecs == 0
+		    : st->kind == FORMAT_SARIF ? st->nresults == 0
+					       : 0;
+
+	if (!len)
+		return;
+	if (first && part[0] == ',') {
+		part++;
+		len--;
+	}
+	strbuf_add(out, part, len);
+	st->nspecs++;
+	if (st->kind == FORMAT_SARIF)
+		st->nresults++;
+}
+
 void format_end(struct strbuf *out, struct format_state *st,
 		const struct sr_error *errors)
 {

@@ -46,6 +46,17 @@ void format_begin(struct strbuf *out, struct format_state *st);
  */
 void format_spec(struct strbuf *out, struct format_state *st,
 		 const struct check_report *rep);
+/*
+ * The same in two steps, so that specs can be rendered on several
+ * threads: format_spec_part() renders a spec as a part that follows
+ * others (reading only st->kind and st->cl, and no spelling),
+ * format_add_part() appends parts in order, on one thread, and drops the
+ * separator before the first.
+ */
+void format_spec_part(struct strbuf *out, const struct format_state *st,
+		      const struct check_report *rep);
+void format_add_part(struct strbuf *out, struct format_state *st,
+		     const char *part, size_t len);
 /* `errors`: problems not tied to a reported spec (may be NULL). */
 void format_end(struct strbuf *out, struct format_state *st,
 		const struct sr_error *errors);

@@ -295,7 +295,7 @@ int report_check_all(struct report *rep, int nthreads,
 	c.ctx = ctx;
 	if (n)
 		ret = review_check_all(rep->rv, idx, n,
-				       nthreads > 0 ? nthreads : 1,
+				       nthreads > 0 ? nthreads : 1, NULL,
 				       check_all_emit, &c);
 	free(idx);
 	return ret;
@@ -693,7 +693,8 @@ static int point_compute(struct hist_run *h, struct review *prv,
 	if (n) {
 		h->prv = prv;
 		h->idx = idx;
-		ret = review_check_all(prv, idx, n, nthreads, hist_emit, h);
+		ret = review_check_all(prv, idx, n, nthreads, NULL, hist_emit,
+				       h);
 		h->prv = NULL;
 		if (ret < 0)
 			goto out;

@@ -430,12 +430,13 @@ static void check_job(struct check_report *rep, size_t index, void *ctx)
 }
 
 int review_check_all(struct review *rv, const size_t *idx, size_t n,
-		     int nthreads, check_emit_fn emit, void *ctx)
+		     int nthreads, check_prepare_fn prepare, check_emit_fn emit,
+		     void *ctx)
 {
 	struct subset s = { rv, idx };
 
 	return check_run_jobs(idx ? n : rv->nspecs, nthreads, check_job, &s,
-			      emit, ctx);
+			      prepare, emit, ctx);
 }
 
 /* ---- records ---------------------------------------------------------- */

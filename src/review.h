@@ -88,7 +88,8 @@ int review_check(struct review *rv, size_t i, struct check_report *rep);
  * then ignored) on `nthreads` threads; `emit` gets the reports in order.
  */
 int review_check_all(struct review *rv, const size_t *idx, size_t n,
-		     int nthreads, check_emit_fn emit, void *ctx);
+		     int nthreads, check_prepare_fn prepare, check_emit_fn emit,
+		     void *ctx);
 
 /* ---- records ---------------------------------------------------------- */
 
