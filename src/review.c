@@ -405,12 +405,10 @@ int review_check(struct review *rv, size_t i, struct check_report *rep)
 	ret = check_buffer_take(rep, rv->m, path, buf, len);
 	if (ret < 0 || !use_cache)
 		goto out;
-	if (check_report_serialize(rep, &ser) == 0) {
-		/* A cache that cannot be written only costs time later. */
-		pthread_mutex_lock(&rv->lock);
+	/* A cache that cannot be written only costs time later.  Files
+	 * only, renamed into place: no lock. */
+	if (check_report_serialize(rep, &ser) == 0)
 		store_cache_put(rv->store, key.buf, ser.buf, ser.len, NULL);
-		pthread_mutex_unlock(&rv->lock);
-	}
 out:
 	strbuf_release(&key);
 	strbuf_release(&ser);

@@ -2124,7 +2124,7 @@ static int mkdir_one(const char *dir, struct sr_error *err)
 			    _("cannot create the directory: %s"), strerror(errno));
 }
 
-int store_cache_put(struct store *s, const char *key, const char *buf,
+int store_cache_put(const struct store *s, const char *key, const char *buf,
 		    size_t len, struct sr_error *err)
 {
 	struct strbuf path = STRBUF_INIT, entry = STRBUF_INIT;

@@ -260,12 +260,12 @@ void store_diff_free(struct store_diff_line *l, size_t n);
  * $GIT_DIR/specreview/cache/.  Entries are written to a temporary file
  * and renamed, so concurrent runs are safe; each entry carries a checksum
  * and its key, and an entry that does not verify is ignored (and later
- * rewritten), never trusted.  store_cache_get() reads a file and nothing
- * of the repository: threads may call it at once without a lock.
+ * rewritten), never trusted.  Both touch files and nothing of the
+ * repository: threads may call them at once without a lock.
  */
 int store_cache_get(const struct store *s, const char *key, char **buf,
 		    size_t *len);
-int store_cache_put(struct store *s, const char *key, const char *buf,
+int store_cache_put(const struct store *s, const char *key, const char *buf,
 		    size_t len, struct sr_error *err);
 
 /* ---- for engine modules that use libgit2 themselves (verify, sync) ---- */

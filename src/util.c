@@ -117,11 +117,13 @@ out:
 static int write_replace(const char *path, const void *data, size_t len,
 			 int sync, struct sr_error *err)
 {
+	static unsigned serial; /* threads of one process write at once */
 	struct strbuf tmp = STRBUF_INIT;
 	const char *p = data;
 	int fd = -1, ret = 0;
 
-	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	strbuf_addf(&tmp, "%s.tmp.%ld.%u", path, (long)getpid(),
+		    __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED));
 	if (tmp.failed)
 		return sr_error_add(err, SR_ENOMEM, path, 0, 0,
 				    _("out of memory"));
