@@ -5,6 +5,8 @@
  */
 #include "testutil.h"
 
+#include <pthread.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -1615,6 +1617,67 @@ static void test_cache_concurrent(void **state)
 	free(dir);
 }
 
+/* Threads of one process write and read entries without a lock, the
+ * same key among them (two specs with the same text). */
+struct cache_writer {
+	const struct store *s;
+	char fill;
+	int bad;
+};
+
+static void *cache_writer_run(void *arg)
+{
+	struct cache_writer *w = arg;
+	char payload[4096], *buf;
+	size_t len;
+	int k;
+
+	memset(payload, w->fill, sizeof(payload));
+	for (k = 0; k < 100; k++) {
+		if (store_cache_put(w->s, "feedface-cafe-2", payload,
+				    sizeof(payload), NULL) < 0)
+			w->bad = 1;
+		buf = NULL;
+		if (store_cache_get(w->s, "feedface-cafe-2", &buf, &len) == 0 &&
+		    (len != sizeof(payload) || memchr(buf, 0, len) ||
+		     strspn(buf, "ab") != len ||
+		     memchr(buf, buf[0] == 'a' ? 'b' : 'a', len)))
+			w->bad = 1; /* a mix of two writers */
+		free(buf);
+	}
+	return NULL;
+}
+
+static void test_cache_threads(void **state)
+{
+	char *dir = t_mkdtemp(), *out = NULL;
+	git_repository *r = mkrepo(dir, 1);
+	struct store *s = open_ok(dir);
+	struct cache_writer w[2] = { { s, 'a', 0 }, { s, 'b', 0 } };
+	pthread_t t[2];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(
+		    pthread_create(&t[i], NULL, cache_writer_run, &w[i]), 0);
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].bad, 0);
+	}
+	/* One entry, no temporary files left behind. */
+	assert_int_equal(t_run(&out, NULL,
+			       "find '%s/specreview/cache' -type f | wc -l",
+			       store_git_dir(s)),
+			 0);
+	assert_int_equal(atoi(out), 1);
+	free(out);
+	store_free(s);
+	git_repository_free(r);
+	t_rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1638,6 +1701,7 @@ int main(void)
 	    cmocka_unit_test(test_records_list_merge),
 	    cmocka_unit_test(test_cache),
 	    cmocka_unit_test(test_cache_concurrent),
+	    cmocka_unit_test(test_cache_threads),
 	};
 	int ret;
 
