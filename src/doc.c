@@ -1341,6 +1341,7 @@ static int is_abbrev(const char *s, uint32_t from, uint32_t i)
 		"Mrs", "Ms", "No", "Nos", "Para", "Sec", "St", "Vol", "approx",
 		"cf", "etc", "vs",
 	};
+	enum { LONGEST = 6 }; /* "approx" */
 	uint32_t w = i - from > 16 ? i - 16 : from, t = i, k;
 	size_t a;
 
@@ -1354,6 +1355,8 @@ static int is_abbrev(const char *s, uint32_t from, uint32_t i)
 		return 0;
 	if (i - t == 1 && s[t] >= 'A' && s[t] <= 'Z')
 		return 1;
+	if (i - t > LONGEST)
+		return 0;
 	for (a = 0; a < SR_ARRAY_SIZE(abbrevs); a++)
 		if (strlen(abbrevs[a]) == i - t && !memcmp(abbrevs[a], s + t, i - t))
 			return 1;
@@ -1378,6 +1381,14 @@ static int split_sentences(struct parser *p, size_t bi, uint32_t a,
 
 		if (!sentence_stop[c]) {
 			i++;
+			continue;
+		}
+		/* Kana and most of Japanese start with E3 too: only E3 80 is
+		 * CJK punctuation.  Pass the lead and the next byte over. */
+		if (c == 0xE3 && i + 1 < b &&
+		    ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+		    (unsigned char)s[i + 1] != 0x80) {
+			i += 2;
 			continue;
 		}
 		j = 0;

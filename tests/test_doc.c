@@ -765,6 +765,15 @@ static void test_cjk_sentence_across_lines(void **state)
 	assert_sentence(doc, 4, "以上．");
 	assert_sentence(doc, 5, "終わり");
 	doc_free(doc);
+
+	/* A stray lead byte (invalid UTF-8) does not hide the stop after it,
+	 * nor does kana hide 。 right after it. */
+	doc = parse_ok("Stop\xE3. Next\xE3\x81。あ。");
+	assert_int_equal(doc->nsentences, 3);
+	assert_sentence(doc, 0, "Stop\xE3.");
+	assert_sentence(doc, 1, "Next\xE3\x81。");
+	assert_sentence(doc, 2, "あ。");
+	doc_free(doc);
 }
 
 /*
