@@ -1048,7 +1048,8 @@ struct raw_hit {
 	size_t block;          /* the block holding it, or (size_t)-1 */
 	size_t at_block;       /* the last block starting at or before it */
 	size_t sentence;       /* the sentence holding it, or (size_t)-1 */
-	int dropped;           /* inside an emptied section */
+	uint8_t dropped;       /* inside an emptied section */
+	uint8_t covered;       /* inside a longer hit holding an exclusion */
 };
 
 /* One hit of one item's group. */
@@ -1085,10 +1086,11 @@ static int positions_add(struct positions *p, uint32_t at)
 	return 0;
 }
 
-/* Index of the first position >= at (p->n for none). */
-static size_t positions_find(const struct positions *p, uint32_t at)
+/* Index of the first position >= at (p->n for none), from lo on. */
+static size_t positions_find_from(const struct positions *p, size_t lo,
+				  uint32_t at)
 {
-	size_t lo = 0, hi = p->n;
+	size_t hi = p->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -1099,6 +1101,32 @@ static size_t positions_find(const struct positions *p, uint32_t at)
 			hi = mid;
 	}
 	return lo;
+}
+
+static size_t positions_find(const struct positions *p, uint32_t at)
+{
+	return positions_find_from(p, 0, at);
+}
+
+/*
+ * The same, for positions asked in nearly ascending order: *hint is the
+ * answer before, and the next one is usually it or a few places on.
+ */
+static size_t positions_seek(const struct positions *p, uint32_t at,
+			     size_t *hint)
+{
+	size_t k = *hint, stop;
+
+	if (k > p->n || (k > 0 && p->v[k - 1] >= at)) {
+		k = positions_find(p, at);
+	} else {
+		for (stop = k + 8; k < p->n && k < stop && p->v[k] < at; k++)
+			;
+		if (k < p->n && p->v[k] < at)
+			k = positions_find_from(p, k, at);
+	}
+	*hint = k;
+	return k;
 }
 
 /* Anchors of regexes found by the automaton: refs[ref0 .. ref0+nref)
@@ -1160,6 +1188,7 @@ static int push_hit(struct run *r, uint32_t ns, uint32_t ne, size_t ref0,
 	h->nref = nref;
 	h->rref = rref;
 	h->dropped = 0;
+	h->covered = 0;
 	return 0;
 }
 
@@ -1333,13 +1362,7 @@ static int regex_hit(struct run *r, pcre2_match_data *md, size_t i)
  */
 static uint32_t block_end_at(const struct run *r, uint32_t at, size_t *hint)
 {
-	const struct positions *b = &r->breaks;
-	size_t k = *hint;
-
-	if (k >= b->n || b->v[k] < at || (k > 0 && b->v[k - 1] >= at))
-		k = positions_find(b, at);
-	*hint = k;
-	return b->v[k];
+	return r->breaks.v[positions_seek(&r->breaks, at, hint)];
 }
 
 /* Where the blocks of the normalized text end, and the tails of every
@@ -1371,12 +1394,13 @@ static int prepare_regexes(struct run *r)
 	return 0;
 }
 
-/* Whether a tail of regex `i` starts in [start, end). */
+/* Whether a tail of regex `i` starts in [start, end); *hint as for
+ * positions_seek. */
 static int tail_within(const struct run *r, size_t i, uint32_t start,
-		       uint32_t end)
+		       uint32_t end, size_t *hint)
 {
 	const struct positions *t = &r->tails[i];
-	size_t k = positions_find(t, start);
+	size_t k = positions_seek(t, start, hint);
 
 	return k < t->n && t->v[k] < end;
 }
@@ -1385,14 +1409,15 @@ static int scan_regexes(struct run *r)
 {
 	const struct matcher *m = r->m;
 	pcre2_match_data *md = NULL;
-	size_t i, h, *last = NULL, hint = 0;
+	size_t i, h, *last = NULL, *thint = NULL, hint = 0;
 	int ret = 0;
 
 	if (!m->nregexes || !r->norm.len)
 		return 0;
 	md = pcre2_match_data_create(1, NULL);
 	last = malloc(m->nregexes * sizeof(*last));
-	if (!md || !last) {
+	thint = calloc(m->nregexes, sizeof(*thint));
+	if (!md || !last || !thint) {
 		ret = SR_ENOMEM;
 		goto out;
 	}
@@ -1454,7 +1479,8 @@ static int scan_regexes(struct run *r)
 			end = block_end_at(r, start, &hint);
 			/* What it needs further on is not in the block. */
 			if (rx->tailed &&
-			    !tail_within(r, (size_t)ref->item, start, end))
+			    !tail_within(r, (size_t)ref->item, start, end,
+					 &thint[ref->item]))
 				continue;
 
 			/* Anchored at compile time, so JIT runs it; an
@@ -1470,6 +1496,7 @@ static int scan_regexes(struct run *r)
 	}
 out:
 	free(last);
+	free(thint);
 	pcre2_match_data_free(md);
 	return ret;
 }
@@ -1714,6 +1741,43 @@ static int excluded(const struct run *r, size_t h, int item)
 	return 0;
 }
 
+static int has_exclude(const struct run *r, const struct raw_hit *h)
+{
+	size_t k;
+
+	for (k = 0; k < hit_nrefs(h); k++)
+		if (hit_ref(r, h, k)->kind == REF_EXCLUDE)
+			return 1;
+	return 0;
+}
+
+/*
+ * Marks the hits inside a longer hit that holds an exclusion: only they
+ * can be excluded, and excluded() need not look around the others.
+ */
+static void mark_covered(struct run *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nhits; i++) {
+		const struct raw_hit *e = &r->hits[i];
+		uint32_t len = e->nend - e->nstart;
+
+		if (!has_exclude(r, e))
+			continue;
+		/* Shorter ones at the same start sort before it. */
+		for (j = i; j-- > 0 && r->hits[j].nstart == e->nstart;)
+			r->hits[j].covered = 1;
+		for (j = i + 1; j < r->nhits && r->hits[j].nstart < e->nend;
+		     j++) {
+			struct raw_hit *h = &r->hits[j];
+
+			if (h->nend <= e->nend && h->nend - h->nstart < len)
+				h->covered = 1;
+		}
+	}
+}
+
 /*
  * Sorts the hits that count out to their items (r->ihits, sliced by
  * r->item_first) and notes which blocks hold a by-reference phrase.
@@ -1754,9 +1818,10 @@ static int distribute(struct run *r)
 					      h->oend <= d->sentences[sn].end
 				      ? sn
 				      : (size_t)-1;
-		for (k = 0; !excludes && k < hit_nrefs(h); k++)
-			excludes = hit_ref(r, h, k)->kind == REF_EXCLUDE;
+		excludes = excludes || has_exclude(r, h);
 	}
+	if (excludes)
+		mark_covered(r);
 	/*
 	 * Two passes, a counting sort by item: count the hits of each item,
 	 * then place them.  Within an item they stay in document order.
@@ -1777,7 +1842,7 @@ static int distribute(struct run *r)
 					continue;
 				}
 				if (ref->kind != REF_TERM ||
-				    (excludes && excluded(r, i, ref->item)))
+				    (h->covered && excluded(r, i, ref->item)))
 					continue;
 				if (!pass) {
 					r->item_first[ref->item + 1]++;
