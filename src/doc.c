@@ -95,6 +95,19 @@ static int starts_with(const char *s, uint32_t i, uint32_t end,
 	return end - i >= n && !memcmp(s + i, lit, n);
 }
 
+/* Whether w[0 .. n) is one of the words of list (n > 0). */
+static int is_one_of(const char *w, size_t n, const char *const *list,
+		     size_t nlist)
+{
+	size_t k;
+
+	for (k = 0; k < nlist; k++)
+		if (list[k][0] == w[0] && strlen(list[k]) == n &&
+		    !memcmp(list[k], w, n))
+			return 1;
+	return 0;
+}
+
 static int is_ascii_alpha(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -533,7 +546,6 @@ static int numbered_is_heading(const char *s, uint32_t rest, uint32_t end,
 	};
 	uint32_t e = rtrim_space(s, rest, end), i, n, cp = 0, last = 0;
 	int count = 0, comma = 0;
-	size_t w;
 
 	*cont = 0;
 	while (e > rest && (s[e - 1] == '*' || s[e - 1] == '_'))
@@ -568,10 +580,8 @@ static int numbered_is_heading(const char *s, uint32_t rest, uint32_t end,
 		i = e;
 		while (i > rest && e - i < 8 && is_ascii_alpha((unsigned char)s[i - 1]))
 			i--;
-		for (w = 0; w < SR_ARRAY_SIZE(words); w++)
-			if (strlen(words[w]) == e - i &&
-			    !memcmp(words[w], s + i, e - i))
-				*cont = 1;
+		if (e > i && is_one_of(s + i, e - i, words, SR_ARRAY_SIZE(words)))
+			*cont = 1;
 	}
 	return 1;
 }
@@ -1341,9 +1351,8 @@ static int is_abbrev(const char *s, uint32_t from, uint32_t i)
 		"Mrs", "Ms", "No", "Nos", "Para", "Sec", "St", "Vol", "approx",
 		"cf", "etc", "vs",
 	};
-	enum { LONGEST = 6 }; /* "approx" */
+
 	uint32_t w = i - from > 16 ? i - 16 : from, t = i, k;
-	size_t a;
 
 	while (t > w && !is_blank_byte((unsigned char)s[t - 1]) &&
 	       s[t - 1] != '(' && s[t - 1] != '[' && s[t - 1] != '"')
@@ -1355,12 +1364,7 @@ static int is_abbrev(const char *s, uint32_t from, uint32_t i)
 		return 0;
 	if (i - t == 1 && s[t] >= 'A' && s[t] <= 'Z')
 		return 1;
-	if (i - t > LONGEST)
-		return 0;
-	for (a = 0; a < SR_ARRAY_SIZE(abbrevs); a++)
-		if (strlen(abbrevs[a]) == i - t && !memcmp(abbrevs[a], s + t, i - t))
-			return 1;
-	return 0;
+	return is_one_of(s + t, i - t, abbrevs, SR_ARRAY_SIZE(abbrevs));
 }
 
 

@@ -24,10 +24,14 @@ struct sr_error;
 
 /*
  * Grows `array` (of `alloc` elements) so that it can hold `nr` elements.
- * Evaluates to 0, or SR_ENOMEM leaving the array as it was.
+ * Evaluates to 0, or SR_ENOMEM leaving the array as it was.  When there
+ * is room already no function is called; `nr` and `alloc` may be
+ * evaluated twice.
  */
 #define SR_ALLOC_GROW(array, nr, alloc)                                      \
-	sr_alloc_grow((void **)&(array), (nr), &(alloc), sizeof(*(array)))
+	((nr) <= (alloc) ? 0                                                 \
+			 : sr_alloc_grow((void **)&(array), (nr), &(alloc),  \
+					 sizeof(*(array))))
 int sr_alloc_grow(void **array, size_t nr, size_t *alloc, size_t elem);
 
 #define SR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
