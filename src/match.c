@@ -50,6 +50,7 @@ struct pattern {
 	size_t len;
 	size_t ref0[4], nref[4]; /* slices of matcher->refs, by bound */
 	size_t nuse[4];          /* how many of the slice are used by findings */
+	uint8_t excl[4];         /* ... and whether an exclusion is one */
 };
 
 struct mregex {
@@ -835,6 +836,8 @@ static int make_patterns(struct matcher *m, struct builder *b)
 			p->nref[bd]++;
 			if (!is_steering(b->e[j].ref.kind))
 				p->nuse[bd]++;
+			if (b->e[j].ref.kind == REF_EXCLUDE)
+				p->excl[bd] = 1;
 			if (b->e[j].ref.kind == REF_EXCLUDE &&
 			    p->len > m->max_exclude_len)
 				m->max_exclude_len = p->len;
@@ -1039,18 +1042,27 @@ void matcher_free(struct matcher *m)
 
 /* ---- running ----------------------------------------------------------- */
 
-/* A pattern or regex found in the normalized text. */
+#define NO_UNIT UINT32_MAX
+
+/* A pattern or regex found in the normalized text: a few million of them
+ * on a large corpus, so kept small. */
 struct raw_hit {
 	uint32_t nstart, nend; /* normalized offsets */
 	uint32_t ostart, oend; /* original offsets (end exclusive) */
-	size_t ref0, nref;     /* refs of a pattern */
+	uint32_t ref0, nref;   /* refs of a pattern */
 	const struct ref *rref; /* or the single ref of a regex */
-	size_t block;          /* the block holding it, or (size_t)-1 */
-	size_t at_block;       /* the last block starting at or before it */
-	size_t sentence;       /* the sentence holding it, or (size_t)-1 */
+	uint32_t block;        /* the block holding it, or NO_UNIT */
+	uint32_t at_block;     /* the last block starting at or before it */
+	uint32_t sentence;     /* the sentence holding it, or NO_UNIT */
 	uint8_t dropped;       /* inside an emptied section */
+	uint8_t excl;          /* an exclusion is one of its refs */
 	uint8_t covered;       /* inside a longer hit holding an exclusion */
 };
+
+static size_t unit_index(uint32_t u)
+{
+	return u == NO_UNIT ? (size_t)-1 : u;
+}
 
 /* One hit of one item's group. */
 struct item_hit {
@@ -1157,6 +1169,7 @@ struct run {
 	struct positions *tails; /* per regex: where its tails start */
 	struct positions breaks; /* the '\n' of the normalized text, and
 				  * its length last */
+	int excludes; /* a hit holds an exclusion */
 };
 
 static uint32_t orig_end_of(const struct run *r, uint32_t nend)
@@ -1173,7 +1186,7 @@ static uint32_t orig_end_of(const struct run *r, uint32_t nend)
 }
 
 static int push_hit(struct run *r, uint32_t ns, uint32_t ne, size_t ref0,
-		    size_t nref, const struct ref *rref)
+		    size_t nref, const struct ref *rref, int excl)
 {
 	struct raw_hit *h;
 
@@ -1184,11 +1197,13 @@ static int push_hit(struct run *r, uint32_t ns, uint32_t ne, size_t ref0,
 	h->nend = ne;
 	h->ostart = r->norm.map[ns] + r->base;
 	h->oend = orig_end_of(r, ne);
-	h->ref0 = ref0;
-	h->nref = nref;
+	h->ref0 = (uint32_t)ref0;
+	h->nref = (uint32_t)nref;
 	h->rref = rref;
 	h->dropped = 0;
+	h->excl = (uint8_t)excl;
 	h->covered = 0;
+	r->excludes |= excl;
 	return 0;
 }
 
@@ -1240,7 +1255,7 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 			if (!p->nref[bd] || (bd & bad))
 				continue;
 			if (use && push_hit(r, st, (uint32_t)i + 1, p->ref0[bd],
-					    use, NULL) < 0)
+					    use, NULL, p->excl[bd]) < 0)
 				return SR_ENOMEM;
 			if (use < p->nref[bd] &&
 			    steer(r, st, p->ref0[bd] + use,
@@ -1352,7 +1367,7 @@ static int regex_hit(struct run *r, pcre2_match_data *md, size_t i)
 	if (ov[1] <= ov[0])
 		return 0;
 	return push_hit(r, (uint32_t)ov[0], (uint32_t)ov[1], 0, 0,
-			&r->m->regexes[i].ref);
+			&r->m->regexes[i].ref, 0);
 }
 
 /*
@@ -1741,16 +1756,6 @@ static int excluded(const struct run *r, size_t h, int item)
 	return 0;
 }
 
-static int has_exclude(const struct run *r, const struct raw_hit *h)
-{
-	size_t k;
-
-	for (k = 0; k < hit_nrefs(h); k++)
-		if (hit_ref(r, h, k)->kind == REF_EXCLUDE)
-			return 1;
-	return 0;
-}
-
 /*
  * Marks the hits inside a longer hit that holds an exclusion: only they
  * can be excluded, and excluded() need not look around the others.
@@ -1763,7 +1768,7 @@ static void mark_covered(struct run *r)
 		const struct raw_hit *e = &r->hits[i];
 		uint32_t len = e->nend - e->nstart;
 
-		if (!has_exclude(r, e))
+		if (!e->excl)
 			continue;
 		/* Shorter ones at the same start sort before it. */
 		for (j = i; j-- > 0 && r->hits[j].nstart == e->nstart;)
@@ -1779,14 +1784,50 @@ static void mark_covered(struct run *r)
 }
 
 /*
+ * The refs of hit i that count for their items.  Without `fill`, counts
+ * them in r->item_first[item + 1] and notes a by-reference phrase's
+ * block; with it, places them in r->ihits.
+ */
+static void hit_items(struct run *r, size_t i, size_t *fill)
+{
+	const struct raw_hit *h = &r->hits[i];
+	size_t k;
+
+	if (h->dropped)
+		return;
+	for (k = 0; k < hit_nrefs(h); k++) {
+		const struct ref *ref = hit_ref(r, h, k);
+		struct item_hit *ih;
+
+		if (ref->kind == REF_BYREF) {
+			if (!fill && h->block != NO_UNIT)
+				r->block_byref[h->block] = 1;
+			continue;
+		}
+		if (ref->kind != REF_TERM ||
+		    (h->covered && excluded(r, i, ref->item)))
+			continue;
+		if (!fill) {
+			r->item_first[ref->item + 1]++;
+			continue;
+		}
+		ih = &r->ihits[fill[ref->item]++];
+		ih->hit = (uint32_t)i;
+		ih->item = (uint16_t)ref->item;
+		ih->group = (uint8_t)ref->group;
+		ih->weak = (uint8_t)ref->weak;
+	}
+}
+
+/*
  * Sorts the hits that count out to their items (r->ihits, sliced by
- * r->item_first) and notes which blocks hold a by-reference phrase.
+ * r->item_first: a counting sort, so within an item they stay in
+ * document order) and notes which blocks hold a by-reference phrase.
  */
 static int distribute(struct run *r)
 {
-	size_t nitems = r->m->cl->nitems, i, k, b = 0, sn = 0, pass;
+	size_t nitems = r->m->cl->nitems, i, b = 0, sn = 0;
 	const struct doc *d = r->doc;
-	int excludes = 0; /* the spec holds an exclusion at all */
 	size_t *fill = NULL;
 
 	r->item_first = calloc(nitems + 1, sizeof(*r->item_first));
@@ -1796,6 +1837,8 @@ static int distribute(struct run *r)
 		free(fill);
 		return SR_ENOMEM;
 	}
+	if (r->excludes)
+		mark_covered(r);
 	/* Blocks and sentences of hits: all are in document order, so walk
 	 * them together (evaluating an item then looks nothing up). */
 	for (i = 0; i < r->nhits; i++) {
@@ -1807,67 +1850,30 @@ static int distribute(struct run *r)
 		       d->sentences[sn + 1].start <= h->ostart)
 			sn++;
 		h->at_block = d->nblocks && d->blocks[b].start <= h->ostart
-				      ? b
-				      : (size_t)-1;
-		h->block = h->at_block != (size_t)-1 &&
+				      ? (uint32_t)b
+				      : NO_UNIT;
+		h->block = h->at_block != NO_UNIT &&
 					   h->oend <= d->blocks[b].end
-				   ? b
-				   : (size_t)-1;
+				   ? (uint32_t)b
+				   : NO_UNIT;
 		h->sentence = d->nsentences &&
 					      d->sentences[sn].start <= h->ostart &&
 					      h->oend <= d->sentences[sn].end
-				      ? sn
-				      : (size_t)-1;
-		excludes = excludes || has_exclude(r, h);
+				      ? (uint32_t)sn
+				      : NO_UNIT;
+		hit_items(r, i, NULL);
 	}
-	if (excludes)
-		mark_covered(r);
-	/*
-	 * Two passes, a counting sort by item: count the hits of each item,
-	 * then place them.  Within an item they stay in document order.
-	 */
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < r->nhits; i++) {
-			const struct raw_hit *h = &r->hits[i];
-
-			if (h->dropped)
-				continue;
-			for (k = 0; k < hit_nrefs(h); k++) {
-				const struct ref *ref = hit_ref(r, h, k);
-				struct item_hit *ih;
-
-				if (ref->kind == REF_BYREF) {
-					if (!pass && h->block != (size_t)-1)
-						r->block_byref[h->block] = 1;
-					continue;
-				}
-				if (ref->kind != REF_TERM ||
-				    (h->covered && excluded(r, i, ref->item)))
-					continue;
-				if (!pass) {
-					r->item_first[ref->item + 1]++;
-					continue;
-				}
-				ih = &r->ihits[fill[ref->item]++];
-				ih->hit = (uint32_t)i;
-				ih->item = (uint16_t)ref->item;
-				ih->group = (uint8_t)ref->group;
-				ih->weak = (uint8_t)ref->weak;
-			}
-		}
-		if (pass)
-			break;
-		for (i = 0; i < nitems; i++)
-			r->item_first[i + 1] += r->item_first[i];
-		r->nihits = r->item_first[nitems];
-		r->ihits = malloc((r->nihits ? r->nihits : 1) *
-				  sizeof(*r->ihits));
-		if (!r->ihits) {
-			free(fill);
-			return SR_ENOMEM;
-		}
-		memcpy(fill, r->item_first, nitems * sizeof(*fill));
+	for (i = 0; i < nitems; i++)
+		r->item_first[i + 1] += r->item_first[i];
+	r->nihits = r->item_first[nitems];
+	r->ihits = malloc((r->nihits ? r->nihits : 1) * sizeof(*r->ihits));
+	if (!r->ihits) {
+		free(fill);
+		return SR_ENOMEM;
 	}
+	memcpy(fill, r->item_first, nitems * sizeof(*fill));
+	for (i = 0; i < r->nhits; i++)
+		hit_items(r, i, fill);
 	free(fill);
 	return 0;
 }
@@ -1880,11 +1886,11 @@ static size_t unit_of(const struct doc *d, enum cl_scope scope,
 
 	switch (scope) {
 	case CL_SENTENCE:
-		return h->sentence;
+		return unit_index(h->sentence);
 	case CL_PARAGRAPH:
-		return h->block;
+		return unit_index(h->block);
 	case CL_SECTION:
-		u = section_of(d, h->at_block, h->ostart, h->oend);
+		u = section_of(d, unit_index(h->at_block), h->ostart, h->oend);
 		/* Text before the first heading is a section of its own
 		 * (index nsections), so a clause there is not lost. */
 		if (u == (size_t)-1 &&
@@ -2047,7 +2053,7 @@ static int accumulate(struct run *r, size_t item)
 		a->mask |= bit;
 		if (!ih->weak) {
 			a->strong |= bit;
-			if (!is_heading_block(d, h->block))
+			if (!is_heading_block(d, unit_index(h->block)))
 				a->own |= bit;
 		}
 	}
@@ -2120,7 +2126,7 @@ static int unit_by_reference(const struct run *r, size_t item,
 		const struct item_hit *ih = &r->ihits[i];
 		const struct raw_hit *h = &r->hits[ih->hit];
 
-		if (ih->group != 0 || ih->weak || h->block == (size_t)-1 ||
+		if (ih->group != 0 || ih->weak || h->block == NO_UNIT ||
 		    unit_of(d, it->scope, h) != a->unit)
 			continue;
 		if (r->block_byref[h->block] ||
