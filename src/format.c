@@ -66,7 +66,9 @@ void format_quote(struct strbuf *out, const char *text, size_t start,
 
 static void json_key_str(struct strbuf *o, const char *key, const char *val)
 {
-	strbuf_addf(o, "\"%s\":", key);
+	strbuf_addch(o, '"');
+	strbuf_addstr(o, key);
+	strbuf_addstr(o, "\":");
 	if (val)
 		strbuf_add_json_str(o, val, strlen(val));
 	else

@@ -90,7 +90,7 @@ void strbuf_setlen(struct strbuf *sb, size_t len)
 	sb->buf[len] = '\0';
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+void strbuf_add_grow(struct strbuf *sb, const void *data, size_t len)
 {
 	if (strbuf_grow(sb, len) < 0)
 		return;
@@ -99,12 +99,7 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t len)
 	sb->buf[sb->len] = '\0';
 }
 
-void strbuf_addstr(struct strbuf *sb, const char *s)
-{
-	strbuf_add(sb, s, strlen(s));
-}
-
-void strbuf_addch(struct strbuf *sb, int c)
+void strbuf_addch_grow(struct strbuf *sb, int c)
 {
 	if (strbuf_grow(sb, 1) < 0)
 		return;

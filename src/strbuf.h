@@ -18,6 +18,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 extern char strbuf_slopbuf[];
 
@@ -39,9 +40,41 @@ int strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_setlen(struct strbuf *sb, size_t len);
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t len);
-void strbuf_addstr(struct strbuf *sb, const char *s);
-void strbuf_addch(struct strbuf *sb, int c);
+/* The appends that need to grow the buffer; use the ones below. */
+void strbuf_add_grow(struct strbuf *sb, const void *data, size_t len);
+void strbuf_addch_grow(struct strbuf *sb, int c);
+
+/*
+ * The appends of large outputs (a check's JSON is tens of megabytes):
+ * inline while there is room, so a literal's strlen is a constant and
+ * a byte is a store.
+ */
+static inline void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (sb->failed || len >= sb->alloc - sb->len) {
+		strbuf_add_grow(sb, data, len);
+		return;
+	}
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+static inline void strbuf_addch(struct strbuf *sb, int c)
+{
+	if (sb->failed || sb->len + 1 >= sb->alloc) {
+		strbuf_addch_grow(sb, c);
+		return;
+	}
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
+
 void strbuf_addchars(struct strbuf *sb, int c, size_t n);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

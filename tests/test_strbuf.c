@@ -1,9 +1,11 @@
 /*
- * test_strbuf.c - the string builder's escaping, which every JSON and XML
+ * test_strbuf.c - the string builder: its appends at the edge of the
+ * allocation and after a failure, and the escaping every JSON and XML
  * output goes through.
  */
 #include "testutil.h"
 
+#include "error.h"
 #include "strbuf.h"
 
 /* What strbuf_add_json_str must give, one byte at a time. */
@@ -31,6 +33,56 @@ static void json_reference(struct strbuf *sb, const char *s, size_t len)
 			strbuf_addch(sb, (char)c);
 	}
 	strbuf_addch(sb, '"');
+}
+
+/* Appends fill the buffer to its last byte and grow past it, the NUL
+ * always after the text. */
+static void test_append_at_the_edge(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char want[300];
+	size_t i;
+
+	(void)state;
+	strbuf_addch(&sb, 'a'); /* the first append allocates */
+	want[0] = 'a';
+	for (i = 1; i < sizeof(want) - 1; i++) {
+		if (i % 3)
+			strbuf_addch(&sb, (char)('a' + i % 26));
+		else
+			strbuf_add(&sb, (const char[]){ (char)('a' + i % 26) }, 1);
+		want[i] = (char)('a' + i % 26);
+		assert_true(sb.len < sb.alloc);
+		assert_int_equal(sb.buf[sb.len], '\0');
+	}
+	want[i] = '\0';
+	assert_int_equal(sb.len, sizeof(want) - 1);
+	assert_string_equal(sb.buf, want);
+	strbuf_reset(&sb);
+	strbuf_add(&sb, want, sb.alloc - 1); /* exactly full */
+	assert_true(sb.len < sb.alloc);
+	assert_memory_equal(sb.buf, want, sb.len);
+	assert_int_equal(sb.buf[sb.len], '\0');
+	strbuf_release(&sb);
+}
+
+/* After a failed allocation every append is a no-op, room or not. */
+static void test_failed_is_sticky(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	strbuf_addstr(&sb, "kept");
+	assert_int_equal(strbuf_grow(&sb, (size_t)-1 / 2), SR_ENOMEM);
+	assert_true(sb.failed);
+	assert_true(sb.len + 2 < sb.alloc); /* there is room */
+	strbuf_addch(&sb, 'x');
+	strbuf_addstr(&sb, "y");
+	strbuf_add(&sb, "z", 1);
+	strbuf_add_json_str(&sb, "w", 1);
+	assert_string_equal(sb.buf, "kept");
+	assert_int_equal(sb.len, 4);
+	strbuf_release(&sb);
 }
 
 static void test_json_str_examples(void **state)
@@ -93,6 +145,8 @@ static void test_json_str_vs_reference(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_append_at_the_edge),
+	    cmocka_unit_test(test_failed_is_sticky),
 	    cmocka_unit_test(test_json_str_examples),
 	    cmocka_unit_test(test_json_str_vs_reference),
 	};
