@@ -1162,6 +1162,8 @@ struct run {
 	uint8_t *block_byref; /* block holds a by-reference phrase */
 	struct unit_acc *acc;
 	size_t nacc, aacc;
+	struct unit_acc *acc2; /* room to merge acc into */
+	size_t aacc2;
 	struct unit_acc *sec_acc; /* nsections + 1 (the preamble), for
 				   * section scope */
 	struct anchor_hit *anchors; /* where regexes are to be tried */
@@ -1968,9 +1970,44 @@ static int cmp_acc(const void *a, const void *b)
 	return x->unit < y->unit ? -1 : x->unit > y->unit;
 }
 
+static void sort_accs(struct unit_acc *a, size_t n)
+{
+	size_t k;
+
+	for (k = 1; k < n && a[k - 1].unit <= a[k].unit; k++)
+		;
+	if (k < n)
+		qsort(a, n, sizeof(*a), cmp_acc);
+}
+
+/* Puts r->acc in unit order: its two runs [0, n) and [n, nacc) are in
+ * order already (so far as can be seen), and merged. */
+static int merge_accs(struct run *r, size_t n)
+{
+	struct unit_acc *a = r->acc, *b = r->acc + n, *t;
+	size_t na = n, nb = r->nacc - n, i = 0, j = 0, k;
+
+	sort_accs(a, na);
+	sort_accs(b, nb);
+	if (SR_ALLOC_GROW(r->acc2, r->nacc, r->aacc2) < 0)
+		return SR_ENOMEM;
+	for (k = 0; k < r->nacc; k++)
+		r->acc2[k] = j == nb || (i < na && a[i].unit <= b[j].unit)
+				     ? a[i++]
+				     : b[j++];
+	t = r->acc;
+	r->acc = r->acc2;
+	r->acc2 = t;
+	k = r->aacc;
+	r->aacc = r->aacc2;
+	r->aacc2 = k;
+	return 0;
+}
+
 /*
  * Sentence and paragraph scope: a heading's hits also count, as context,
- * for every unit of its section's own body.
+ * for every unit of its section's own body.  A heading's body comes after
+ * it and before the next heading, so what is added is in unit order too.
  */
 static int inherit_headings(struct run *r, enum cl_scope scope)
 {
@@ -2003,7 +2040,8 @@ static int inherit_headings(struct run *r, enum cl_scope scope)
 	}
 	if (r->nacc == n)
 		return 0;
-	qsort(r->acc, r->nacc, sizeof(*r->acc), cmp_acc);
+	if (merge_accs(r, n) < 0)
+		return SR_ENOMEM;
 	for (i = 0, out = 0; i < r->nacc; i++) {
 		if (out && r->acc[out - 1].unit == r->acc[i].unit) {
 			r->acc[out - 1].mask |= r->acc[i].mask;
@@ -2357,6 +2395,7 @@ out:
 	free(r.item_first);
 	free(r.block_byref);
 	free(r.acc);
+	free(r.acc2);
 	free(r.sec_acc);
 	for (i = 0; r.tails && i < m->nregexes; i++)
 		free(r.tails[i].v);
