@@ -23,6 +23,11 @@ int format_parse(const char *name)
 	return -1;
 }
 
+static int is_graphic_ascii(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f;
+}
+
 void format_quote(struct strbuf *out, const char *text, size_t start,
 		  size_t end)
 {
@@ -34,8 +39,31 @@ void format_quote(struct strbuf *out, const char *text, size_t start,
 		i++;
 	while (i < end) {
 		uint32_t cp;
-		size_t n = utf8_decode(text + i, end - i, &cp, NULL);
+		size_t n;
 
+		if (is_graphic_ascii((unsigned char)text[i])) {
+			/* A run of visible ASCII is copied as it is. */
+			for (n = 1; i + n < end &&
+				    is_graphic_ascii((unsigned char)text[i + n]);
+			     n++)
+				;
+			if (space) {
+				if (room < 2)
+					break;
+				strbuf_addch(out, ' ');
+				room--;
+				space = 0;
+			}
+			if (n > room) {
+				strbuf_add(out, text + i, room);
+				break;
+			}
+			strbuf_add(out, text + i, n);
+			room -= n;
+			i += n;
+			continue;
+		}
+		n = utf8_decode(text + i, end - i, &cp, NULL);
 		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
 		    cp == 0x3000) {
 			space = 1;
@@ -46,10 +74,8 @@ void format_quote(struct strbuf *out, const char *text, size_t start,
 			i += n;
 			continue;
 		}
-		if (n + space > room) {
-			strbuf_addstr(out, "\xe2\x80\xa6"); /* … */
-			return;
-		}
+		if (n + space > room)
+			break;
 		if (space) {
 			strbuf_addch(out, ' ');
 			room--;
@@ -62,6 +88,8 @@ void format_quote(struct strbuf *out, const char *text, size_t start,
 		room -= n;
 		i += n;
 	}
+	if (i < end)
+		strbuf_addstr(out, "\xe2\x80\xa6"); /* … */
 }
 
 static void json_key_str(struct strbuf *o, const char *key, const char *val)

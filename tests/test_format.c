@@ -1,0 +1,150 @@
+/*
+ * test_format.c - the quotes of evidence every output format carries:
+ * whitespace runs made one space, control characters dropped, cut at
+ * FORMAT_MAX_QUOTE bytes on a character boundary with an ellipsis.
+ */
+#include "testutil.h"
+
+#include "format.h"
+#include "strbuf.h"
+#include "text.h"
+#include "util.h"
+
+static const char ellipsis[] = "\xe2\x80\xa6";
+
+/* What format_quote must give, one character at a time. */
+static void quote_reference(struct strbuf *out, const char *text,
+			    size_t start, size_t end)
+{
+	size_t i = start, room = FORMAT_MAX_QUOTE;
+	int space = 0;
+
+	while (i < end && (text[i] == ' ' || text[i] == '\t' ||
+			   text[i] == '\n' || text[i] == '\r'))
+		i++;
+	while (i < end) {
+		uint32_t cp;
+		size_t n = utf8_decode(text + i, end - i, &cp, NULL);
+
+		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+		    cp == 0x3000) {
+			space = 1;
+			i += n;
+			continue;
+		}
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
+			i += n;
+			continue;
+		}
+		if (n + space > room) {
+			strbuf_addstr(out, ellipsis);
+			return;
+		}
+		if (space) {
+			strbuf_addch(out, ' ');
+			room--;
+			space = 0;
+		}
+		if (cp == TEXT_REPLACEMENT)
+			strbuf_addstr(out, "\xef\xbf\xbd");
+		else
+			strbuf_add(out, text + i, n);
+		room -= n;
+		i += n;
+	}
+}
+
+static void assert_quote(const char *text, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	format_quote(&sb, text, 0, strlen(text));
+	assert_string_equal(sb.buf, want);
+	strbuf_release(&sb);
+}
+
+static void test_quote_examples(void **state)
+{
+	char long_text[FORMAT_MAX_QUOTE + 20], want[FORMAT_MAX_QUOTE + 8];
+
+	(void)state;
+	assert_quote("  The contractor\n  shall\treport. ",
+		     "The contractor shall report.");
+	assert_quote("受託者は、\n　速やかに報告すること。",
+		     "受託者は、 速やかに報告すること。");
+	assert_quote("a\x01" "b\x7f" "c\xc2\x85" "d", "abcd");
+	assert_quote("bad \xff byte", "bad \xef\xbf\xbd byte");
+	/* Cut where the next character would not fit. */
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	memset(want, 'x', FORMAT_MAX_QUOTE);
+	memcpy(want + FORMAT_MAX_QUOTE, ellipsis, sizeof(ellipsis));
+	assert_quote(long_text, want);
+	/* Exactly full: nothing cut, no ellipsis. */
+	long_text[FORMAT_MAX_QUOTE] = '\0';
+	want[FORMAT_MAX_QUOTE] = '\0';
+	assert_quote(long_text, want);
+	/* One byte left: not enough for a space and a word. */
+	memcpy(long_text + FORMAT_MAX_QUOTE - 1, " y", 3);
+	memcpy(want + FORMAT_MAX_QUOTE - 1, ellipsis, sizeof(ellipsis));
+	assert_quote(long_text, want);
+	/* ... nor for a character of three bytes. */
+	memcpy(long_text + FORMAT_MAX_QUOTE - 2, "委", 4);
+	memcpy(want + FORMAT_MAX_QUOTE - 2, ellipsis, sizeof(ellipsis));
+	assert_quote(long_text, want);
+}
+
+/*
+ * Random texts of visible ASCII, spaces, controls, Japanese, C1 and
+ * invalid bytes, quoted whole and in parts, against the reference.
+ */
+static void test_quote_vs_reference(void **state)
+{
+	static const char *const pieces[] = {
+		"a", "Z", "shall", ".", " ", "  ", "\t", "\n", "\r\n", "\x01",
+		"\x7f", "\xc2\x85", "\xc2\xa0", "　", "委託", "。", "\xff",
+		"\xe3\x81", "~", "!",
+	};
+	struct strbuf got = STRBUF_INIT, want = STRBUF_INIT;
+	char text[700];
+	unsigned seed = 1;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 50000; round++) {
+		size_t len = 0, start, end;
+
+		seed = seed * 1103515245u + 12345u;
+		while (len < 200 + (seed >> 16) % 200) {
+			const char *p;
+
+			seed = seed * 1103515245u + 12345u;
+			p = pieces[(seed >> 16) % SR_ARRAY_SIZE(pieces)];
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+		}
+		seed = seed * 1103515245u + 12345u;
+		start = len ? (seed >> 16) % (len + 1) : 0;
+		seed = seed * 1103515245u + 12345u;
+		end = start + (len > start ? (seed >> 16) % (len - start + 1) : 0);
+		strbuf_reset(&got);
+		strbuf_reset(&want);
+		format_quote(&got, text, start, end);
+		quote_reference(&want, text, start, end);
+		if (got.len != want.len || memcmp(got.buf, want.buf, got.len))
+			fail_msg("round %d [%zu, %zu): got \"%s\", want \"%s\"",
+				 round, start, end, got.buf, want.buf);
+	}
+	strbuf_release(&got);
+	strbuf_release(&want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_quote_examples),
+	    cmocka_unit_test(test_quote_vs_reference),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
