@@ -1338,6 +1338,10 @@ static int scan(struct run *r)
 	size_t n = r->norm.len, K = m->nclasses, i;
 	uint32_t s = 0;
 
+	/* Room for the hits a spec usually has (one in 25 bytes on the
+	 * benchmark's corpus), so that they are not grown step by step. */
+	if (SR_ALLOC_GROW(r->hits, n / 20 + 16, r->ahits) < 0)
+		return SR_ENOMEM;
 	if (m->delta16 && n >= SCAN_SPLIT)
 		return scan_two(r);
 	if (m->delta16) {
