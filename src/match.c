@@ -1270,58 +1270,99 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 
 /*
  * The DFA's loop waits on one load per byte, each depending on the last.
- * A long text is read as two halves at once: two independent chains keep
- * the processor busy while either waits.  The second half's state is
- * right once it has read max_len bytes (an automaton state is a suffix of
- * at most that length), so it starts that far before the middle and
- * reports nothing until then; its outputs are kept and recorded after
- * the first half's, so that hits still come in order of their end.
+ * A long text is read as SCAN_CHAINS parts at once: independent chains
+ * keep the processor busy while one waits.  A part's state is right once
+ * it has read max_len bytes (an automaton state is a suffix of at most
+ * that length), so each starts that far before its part and reports
+ * nothing until its part begins.  Where a state has output is noted
+ * without a branch (one byte in a dozen or so has one, too irregularly
+ * to predict), SCAN_BLOCK bytes of each part at a time; the outputs are
+ * recorded part after part, so that hits still come in order of their
+ * end.
  */
 #define SCAN_SPLIT 4096
+#define SCAN_CHAINS 4
+#define SCAN_BLOCK 512
 
-static int scan_two(struct run *r)
+struct scan_out {
+	uint32_t state, at;
+};
+
+struct scan_chain {
+	uint32_t state;
+	size_t from;            /* where its part starts */
+	struct scan_out *out;   /* its outputs so far */
+	size_t nout, aout;
+	struct scan_out block[SCAN_BLOCK];
+};
+
+static int scan_chains(struct run *r)
 {
 	const struct matcher *m = r->m;
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
 	const uint8_t *cls = m->cls;
 	const uint16_t *delta = m->delta16;
-	size_t n = r->norm.len, K = m->nclasses, mid = n / 2, i, j, k;
-	size_t nlater = 0, alater = 0;
-	struct { uint32_t state, at; } *later = NULL;
-	uint32_t s1 = 0, s2 = 0;
+	size_t n = r->norm.len, K = m->nclasses, part = n / SCAN_CHAINS;
+	size_t i, j, k, c;
+	struct scan_chain ch[SCAN_CHAINS];
 	int ret = 0;
 
-	for (j = mid > m->max_len ? mid - m->max_len : 0; j < mid; j++)
-		s2 = delta[(size_t)s2 * K + cls[t[j]]] & 0x7fffu;
-	for (i = 0; i < mid; i++, j++) {
-		uint16_t n1 = delta[(size_t)s1 * K + cls[t[i]]];
-		uint16_t n2 = delta[(size_t)s2 * K + cls[t[j]]];
+	for (c = 0; c < SCAN_CHAINS; c++) {
+		ch[c].state = 0;
+		ch[c].from = c * part;
+		ch[c].out = NULL;
+		ch[c].nout = ch[c].aout = 0;
+		j = ch[c].from > m->max_len ? ch[c].from - m->max_len : 0;
+		for (; j < ch[c].from; j++)
+			ch[c].state = delta[(size_t)ch[c].state * K +
+					    cls[t[j]]] & 0x7fffu;
+	}
+	for (i = 0; i < part;) {
+		size_t stop = part - i < SCAN_BLOCK ? part : i + SCAN_BLOCK;
+		size_t kept[SCAN_CHAINS] = { 0 };
 
-		s1 = n1 & 0x7fffu;
-		s2 = n2 & 0x7fffu;
-		if ((n1 & 0x8000u) && (ret = emit_outputs(r, s1, i)) < 0)
-			goto out;
-		if (n2 & 0x8000u) {
-			if (SR_ALLOC_GROW(later, nlater + 1, alater) < 0) {
+		for (; i < stop; i++) {
+			for (c = 0; c < SCAN_CHAINS; c++) {
+				size_t at = ch[c].from + i;
+				uint16_t next = delta[(size_t)ch[c].state * K +
+						      cls[t[at]]];
+
+				ch[c].state = next & 0x7fffu;
+				ch[c].block[kept[c]].state = ch[c].state;
+				ch[c].block[kept[c]].at = (uint32_t)at;
+				kept[c] += next >> 15;
+			}
+		}
+		for (c = 0; c < SCAN_CHAINS; c++) {
+			struct scan_chain *x = &ch[c];
+
+			if (SR_ALLOC_GROW(x->out, x->nout + kept[c], x->aout) < 0) {
 				ret = SR_ENOMEM;
 				goto out;
 			}
-			later[nlater].state = s2;
-			later[nlater++].at = (uint32_t)j;
+			memcpy(x->out + x->nout, x->block,
+			       kept[c] * sizeof(*x->block));
+			x->nout += kept[c];
 		}
 	}
-	for (k = 0; k < nlater; k++)
-		if ((ret = emit_outputs(r, later[k].state, later[k].at)) < 0)
-			goto out;
-	for (; j < n; j++) { /* the odd byte of an odd length */
-		uint16_t n2 = delta[(size_t)s2 * K + cls[t[j]]];
+	for (c = 0; c < SCAN_CHAINS; c++)
+		for (k = 0; k < ch[c].nout; k++)
+			if ((ret = emit_outputs(r, ch[c].out[k].state,
+						ch[c].out[k].at)) < 0)
+				goto out;
+	/* What is left after the last part: n is not a multiple. */
+	c = SCAN_CHAINS - 1;
+	for (j = ch[c].from + part; j < n; j++) {
+		uint16_t next = delta[(size_t)ch[c].state * K + cls[t[j]]];
 
-		s2 = n2 & 0x7fffu;
-		if ((n2 & 0x8000u) && (ret = emit_outputs(r, s2, j)) < 0)
+		ch[c].state = next & 0x7fffu;
+		if ((next & 0x8000u) &&
+		    (ret = emit_outputs(r, ch[c].state, j)) < 0)
 			goto out;
 	}
 out:
-	free(later);
+	for (c = 0; c < SCAN_CHAINS; c++)
+		free(ch[c].out);
 	return ret;
 }
 
@@ -1343,7 +1384,7 @@ static int scan(struct run *r)
 	if (SR_ALLOC_GROW(r->hits, n / 20 + 16, r->ahits) < 0)
 		return SR_ENOMEM;
 	if (m->delta16 && n >= SCAN_SPLIT)
-		return scan_two(r);
+		return scan_chains(r);
 	if (m->delta16) {
 		const uint16_t *delta = m->delta16;
 

@@ -432,13 +432,15 @@ static void test_invalid_utf8(void **state)
 	assert_int_equal(f->rep.diags.diags[0].severity, SR_SEV_WARNING);
 }
 
-/* A long text is read as two halves at once: a term across the middle is
- * found once, wherever the middle falls in it. */
-static void test_long_text_halves(void **state)
+/* A long text is read as four parts at once: a term across where a part
+ * starts is found once, wherever the start falls in it.  The text is four
+ * runs of filler with ten terms between them, and the parts start inside
+ * those terms. */
+static void test_long_text_parts(void **state)
 {
 	struct fixture *f = *state;
 	struct strbuf text = STRBUF_INIT;
-	int shift, k;
+	int shift, k, part;
 
 	for (shift = 0; shift < 14; shift++) {
 		const struct finding *fd;
@@ -446,16 +448,16 @@ static void test_long_text_halves(void **state)
 		strbuf_reset(&text);
 		for (k = 0; k < shift; k++)
 			strbuf_addch(&text, 'q');
-		for (k = 0; k < 2500; k++)
-			strbuf_addstr(&text, "z ");
-		for (k = 0; k < 10; k++)
-			strbuf_addstr(&text, "audit ");
-		for (k = 0; k < 2500; k++)
-			strbuf_addstr(&text, "z ");
+		for (part = 0; part < 4; part++) {
+			for (k = 0; k < 1250; k++)
+				strbuf_addstr(&text, "z ");
+			for (k = 0; part < 3 && k < 10; k++)
+				strbuf_addstr(&text, "audit ");
+		}
 		fd = run(f, text.buf, "AUD");
 		assert_int_equal(fd->status, FINDING_SATISFIED);
 		assert_int_equal(fd->nevidence, 1);
-		assert_int_equal(fd->evidence[0].nhits, 10);
+		assert_int_equal(fd->evidence[0].nhits, 30);
 	}
 	strbuf_release(&text);
 }
@@ -634,7 +636,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_findings_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_spec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_text_halves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_text_parts, setup, teardown),
 		cmocka_unit_test(test_regex_tails_are_sound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
