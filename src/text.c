@@ -1338,6 +1338,10 @@ static void block_break(struct norm *st, const unsigned char *s,
 	}
 }
 
+/* What a character's entry must not have to be copied as it is. */
+#define PLAIN_NOT                                                            \
+	(E_REPL | E_ASC | E_SLOW | E_WS | E_DROP | E_LONGV | E_TRIG)
+
 static void norm_run(struct norm *st, const char *src, size_t len,
 		     unsigned flags)
 {
@@ -1430,21 +1434,43 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 			cl_ok = 0;
 			continue;
 		}
-		if (!(e & (E_REPL | E_ASC | E_SLOW | E_WS | E_DROP | E_LONGV |
-			   E_TRIG))) {
+		if (!(e & PLAIN_NOT)) {
 			uint32_t cls = e & (L_CJK | L_KATA | L_KANA);
-			size_t o;
+			size_t o, lim;
 
 			if (st->pend)
 				resolve(st, cp, cls);
 			o = st->o;
-			cl_src = i;
-			cl_out = o;
-			cl_ok = 1;
 			for (size_t k = 0; k < n; k++) {
 				st->buf[o + k] = (char)s[i + k];
 				st->map[o + k] = (uint32_t)i;
 			}
+			/* Japanese text is mostly runs of such characters of
+			 * three bytes: copy them on while there is room. */
+			lim = o + (st->cap - o - 8);
+			while (n == 3 && o + 6 <= lim && i + 5 < len) {
+				const unsigned char *q = s + i + 3;
+				uint32_t e2;
+
+				if (q[0] < 0xE1 || q[0] > 0xEF || q[0] == 0xED ||
+				    (q[1] & 0xC0) != 0x80 || (q[2] & 0xC0) != 0x80)
+					break;
+				e2 = norm_tab[((uint32_t)(q[0] & 0x0F) << 12) |
+					      ((uint32_t)(q[1] & 0x3F) << 6) |
+					      (q[2] & 0x3F)];
+				if (e2 & (PLAIN_NOT | E_MARK))
+					break;
+				i += 3;
+				o += 3;
+				for (size_t k = 0; k < 3; k++) {
+					st->buf[o + k] = (char)q[k];
+					st->map[o + k] = (uint32_t)i;
+				}
+				cls = e2 & (L_CJK | L_KATA | L_KANA);
+			}
+			cl_src = i;
+			cl_out = o;
+			cl_ok = 1;
 			st->o = o + n;
 			st->last = cls;
 			i += n;

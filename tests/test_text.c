@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "error.h"
+#include "strbuf.h"
 #include "text.h"
 
 /* ---- UTF-8 decoding ----------------------------------------------- */
@@ -659,6 +660,38 @@ static void test_norm_composes_marks(void **state)
 	RUN(cases, 0);
 }
 
+/*
+ * Japanese is copied a run of characters at a time: a mark after a run
+ * joins the run's last character, and every byte maps to the start of
+ * its own character, however long the run (longer than any buffer).
+ */
+static void test_norm_cjk_runs(void **state)
+{
+	static const struct norm_case cases[] = {
+	    {"あいか\xe3\x82\x99", "あいが"},
+	    {"本業務をか\xe3\x82\x9bう", "本業務をがう"},
+	    {"委託ｶﾞｲﾄﾞ", "委託ガイド"},
+	    {"葛\xf3\xa0\x84\x80城", "葛城"}, /* IVS: four bytes */
+	    {"委\xed\x9f\xbb託", "委\xed\x9f\xbb託"}, /* ED: U+D7FB */
+	};
+	struct text_norm n = TEXT_NORM_INIT;
+	struct strbuf text = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	RUN(cases, 0);
+	for (i = 0; i < 20000; i++)
+		strbuf_addstr(&text, i % 7 == 6 ? "。" : i % 2 ? "委" : "た");
+	assert_int_equal(text_normalize(&n, text.buf, text.len, 0), 0);
+	assert_int_equal(n.len, text.len);
+	assert_memory_equal(n.buf, text.buf, text.len);
+	for (i = 0; i < n.len; i++)
+		assert_int_equal(n.map[i], i - i % 3);
+	check_invariants(&n, text.len);
+	text_norm_release(&n);
+	strbuf_release(&text);
+}
+
 static void test_norm_bom_skipped(void **state)
 {
 	struct text_norm n = TEXT_NORM_INIT;
@@ -1095,6 +1128,7 @@ int main(void)
 	    cmocka_unit_test(test_norm_block_starts),
 	    cmocka_unit_test(test_norm_invisible_characters),
 	    cmocka_unit_test(test_norm_composes_marks),
+	    cmocka_unit_test(test_norm_cjk_runs),
 	    cmocka_unit_test(test_norm_bom_skipped),
 	    cmocka_unit_test(test_norm_invalid_counted),
 	    cmocka_unit_test(test_norm_empty),
