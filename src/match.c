@@ -58,6 +58,7 @@ struct mregex {
 	struct ref ref;
 	int anchored; /* runs only where one of its anchors was found */
 	int tailed;   /* ... and only where a tail follows in the block */
+	size_t reach; /* ... at most this many bytes on, or UNBOUNDED */
 	/* The same pattern compiled anchored (owned): JIT does not take
 	 * PCRE2_ANCHORED at match time, only at compile time. */
 	pcre2_code *at;
@@ -269,25 +270,39 @@ static size_t next_alternative(const char *p, size_t j, size_t end)
 	return j + 1;
 }
 
+#define UNBOUNDED ((size_t)-1)
+
+/* A decimal number at p[*j], advancing *j; capped at 100000 (PCRE2 takes
+ * no more than 65535). */
+static size_t read_count(const char *p, size_t *j)
+{
+	size_t n = 0;
+
+	while (p[*j] >= '0' && p[*j] <= '9') {
+		n = n < 100000 ? n * 10 + (size_t)(p[*j] - '0') : n;
+		(*j)++;
+	}
+	return n;
+}
+
 /*
  * A {n}, {n,} or {n,m} quantifier at p[i] (p[i] == '{'): the index after
- * its '}', with *min its n; 0 when the brace is not one (PCRE2 then reads
- * it as a literal '{').
+ * its '}', with *min its n and *max its m (UNBOUNDED for {n,}); 0 when the
+ * brace is not one (PCRE2 then reads it as a literal '{').
  */
-static size_t brace_quantifier(const char *p, size_t i, unsigned *min)
+static size_t brace_quantifier(const char *p, size_t i, size_t *min,
+			       size_t *max)
 {
 	size_t j = i + 1;
 
 	if (p[j] < '0' || p[j] > '9')
 		return 0;
-	*min = 0;
-	while (p[j] >= '0' && p[j] <= '9') {
-		*min = *min < 100000 ? *min * 10 + (unsigned)(p[j] - '0') : *min;
+	*min = *max = read_count(p, &j);
+	if (p[j] == ',') {
 		j++;
+		*max = p[j] >= '0' && p[j] <= '9' ? read_count(p, &j)
+						  : UNBOUNDED;
 	}
-	if (p[j] == ',')
-		while (p[++j] >= '0' && p[j] <= '9')
-			;
 	return p[j] == '}' ? j + 1 : 0;
 }
 
@@ -295,8 +310,7 @@ static size_t brace_quantifier(const char *p, size_t i, unsigned *min)
  * 0 when the regex cannot be anchored. */
 static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 {
-	size_t i = 0, n = 0, j, end, after;
-	unsigned min = 0;
+	size_t i = 0, n = 0, j, end, after, min = 0, max;
 	int optional;
 
 	if (has_top_level_bar(p))
@@ -335,7 +349,8 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 	optional = p[end] == '?' || p[end] == '*';
 	if (optional)
 		after = end + 1;
-	else if (p[end] == '{' && (after = brace_quantifier(p, end, &min)))
+	else if (p[end] == '{' &&
+		 (after = brace_quantifier(p, end, &min, &max)))
 		optional = min == 0;
 	else
 		after = end;
@@ -381,8 +396,11 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
  * not optional, at the top level, after the anchor.  Those literals go
  * into the automaton too, and an attempt is skipped when none of them
  * starts between it and the end of its block (a match stays inside one
- * block): it cannot match.  The part with the longest
- * shortest literal is taken (the rarest, as a rule).  Literals must be
+ * block): it cannot match.  When what comes before the part has a
+ * bounded length ("(情報|データ)[^。]{0,30}", not "\s+"), the part must
+ * also start within that many characters (of at most four bytes) of the
+ * attempt.  The part with the longest shortest literal is taken (the
+ * rarest, as a rule).  Literals must be
  * ASCII (lowercased: regexes are caseless, the text folded) or kana and
  * kanji (which have no case), and at least TAIL_MIN bytes.  Anything the
  * reader does not know (inline flags, \Q, verbs, POSIX classes) gives no
@@ -393,6 +411,7 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 struct tail_set {
 	char lit[MAX_ANCHORS][ANCHOR_BYTES];
 	size_t n, shortest;
+	size_t at; /* where in the pattern the part starts */
 };
 
 /* Whether literal s (len bytes) is one the folded text shows as is. */
@@ -458,44 +477,45 @@ static void tail_offer(struct tail_set *best, const struct tail_set *c)
 		*best = *c;
 }
 
-/* The quantifier at p[*i]: advances past it; returns whether the item
- * may occur zero times.  A '{' that is no quantifier is left at *i (the
- * caller then gives up on the pattern). */
-static int tail_quantifier(const char *p, size_t *i)
+/* The quantifier at p[*i], if any: advances past it and gives how often
+ * the item may occur (1 and 1 without one).  A '{' that is no
+ * quantifier is left at *i (the caller then gives up on the pattern). */
+static void quantifier(const char *p, size_t *i, size_t *min, size_t *max)
 {
-	int optional = 0;
+	size_t after;
 
+	*min = *max = 1;
 	switch (p[*i]) {
 	case '?':
+		*min = 0;
+		break;
 	case '*':
-		optional = 1;
-		(*i)++;
+		*min = 0;
+		*max = UNBOUNDED;
 		break;
 	case '+':
-		(*i)++;
+		*max = UNBOUNDED;
 		break;
-	case '{': {
-		unsigned min;
-		size_t after = brace_quantifier(p, *i, &min);
-
-		if (!after)
-			return 0; /* a literal '{': the caller gives up on it */
-		optional = min == 0;
-		*i = after;
+	case '{':
+		if (!(after = brace_quantifier(p, *i, min, max))) {
+			*min = *max = 1;
+			return; /* a literal '{' */
+		}
+		*i = after - 1;
 		break;
-	}
 	default:
-		return 0;
+		return;
 	}
+	(*i)++;
 	if (p[*i] == '?' || p[*i] == '+')
 		(*i)++; /* lazy or possessive */
-	return optional;
 }
 
 /* The literal run being read in regex_tail(). */
 struct tail_run {
 	size_t start, len;
-	int anchor; /* it is the regex's start, which the anchors give */
+	size_t item; /* where its first item starts */
+	int anchor;  /* it is the regex's start, which the anchors give */
 };
 
 /* Ends the run: offers it unless it is the anchor.  *first goes to 0
@@ -508,16 +528,168 @@ static void tail_flush(const char *p, struct tail_run *run,
 	if (!run->len)
 		return;
 	c.n = 0;
+	c.at = run->item;
 	if (!run->anchor && tail_add(&c, p + run->start, run->len))
 		tail_offer(best, &c);
 	run->len = 0;
 	*first = 0;
 }
 
+/* What an item of a pattern is, as the tail and reach readers see it. */
+enum rx_item {
+	RX_LIT,        /* a literal character (or an escaped sign) */
+	RX_CHAR,       /* one character of a class: [..], ., \s, \x41, ... */
+	RX_GROUP,      /* (...) or (?:...) */
+	RX_ZERO_WIDTH, /* \b, ^, $, lookarounds */
+	RX_BACKREF,    /* \1, \g{1}, \k<n>: as long as what it refers to */
+};
+
+/*
+ * The item at p[i]: its kind, and for RX_LIT the literal's bytes
+ * (p[*lit .. *lit + *litlen)).  Returns the index after it (before any
+ * quantifier), or 0 for what the reader does not know (inline flags, \Q,
+ * verbs, POSIX classes, named groups): the caller gives up on the
+ * pattern then.
+ */
+static size_t regex_item(const char *p, size_t i, enum rx_item *kind,
+			 size_t *lit, size_t *litlen)
+{
+	*kind = RX_CHAR;
+	if (p[i] == '\\') {
+		char c = p[i + 1];
+
+		if (!c || c == 'Q' || c == 'E')
+			return 0;
+		if (strchr("bBAzZG", c)) {
+			*kind = RX_ZERO_WIDTH;
+			return i + 2;
+		}
+		if (c == 'c') /* \cX: a control character */
+			return p[i + 2] ? i + 3 : 0;
+		if (strchr("xopPNgk", c) || (c >= '0' && c <= '9')) {
+			/* \x41, \o{101}, \101, \p{L}, \pL, \g{1}, \k<n>:
+			 * the escape and all of its payload are one item
+			 * that is not a literal of the pattern.  Taking more
+			 * than the payload only loses a tail, never makes a
+			 * wrong one; a reference to a group (or what may be
+			 * one, \1 to \9 and more) has no length of its own. */
+			const char *close = NULL;
+			size_t j = i + 2;
+
+			if (c == 'g' || c == 'k' || (c >= '1' && c <= '9'))
+				*kind = RX_BACKREF;
+			if (p[j] == '{')
+				close = strchr(p + j, '}');
+			else if (p[j] == '<')
+				close = strchr(p + j, '>');
+			else if (p[j] == '\'')
+				close = strchr(p + j + 1, '\'');
+			if (p[j] == '{' || p[j] == '<' || p[j] == '\'')
+				return close ? (size_t)(close - p) + 1 : 0;
+			while ((p[j] >= 'a' && p[j] <= 'z') ||
+			       (p[j] >= 'A' && p[j] <= 'Z') ||
+			       (p[j] >= '0' && p[j] <= '9') || p[j] == '-')
+				j++;
+			return j;
+		}
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			return i + 2; /* \s, \d, \w, ...: a class */
+		*kind = RX_LIT; /* an escaped sign */
+		*lit = i + 1;
+		*litlen = 1;
+		return i + 2;
+	}
+	if (p[i] == '[') {
+		size_t j = i + 1;
+
+		if (p[j] == '^')
+			j++;
+		if (p[j] == ']')
+			j++;
+		for (; p[j] && p[j] != ']'; j++) {
+			if (p[j] == '[' && p[j + 1] == ':')
+				return 0;
+			if (p[j] == '\\' && p[j + 1])
+				j++;
+		}
+		return p[j] ? j + 1 : 0;
+	}
+	if (p[i] == '(') {
+		if (p[i + 1] == '*')
+			return 0; /* a verb */
+		if (p[i + 1] == '?') {
+			if (p[i + 2] == '=' || p[i + 2] == '!' ||
+			    (p[i + 2] == '<' &&
+			     (p[i + 3] == '=' || p[i + 3] == '!')))
+				*kind = RX_ZERO_WIDTH;
+			else if (p[i + 2] == ':')
+				*kind = RX_GROUP;
+			else
+				return 0; /* flags, names, ... */
+		} else {
+			*kind = RX_GROUP;
+		}
+		return skip_group(p, i);
+	}
+	if (p[i] == '^' || p[i] == '$') {
+		*kind = RX_ZERO_WIDTH;
+		return i + 1;
+	}
+	if (p[i] == '.')
+		return i + 1;
+	if (is_meta(p[i]))
+		return 0;
+	{
+		uint32_t cp;
+
+		*kind = RX_LIT;
+		*lit = i;
+		*litlen = utf8_decode(p + i, strlen(p + i), &cp, NULL);
+		return i + *litlen;
+	}
+}
+
+/*
+ * The most characters p[i .. end) can match (alternatives separated by
+ * top-level '|'), or UNBOUNDED: a +, *, {n,} or back reference on the
+ * way, or an item the reader does not know.
+ */
+static size_t max_chars(const char *p, size_t i, size_t end)
+{
+	size_t most = 0, sum = 0;
+
+	while (i < end) {
+		enum rx_item kind;
+		size_t next, lit, litlen, n, min, max;
+
+		if (p[i] == '|') {
+			most = sum > most ? sum : most;
+			sum = 0;
+			i++;
+			continue;
+		}
+		if (!(next = regex_item(p, i, &kind, &lit, &litlen)) ||
+		    next > end || kind == RX_BACKREF)
+			return UNBOUNDED;
+		if (kind == RX_GROUP) /* inside its "(" or "(?:" and ")" */
+			n = max_chars(p, i + (p[i + 1] == '?' ? 3 : 1),
+				      next - 1);
+		else
+			n = kind == RX_ZERO_WIDTH ? 0 : 1;
+		i = next;
+		quantifier(p, &i, &min, &max);
+		if (n == UNBOUNDED || (n && max == UNBOUNDED) ||
+		    (n && max > (UNBOUNDED / 2 - sum) / n))
+			return UNBOUNDED;
+		sum += n * max;
+	}
+	return sum > most ? sum : most;
+}
+
 /* Fills `best` with the tail of pattern p (best->n == 0: none). */
 static void regex_tail(const char *p, struct tail_set *best)
 {
-	struct tail_run run = { 0, 0, 0 };
+	struct tail_run run = { 0, 0, 0, 0 };
 	struct tail_set grp;
 	size_t i = 0;
 	int first = 1; /* nothing consumed yet: still at the anchor */
@@ -526,120 +698,27 @@ static void regex_tail(const char *p, struct tail_set *best)
 	if (has_top_level_bar(p))
 		return;
 	while (p[i]) {
-		enum { LIT, GROUP, ZERO_WIDTH, OTHER } kind = OTHER;
-		size_t start = i, lit = 0, litlen = 0;
-		int optional, quantified;
+		enum rx_item kind;
+		size_t start = i, lit = 0, litlen = 0, min, max;
+		int quantified;
 
-		if (p[i] == '\\') {
-			char c = p[i + 1];
-
-			if (!c || c == 'Q' || c == 'E')
-				goto none;
-			if (strchr("bBAzZG", c)) {
-				kind = ZERO_WIDTH;
-				i += 2;
-			} else if (c == 'c') { /* \cX: a control character */
-				if (!p[i + 2])
-					goto none;
-				i += 3;
-			} else if (strchr("xopPNgk", c) || (c >= '0' && c <= '9')) {
-				/* \x41, \o{101}, \101, \p{L}, \pL, \g{1}, \k<n>:
-				 * the escape and all of its payload are one
-				 * item that is not a literal of the pattern.
-				 * Taking more than the payload only loses a
-				 * tail, never makes a wrong one. */
-				const char *close = NULL;
-				size_t j = i + 2;
-
-				if (p[j] == '{')
-					close = strchr(p + j, '}');
-				else if (p[j] == '<')
-					close = strchr(p + j, '>');
-				else if (p[j] == '\'')
-					close = strchr(p + j + 1, '\'');
-				if (p[j] == '{' || p[j] == '<' || p[j] == '\'') {
-					if (!close)
-						goto none;
-					j = (size_t)(close - p) + 1;
-				} else {
-					while ((p[j] >= 'a' && p[j] <= 'z') ||
-					       (p[j] >= 'A' && p[j] <= 'Z') ||
-					       (p[j] >= '0' && p[j] <= '9') ||
-					       p[j] == '-')
-						j++;
-				}
-				i = j;
-			} else if ((c >= 'a' && c <= 'z') ||
-				   (c >= 'A' && c <= 'Z')) {
-				i += 2; /* \s, \d, \w, ...: a class */
-			} else {
-				kind = LIT; /* an escaped sign */
-				lit = i + 1;
-				litlen = 1;
-				i += 2;
-			}
-		} else if (p[i] == '[') {
-			size_t j = i + 1;
-
-			if (p[j] == '^')
-				j++;
-			if (p[j] == ']')
-				j++;
-			for (; p[j] && p[j] != ']'; j++) {
-				if (p[j] == '[' && p[j + 1] == ':')
-					goto none;
-				if (p[j] == '\\' && p[j + 1])
-					j++;
-			}
-			if (!p[j])
-				goto none;
-			i = j + 1;
-		} else if (p[i] == '(') {
-			if (p[i + 1] == '*')
-				goto none; /* a verb */
-			if (p[i + 1] == '?') {
-				if (p[i + 2] == '=' || p[i + 2] == '!' ||
-				    (p[i + 2] == '<' &&
-				     (p[i + 3] == '=' || p[i + 3] == '!')))
-					kind = ZERO_WIDTH;
-				else if (p[i + 2] == ':')
-					kind = GROUP;
-				else
-					goto none; /* flags, names, ... */
-			} else {
-				kind = GROUP;
-			}
-			if (!(i = skip_group(p, i)))
-				goto none;
-		} else if (p[i] == '^' || p[i] == '$') {
-			kind = ZERO_WIDTH;
-			i++;
-		} else if (p[i] == '.') {
-			i++;
-		} else if (is_meta(p[i])) {
+		if (!(i = regex_item(p, i, &kind, &lit, &litlen)))
 			goto none;
-		} else {
-			uint32_t cp;
-
-			kind = LIT;
-			lit = i;
-			litlen = utf8_decode(p + i, strlen(p + i), &cp, NULL);
-			i += litlen;
-		}
 		quantified = p[i] == '?' || p[i] == '*' || p[i] == '+' ||
 			     p[i] == '{';
-		optional = tail_quantifier(p, &i);
+		quantifier(p, &i, &min, &max);
 
-		if (kind == ZERO_WIDTH) {
+		if (kind == RX_ZERO_WIDTH) {
 			/* A literal across an assertion is not one run. */
 			tail_flush(p, &run, best, &first);
 			continue;
 		}
-		if (kind == LIT && !optional) {
+		if (kind == RX_LIT && min > 0) {
 			if (run.len && run.start + run.len != lit)
 				tail_flush(p, &run, best, &first);
 			if (!run.len) {
 				run.start = lit;
+				run.item = start;
 				run.anchor = first;
 			}
 			run.len += litlen;
@@ -648,10 +727,15 @@ static void regex_tail(const char *p, struct tail_set *best)
 			continue;
 		}
 		tail_flush(p, &run, best, &first);
-		if (kind == GROUP && !optional && !first &&
-		    tail_group(p, start, skip_group(p, start), &grp))
+		if (kind == RX_GROUP && min > 0 && !first &&
+		    tail_group(p, start, skip_group(p, start), &grp)) {
+			grp.at = start;
 			tail_offer(best, &grp);
-		first = 0;
+		}
+		/* "(cyber)?security": the literal after an optional first
+		 * group is one of the anchors (regex_anchors), no tail. */
+		if (!(kind == RX_GROUP && first && min == 0))
+			first = 0;
 	}
 	tail_flush(p, &run, best, &first);
 	return;
@@ -687,7 +771,7 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		     struct builder *b)
 {
 	char anchors[MAX_ANCHORS][ANCHOR_BYTES];
-	size_t n, k, idx = m->nregexes;
+	size_t n, k, idx = m->nregexes, reach;
 
 	if (!r->code)
 		return 0;
@@ -720,6 +804,7 @@ static int add_regex(struct matcher *m, size_t *alloc,
 	}
 	m->regexes[idx].anchored = n > 0;
 	m->regexes[idx].tailed = 0;
+	m->regexes[idx].reach = UNBOUNDED;
 	/* SPECREVIEW_NO_TAILS turns the filter off, to compare (fuzz_tails
 	 * does, on arbitrary patterns and texts). */
 	if (n && !getenv("SPECREVIEW_NO_TAILS")) {
@@ -730,6 +815,12 @@ static int add_regex(struct matcher *m, size_t *alloc,
 			if (add_literal(m, b, tails.lit[k], REF_TAIL, idx) < 0)
 				return SR_ENOMEM;
 		m->regexes[idx].tailed = tails.n > 0;
+		/* What comes before the tail, if bounded: characters of at
+		 * most four bytes. */
+		reach = tails.n ? max_chars(r->pattern, 0, tails.at)
+				: UNBOUNDED;
+		if (reach != UNBOUNDED && reach < UINT32_MAX / 4)
+			m->regexes[idx].reach = reach * 4;
 	}
 	m->regexes[idx].at = NULL;
 	if (n) {
@@ -1539,9 +1630,13 @@ static int scan_regexes(struct run *r)
 			const struct mregex *rx = &m->regexes[ref->item];
 
 			end = block_end_at(r, start, &hint);
-			/* What it needs further on is not in the block. */
+			/* What it needs further on is not in the block, or
+			 * not as near as the regex needs it. */
 			if (rx->tailed &&
-			    !tail_within(r, (size_t)ref->item, start, end,
+			    !tail_within(r, (size_t)ref->item, start,
+					 rx->reach < end - start
+						 ? start + (uint32_t)rx->reach + 1
+						 : end,
 					 &thint[ref->item]))
 				continue;
 

@@ -521,6 +521,19 @@ static const struct {
 	{ "(abc|def|)ghi", { "abc", "def", "ghi", "gh" } },
 	/* case beyond ASCII: the text is folded, the regex caseless */
 	{ "Évaluation\\s+de", { "évaluation", "Évaluation", "de", "x" } },
+	/* a tail only so far on: near ones and far ones both occur */
+	{ "(alpha|beta)[^.]{0,4}(gamma|delta)",
+	  { "alpha", "beta", "gamma", "delta", "x", "yy", "." } },
+	{ "(情報|資料)[^。]{0,2}(返却|返還)",
+	  { "情報", "資料", "を", "の", "返却", "返還", "。" } },
+	{ "(ab|abcdefghijklmnopqrstuvwx)(?:xy|z){0,2}tail",
+	  { "ab", "abcdefghijklmnopqrstuvwx", "xy", "z", "tail", "abxyz" } },
+	{ "(abc|def)\\s?(?=g)ghi", { "abc", "def", "ghi", "defghi", "g" } },
+	{ "(abc|def)(x)\\2?ghi", { "abc", "def", "x", "xx", "ghi" } },
+	/* after an optional first group the literal is an anchor too */
+	{ "(cyber)?security[^.]{0,6}(operations?|upkeep)",
+	  { "cyber", "security", "operation", "operations", "upkeep", "x",
+	    "." } },
 };
 
 static void test_regex_tails_are_sound(void **state)
