@@ -225,10 +225,13 @@ valgrind: $(TEST_DEPS)
 # Fuzzing: clang + libFuzzer, sanitizers on.  Each target runs FUZZ_SECONDS.
 FUZZ_BUILD := build-fuzz
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+# Undefined behaviour stops a run as a crash does (UBSan would only print
+# it and go on, and the run would end as if nothing had been found).
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
 fuzz:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
-		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		$(FUZZ_BUILD)/libspecreview.a
 	$(Q)failed=; for f in $(FUZZ_SRC); do \
 		n=$$(basename $$f .c); \

@@ -1427,6 +1427,8 @@ static int scan_chains(struct run *r)
 		for (c = 0; c < SCAN_CHAINS; c++) {
 			struct scan_chain *x = &ch[c];
 
+			if (!kept[c])
+				continue;
 			if (SR_ALLOC_GROW(x->out, x->nout + kept[c], x->aout) < 0) {
 				ret = SR_ENOMEM;
 				goto out;
