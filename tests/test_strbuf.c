@@ -40,7 +40,7 @@ static void json_reference(struct strbuf *sb, const char *s, size_t len)
 static void test_append_at_the_edge(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char want[300];
+	char want[300], *full;
 	size_t i;
 
 	(void)state;
@@ -58,11 +58,20 @@ static void test_append_at_the_edge(void **state)
 	want[i] = '\0';
 	assert_int_equal(sb.len, sizeof(want) - 1);
 	assert_string_equal(sb.buf, want);
+	/* Exactly full, then one more. */
+	full = malloc(sb.alloc);
+	assert_non_null(full);
+	memset(full, 'f', sb.alloc);
 	strbuf_reset(&sb);
-	strbuf_add(&sb, want, sb.alloc - 1); /* exactly full */
-	assert_true(sb.len < sb.alloc);
-	assert_memory_equal(sb.buf, want, sb.len);
+	strbuf_add(&sb, full, sb.alloc - 1);
+	assert_int_equal(sb.len, sb.alloc - 1);
+	assert_memory_equal(sb.buf, full, sb.len);
 	assert_int_equal(sb.buf[sb.len], '\0');
+	strbuf_addch(&sb, 'g');
+	assert_true(sb.len < sb.alloc);
+	assert_int_equal(sb.buf[sb.len - 1], 'g');
+	assert_int_equal(sb.buf[sb.len], '\0');
+	free(full);
 	strbuf_release(&sb);
 }
 
