@@ -541,7 +541,9 @@ enum rx_item {
 	RX_CHAR,       /* one character of a class: [..], ., \s, \x41, ... */
 	RX_GROUP,      /* (...) or (?:...) */
 	RX_ZERO_WIDTH, /* \b, ^, $, lookarounds */
-	RX_BACKREF,    /* \1, \g{1}, \k<n>: as long as what it refers to */
+	RX_RUN,        /* any number of characters: a back reference (\1,
+			* \g{1}, \k<n>), a grapheme cluster (\X), a line
+			* break (\R, which takes \r\n) */
 };
 
 /*
@@ -577,7 +579,7 @@ static size_t regex_item(const char *p, size_t i, enum rx_item *kind,
 			size_t j = i + 2;
 
 			if (c == 'g' || c == 'k' || (c >= '1' && c <= '9'))
-				*kind = RX_BACKREF;
+				*kind = RX_RUN;
 			if (p[j] == '{')
 				close = strchr(p + j, '}');
 			else if (p[j] == '<')
@@ -592,6 +594,8 @@ static size_t regex_item(const char *p, size_t i, enum rx_item *kind,
 				j++;
 			return j;
 		}
+		if (c == 'X' || c == 'R')
+			*kind = RX_RUN;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 			return i + 2; /* \s, \d, \w, ...: a class */
 		*kind = RX_LIT; /* an escaped sign */
@@ -651,8 +655,8 @@ static size_t regex_item(const char *p, size_t i, enum rx_item *kind,
 
 /*
  * The most characters p[i .. end) can match (alternatives separated by
- * top-level '|'), or UNBOUNDED: a +, *, {n,} or back reference on the
- * way, or an item the reader does not know.
+ * top-level '|'), or UNBOUNDED: a +, *, {n,} or RX_RUN on the way, or an
+ * item the reader does not know.
  */
 static size_t max_chars(const char *p, size_t i, size_t end)
 {
@@ -669,7 +673,7 @@ static size_t max_chars(const char *p, size_t i, size_t end)
 			continue;
 		}
 		if (!(next = regex_item(p, i, &kind, &lit, &litlen)) ||
-		    next > end || kind == RX_BACKREF)
+		    next > end || kind == RX_RUN)
 			return UNBOUNDED;
 		if (kind == RX_GROUP) /* inside its "(" or "(?:" and ")" */
 			n = max_chars(p, i + (p[i + 1] == '?' ? 3 : 1),

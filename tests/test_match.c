@@ -470,6 +470,9 @@ static void test_long_text_parts(void **state)
  * repeated characters, escapes, classes, lookarounds, nested and
  * optional groups, upper case, Japanese.
  */
+/* q and five combining marks: one grapheme cluster of 11 bytes */
+#define QMARKS "q\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x86"
+
 static const struct {
 	const char *regex;
 	const char *words[10]; /* what texts for it are made of */
@@ -530,6 +533,10 @@ static const struct {
 	  { "ab", "abcdefghijklmnopqrstuvwx", "xy", "z", "tail", "abxyz" } },
 	{ "(abc|def)\\s?(?=g)ghi", { "abc", "def", "ghi", "defghi", "g" } },
 	{ "(abc|def)(x)\\2?ghi", { "abc", "def", "x", "xx", "ghi" } },
+	/* a grapheme cluster is any number of characters */
+	{ "(abc|def)\\X{0,2}ghi",
+	  { "abc", "def", "ghi", "x", QMARKS QMARKS,
+	    "abc" QMARKS QMARKS "ghi" } },
 	/* after an optional first group the literal is an anchor too */
 	{ "(cyber)?security[^.]{0,6}(operations?|upkeep)",
 	  { "cyber", "security", "operation", "operations", "upkeep", "x",
