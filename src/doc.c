@@ -1351,7 +1351,6 @@ static int is_abbrev(const char *s, uint32_t from, uint32_t i)
 		"Mrs", "Ms", "No", "Nos", "Para", "Sec", "St", "Vol", "approx",
 		"cf", "etc", "vs",
 	};
-
 	uint32_t w = i - from > 16 ? i - 16 : from, t = i, k;
 
 	while (t > w && !is_blank_byte((unsigned char)s[t - 1]) &&

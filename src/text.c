@@ -1447,7 +1447,7 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 			}
 			/* Japanese text is mostly runs of such characters of
 			 * three bytes: copy them on while there is room. */
-			lim = o + (st->cap - o - 8);
+			lim = st->cap - 8;
 			while (n == 3 && o + 6 <= lim && i + 5 < len) {
 				const unsigned char *q = s + i + 3;
 				uint32_t e2;
