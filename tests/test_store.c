@@ -1118,6 +1118,21 @@ static void test_identity_dates(void **state)
 	free(dir);
 }
 
+/* How many files the cache below git directory `gitdir` holds. */
+static int cache_files(const char *gitdir)
+{
+	char *out = NULL;
+	int n;
+
+	assert_int_equal(t_run(&out, NULL,
+			       "find '%s/specreview/cache' -type f | wc -l",
+			       gitdir),
+			 0);
+	n = atoi(out);
+	free(out);
+	return n;
+}
+
 /* ---- concurrency ------------------------------------------------------------
  */
 
@@ -1601,16 +1616,7 @@ static void test_cache_concurrent(void **state)
 	assert_true(buf[0] >= 'a' && buf[0] <= 'd');
 	free(buf);
 	/* No temporary files left behind. */
-	{
-		char *out = NULL;
-
-		assert_int_equal(
-		    t_run(&out, NULL,
-			  "find '%s/specreview/cache' -type f | wc -l", dir),
-		    0);
-		assert_int_equal(atoi(out), 1);
-		free(out);
-	}
+	assert_int_equal(cache_files(dir), 1);
 	store_free(s);
 	git_repository_free(r);
 	t_rm_rf(dir);
@@ -1650,7 +1656,7 @@ static void *cache_writer_run(void *arg)
 
 static void test_cache_threads(void **state)
 {
-	char *dir = t_mkdtemp(), *out = NULL;
+	char *dir = t_mkdtemp();
 	git_repository *r = mkrepo(dir, 1);
 	struct store *s = open_ok(dir);
 	struct cache_writer w[2] = { { s, 'a', 0 }, { s, 'b', 0 } };
@@ -1666,12 +1672,7 @@ static void test_cache_threads(void **state)
 		assert_int_equal(w[i].bad, 0);
 	}
 	/* One entry, no temporary files left behind. */
-	assert_int_equal(t_run(&out, NULL,
-			       "find '%s/specreview/cache' -type f | wc -l",
-			       store_git_dir(s)),
-			 0);
-	assert_int_equal(atoi(out), 1);
-	free(out);
+	assert_int_equal(cache_files(store_git_dir(s)), 1);
 	store_free(s);
 	git_repository_free(r);
 	t_rm_rf(dir);
