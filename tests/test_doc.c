@@ -777,6 +777,36 @@ static void test_cjk_sentence_across_lines(void **state)
 }
 
 /*
+ * Stops are looked for sixteen bytes at a time: every kind of stop, after
+ * near misses (、「」 are E3 80 too, kana E3 81, a stray lead byte), at
+ * every offset in such a block.
+ */
+static void test_sentence_stops_at_every_offset(void **state)
+{
+	static const char *const stops[] = { "。", "．", "！", "？", "｡",
+					      "!",  "?",  "." };
+	static const char *const misses[] = { "、あ「x」", "\xE3", "x|" };
+	char text[320], want[256];
+
+	(void)state;
+	for (size_t k = 0; k < 40; k++)
+		for (size_t s = 0; s < SR_ARRAY_SIZE(stops); s++)
+			for (size_t m = 0; m < SR_ARRAY_SIZE(misses); m++) {
+				struct doc *doc;
+
+				snprintf(want, sizeof(want), "%.*s%s%s", (int)k,
+					 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+					 misses[m], stops[s]);
+				snprintf(text, sizeof(text), "%s 次の文。", want);
+				doc = parse_ok(text);
+				assert_int_equal(doc->nsentences, 2);
+				assert_sentence(doc, 0, want);
+				assert_sentence(doc, 1, "次の文。");
+				doc_free(doc);
+			}
+}
+
+/*
  * A page footer of a converted PDF ("- 4 -") is never text; where it cuts
  * a paragraph or list item in the middle of a sentence, the block goes on
  * after it (one sentence, as a reader reads it).
@@ -1039,6 +1069,7 @@ int main(void)
 		cmocka_unit_test(test_table_rows),
 		cmocka_unit_test(test_code_and_comments),
 		cmocka_unit_test(test_cjk_sentence_across_lines),
+		cmocka_unit_test(test_sentence_stops_at_every_offset),
 		cmocka_unit_test(test_page_footer),
 		cmocka_unit_test(test_english_sentences),
 		cmocka_unit_test(test_crlf_and_bom),
