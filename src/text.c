@@ -1378,6 +1378,15 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 				do {
 					st->buf[o] = (char)ascii_lower[c];
 					st->map[o++] = (uint32_t)i++;
+					/* One space between words is kept as
+					 * it is: what add_ws and resolve would
+					 * make of it. */
+					if (i + 1 < lim && s[i] == ' ' &&
+					    s[i + 1] < 0x80 &&
+					    acls[s[i + 1]] == A_PLAIN) {
+						st->buf[o] = ' ';
+						st->map[o++] = (uint32_t)i++;
+					}
 				} while (i < lim && (c = s[i]) < 0x80 &&
 					 acls[c] == A_PLAIN);
 				st->o = o;

@@ -582,6 +582,42 @@ static void test_norm_whitespace(void **state)
 	RUN(cases, 0);
 }
 
+/* Spaces between words: one is kept where it is, a run maps to its first,
+ * across the normalizer's buffer growing under a long line. */
+static void test_norm_word_spaces(void **state)
+{
+	struct text_norm n = TEXT_NORM_INIT;
+	const char *s = "The Contractor  shall\treport *it* \xc3\x89 now";
+	struct strbuf big = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(text_normalize(&n, s, strlen(s), TEXT_NORM_MARKUP), 0);
+	assert_string_equal(n.buf, "the contractor shall report it \xc3\xa9 now");
+	assert_int_equal(n.map[3], 3);   /* "The " */
+	assert_int_equal(n.map[14], 14); /* the first of two */
+	assert_int_equal(n.map[15], 16); /* "shall" */
+	assert_int_equal(n.map[20], 21); /* a tab */
+	assert_int_equal(n.map[27], 28); /* before "*" */
+	assert_int_equal(n.map[28], 30); /* "it" */
+	assert_int_equal(n.map[30], 33); /* after the closing "*" */
+	assert_int_equal(n.map[31], 34); /* É */
+	assert_int_equal(n.map[33], 36);
+	text_norm_release(&n);
+
+	for (size_t k = 0; k < 20000; k++)
+		strbuf_addstr(&big, k % 7 ? "Word " : "x ");
+	strbuf_addstr(&big, "end");
+	assert_false(big.failed);
+	assert_int_equal(text_normalize(&n, big.buf, big.len, 0), 0);
+	assert_int_equal(n.len, big.len);
+	for (size_t k = 0; k < big.len; k++) {
+		assert_int_equal(n.buf[k], big.buf[k] == 'W' ? 'w' : big.buf[k]);
+		assert_int_equal(n.map[k], k);
+	}
+	text_norm_release(&n);
+	strbuf_release(&big);
+}
+
 static void test_norm_blank_line_is_newline(void **state)
 {
 	static const struct norm_case cases[] = {
@@ -1124,6 +1160,7 @@ int main(void)
 	    cmocka_unit_test(test_norm_okurigana),
 	    cmocka_unit_test(test_norm_spelling_pairs_match),
 	    cmocka_unit_test(test_norm_whitespace),
+	    cmocka_unit_test(test_norm_word_spaces),
 	    cmocka_unit_test(test_norm_blank_line_is_newline),
 	    cmocka_unit_test(test_norm_block_starts),
 	    cmocka_unit_test(test_norm_invisible_characters),
