@@ -166,7 +166,7 @@ static int spell_report(struct check_ctx *c, const struct check_report *rep,
 /*
  * On the worker that checked the spec: the dispositions recorded on its
  * text, and (without --spell, whose Hunspell handle is not to be shared)
- * its rendering, so that the emitting thread only has to copy it out.
+ * its rendering, so that emitting it is only copying it out.
  */
 static void prepare(struct check_report *rep, size_t index, void *ctx)
 {

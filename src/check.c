@@ -507,25 +507,58 @@ int check_run_examples(const struct checklist *cl, const struct matcher *m,
 
 #define CHECK_WINDOW 32
 
+/*
+ * Every thread, the caller's too, takes the next job; the one that
+ * finishes the report next in order emits it, and the ready ones after
+ * it.  Nobody waits for a report: a thread waits only when it is a
+ * window ahead of the emitting.  (A thread that only emitted woke for
+ * every report, and a wake-up cost as much as reading a report from the
+ * cache.)
+ */
 struct pool {
 	check_job_fn job;
 	void *job_ctx;
 	check_prepare_fn prepare;
-	void *prepare_ctx;
+	check_emit_fn emit;
+	void *emit_ctx;
 	size_t n;
 	size_t next;    /* next index to take */
 	size_t emitted; /* reports handed to emit so far */
-	int stop;
+	int emitting;   /* a thread is emitting */
+	int nwaiting;   /* threads waiting for room */
+	int ret;        /* what emit returned when it stopped all */
 	struct check_report slot[CHECK_WINDOW];
 	unsigned char ready[CHECK_WINDOW];
 	pthread_mutex_t mu;
-	/* One waiter each way: the emitting thread waits for a report
-	 * (ready), workers wait for room in the window (room).  A signal
-	 * wakes only who can go on; one cv for both woke every thread for
-	 * every report, which cost more than the work when results come
-	 * from the cache. */
-	pthread_cond_t ready_cv, room_cv;
+	pthread_cond_t room_cv;
 };
+
+/* Emits the ready reports in order; called and returns with p->mu held. */
+static void emit_ready(struct pool *p)
+{
+	p->emitting = 1;
+	while (!p->ret && p->emitted < p->n &&
+	       p->ready[p->emitted % CHECK_WINDOW]) {
+		size_t s = p->emitted % CHECK_WINDOW;
+		int ret;
+
+		pthread_mutex_unlock(&p->mu);
+		ret = p->emit(&p->slot[s], p->emitted, p->emit_ctx);
+		check_report_release(&p->slot[s]);
+		pthread_mutex_lock(&p->mu);
+		p->ready[s] = 0;
+		p->emitted++;
+		if (ret)
+			p->ret = ret;
+		/* Room for a waiting thread: wake them once half the window
+		 * is free, or at once when all is over. */
+		if (p->nwaiting &&
+		    (ret || p->emitted % (CHECK_WINDOW / 2) == 0 ||
+		     p->emitted == p->n))
+			pthread_cond_broadcast(&p->room_cv);
+	}
+	p->emitting = 0;
+}
 
 static void *worker(void *arg)
 {
@@ -535,21 +568,29 @@ static void *worker(void *arg)
 	for (;;) {
 		size_t i;
 
-		while (!p->stop && p->next < p->n &&
-		       p->next >= p->emitted + CHECK_WINDOW)
+		while (!p->ret && p->next < p->n &&
+		       p->next >= p->emitted + CHECK_WINDOW) {
+			if (!p->emitting &&
+			    p->ready[p->emitted % CHECK_WINDOW]) {
+				emit_ready(p);
+				continue;
+			}
+			p->nwaiting++;
 			pthread_cond_wait(&p->room_cv, &p->mu);
-		if (p->stop || p->next >= p->n)
+			p->nwaiting--;
+		}
+		if (p->ret || p->next >= p->n)
 			break;
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 		p->job(&p->slot[i % CHECK_WINDOW], i, p->job_ctx);
 		if (p->prepare)
 			p->prepare(&p->slot[i % CHECK_WINDOW], i,
-				   p->prepare_ctx);
+				   p->emit_ctx);
 		pthread_mutex_lock(&p->mu);
 		p->ready[i % CHECK_WINDOW] = 1;
-		if (i == p->emitted) /* what the emitter waits for */
-			pthread_cond_signal(&p->ready_cv);
+		if (!p->emitting)
+			emit_ready(p);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -561,11 +602,12 @@ int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
 {
 	struct pool *p;
 	pthread_t tid[16];
-	int nt = 0, i, ret = 0;
+	int nt = 0, i, ret;
 
 	if (nthreads <= 1 || n < 2) {
 		size_t k;
 
+		ret = 0;
 		for (k = 0; k < n && !ret; k++) {
 			struct check_report rep = CHECK_REPORT_INIT;
 
@@ -583,52 +625,26 @@ int check_run_jobs(size_t n, int nthreads, check_job_fn job, void *job_ctx,
 	p->job = job;
 	p->job_ctx = job_ctx;
 	p->prepare = prepare;
-	p->prepare_ctx = emit_ctx;
+	p->emit = emit;
+	p->emit_ctx = emit_ctx;
 	p->n = n;
 	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->ready_cv, NULL);
 	pthread_cond_init(&p->room_cv, NULL);
-	if (nthreads > (int)SR_ARRAY_SIZE(tid))
-		nthreads = (int)SR_ARRAY_SIZE(tid);
-	for (i = 0; i < nthreads; i++)
+	if (nthreads > (int)SR_ARRAY_SIZE(tid) + 1)
+		nthreads = (int)SR_ARRAY_SIZE(tid) + 1;
+	/* The calling thread is one of them. */
+	for (i = 0; i < nthreads - 1; i++)
 		if (pthread_create(&tid[nt], NULL, worker, p) == 0)
 			nt++;
-	pthread_mutex_lock(&p->mu);
-	while (p->emitted < n && !ret) {
-		size_t s = p->emitted % CHECK_WINDOW;
-
-		if (!nt && !p->ready[s]) {
-			/* No thread could start: do the work here. */
-			size_t k = p->next++;
-
-			pthread_mutex_unlock(&p->mu);
-			job(&p->slot[k % CHECK_WINDOW], k, job_ctx);
-			if (prepare)
-				prepare(&p->slot[k % CHECK_WINDOW], k,
-					emit_ctx);
-			pthread_mutex_lock(&p->mu);
-			p->ready[k % CHECK_WINDOW] = 1;
-		}
-		while (!p->ready[s])
-			pthread_cond_wait(&p->ready_cv, &p->mu);
-		pthread_mutex_unlock(&p->mu);
-		ret = emit(&p->slot[s], p->emitted, emit_ctx);
-		check_report_release(&p->slot[s]);
-		pthread_mutex_lock(&p->mu);
-		p->ready[s] = 0;
-		p->emitted++;
-		pthread_cond_signal(&p->room_cv); /* one more slot */
-	}
-	p->stop = 1;
-	pthread_cond_broadcast(&p->room_cv);
-	pthread_mutex_unlock(&p->mu);
+	worker(p);
 	for (i = 0; i < nt; i++)
 		pthread_join(tid[i], NULL);
-	/* Reports finished after a stop are not emitted, but freed. */
+	/* The last thread out emitted what was ready: all of it, unless
+	 * emit stopped it.  What was finished after a stop is freed. */
+	ret = p->ret;
 	for (i = 0; i < CHECK_WINDOW; i++)
 		check_report_release(&p->slot[i]);
 	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->ready_cv);
 	pthread_cond_destroy(&p->room_cv);
 	free(p);
 	return ret;

@@ -78,10 +78,13 @@ int check_file(struct check_report *rep, const struct matcher *m,
 void check_report_release(struct check_report *rep);
 
 /*
- * Checks many files with `nthreads` worker threads (1 = no threads) and
- * hands each report to `emit` in the order of `paths`, on the calling
- * thread, releasing it afterwards.  At most a small window of reports is
- * held at once, so memory stays bounded however many files there are.
+ * Checks many files on `nthreads` threads, the calling one included (1 =
+ * no other threads), and hands each report to `emit` in the order of
+ * `paths`, releasing it afterwards.  `emit` runs on whichever thread
+ * finished the report next in order, but never on two at once, and each
+ * call sees what the calls before it did.  At most a small window of
+ * reports is held at once, so memory stays bounded however many files
+ * there are.
  * A non-zero return from `emit` stops the run and is returned.
  *
  * `prepare` (may be NULL) gets each report first, on the thread that
@@ -99,8 +102,8 @@ int check_files(const struct matcher *m, char *const *paths, size_t n,
 
 /*
  * The same for any source of specs: `job` fills report `index` (called
- * on worker threads, several at once: it must be thread-safe) and `emit`
- * receives the reports in order on the calling thread.
+ * on several threads at once: it must be thread-safe) and `emit`
+ * receives the reports in order, as above.
  */
 typedef void (*check_job_fn)(struct check_report *rep, size_t index,
 			     void *ctx);
