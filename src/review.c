@@ -108,7 +108,6 @@ static int walk_worktree(struct review *rv, const char *rel,
 						ret = SR_ENOMEM;
 					} else {
 						(*v)[*n].blob[0] = '\0';
-						(*v)[*n].size = (size_t)st.st_size;
 						(*n)++;
 					}
 				}

@@ -79,7 +79,6 @@ int store_load_config(struct store *s, const char *commit,
 struct store_entry {
 	char *path; /* repository path, owned */
 	char blob[STORE_OID_HEX];
-	size_t size;
 };
 
 /*
