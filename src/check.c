@@ -59,6 +59,7 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 	const struct text_lines *lines = &doc->lines;
 	struct strbuf q = STRBUF_INIT;
 	size_t i, e, h;
+	const char *p;
 	int l, c;
 
 	if ((doc->meta.title && !(rep->title = strdup(doc->meta.title))) ||
@@ -77,10 +78,10 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 
 			text_lines_pos_at(lines, &cur, ev->start,
 					  &ev->pos.line, &ev->pos.col);
-			strbuf_reset(&q);
+			/* Quotes go one after the other into q, their
+			 * pointers are set below: q may move as it grows. */
 			format_quote(&q, doc->text, ev->start, ev->end);
-			if (q.failed || !(ev->quote = strdup(q.buf)))
-				goto oom;
+			strbuf_addch(&q, '\0');
 			for (h = 0; h < ev->nhits; h++) {
 				struct match_hit *hit = &ev->hits[h];
 
@@ -90,21 +91,37 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 				text_lines_pos_at(lines, &cur, hit->end,
 						  &hit->pos.end_line,
 						  &hit->pos.end_col);
-				strbuf_reset(&q);
 				format_quote(&q, doc->text, hit->start,
 					     hit->end);
-				if (q.failed || !(hit->text = strdup(q.buf)))
-					goto oom;
+				strbuf_addch(&q, '\0');
 			}
 			text_lines_pos_at(lines, &cur, ev->end,
 					  &ev->pos.end_line, &ev->pos.end_col);
 		}
 	}
-	strbuf_release(&q);
+	if (q.failed) {
+		strbuf_release(&q);
+		return SR_ENOMEM;
+	}
+	/* Quotes hold no NUL (format_quote drops control characters). */
+	p = q.buf;
+	for (i = 0; i < rep->result.nfindings; i++) {
+		struct finding *f = &rep->result.findings[i];
+
+		for (e = 0; e < f->nevidence; e++) {
+			struct match_evidence *ev = &f->evidence[e];
+
+			ev->quote = (char *)p;
+			p += strlen(p) + 1;
+			for (h = 0; h < ev->nhits; h++) {
+				ev->hits[h].text = (char *)p;
+				p += strlen(p) + 1;
+			}
+		}
+	}
+	free(rep->result.strings);
+	rep->result.strings = strbuf_detach(&q, NULL);
 	return 0;
-oom:
-	strbuf_release(&q);
-	return SR_ENOMEM;
 }
 
 /* Parses, matches and resolves; the document is not kept. */
@@ -302,6 +319,8 @@ int check_report_deserialize(struct check_report *rep,
 
 	if (!copy)
 		return SR_ENOMEM;
+	/* Quotes and hit texts are decoded in place, and stay there. */
+	rep->result.strings = copy;
 	line = copy;
 	next = strchr(line, '\n');
 	if (!next || strncmp(line, "specreview-report 1\n", 20))
@@ -361,7 +380,7 @@ int check_report_deserialize(struct check_report *rep,
 			ev = &f->evidence[f->nevidence++];
 			if (de_pos(fl + 1, &ev->pos, &ev->start, &ev->end) < 0)
 				goto out;
-			if ((r = sr_field_get(fl[7], &ev->quote)) < 0)
+			if ((r = sr_field_decode(fl[7], &ev->quote)) < 0)
 				goto fail;
 			break;
 		case 'H': {
@@ -380,7 +399,7 @@ int check_report_deserialize(struct check_report *rep,
 			h->group = (int)v;
 			if (de_pos(fl + 1, &h->pos, &h->start, &h->end) < 0)
 				goto out;
-			if ((r = sr_field_get(fl[8], &h->text)) < 0)
+			if ((r = sr_field_decode(fl[8], &h->text)) < 0)
 				goto fail;
 			break;
 		}
@@ -410,7 +429,6 @@ int check_report_deserialize(struct check_report *rep,
 fail:
 	ret = r < 0 ? r : SR_EPARSE;
 out:
-	free(copy);
 	if (ret < 0) {
 		char *path = rep->path;
 

@@ -2560,20 +2560,15 @@ void match_result_release(struct match_result *res)
 	for (i = 0; i < res->nfindings; i++) {
 		struct finding *f = &res->findings[i];
 
-		for (j = 0; j < f->nevidence; j++) {
-			struct match_evidence *ev = &f->evidence[j];
-			size_t k;
-
-			for (k = 0; k < ev->nhits; k++)
-				free(ev->hits[k].text);
-			free(ev->hits);
-			free(ev->quote);
-		}
+		for (j = 0; j < f->nevidence; j++)
+			free(f->evidence[j].hits);
 		free(f->evidence);
 	}
 	free(res->findings);
+	free(res->strings);
 	res->findings = NULL;
 	res->nfindings = 0;
+	res->strings = NULL;
 }
 
 const char *finding_status_name(enum finding_status s)

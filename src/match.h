@@ -66,7 +66,8 @@ struct match_hit {
 	uint32_t start, end;
 	int group; /* index in item->groups, or -1 for a by-reference phrase */
 	struct match_pos pos;
-	char *text; /* the words as written (owned; set by check_resolve) */
+	char *text; /* the words as written (in the result's strings; set by
+		     * check_resolve) */
 };
 
 /* A scope unit that justifies a finding. */
@@ -75,7 +76,8 @@ struct match_evidence {
 	struct match_hit *hits;
 	size_t nhits;
 	struct match_pos pos;
-	char *quote; /* one-line quote of the unit (owned; check_resolve) */
+	char *quote; /* one-line quote of the unit (in the result's strings;
+		      * set by check_resolve) */
 };
 
 struct finding {
@@ -89,9 +91,11 @@ struct finding {
 struct match_result {
 	struct finding *findings; /* one per checklist item, in order */
 	size_t nfindings;
+	char *strings; /* what the quotes and hit texts point into (owned):
+			* one allocation, not one a string */
 };
 
-#define MATCH_RESULT_INIT { NULL, 0 }
+#define MATCH_RESULT_INIT { NULL, 0, NULL }
 
 /*
  * Compiles the checklist.  The checklist must outlive the matcher.

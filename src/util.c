@@ -243,17 +243,16 @@ void sr_field_put(struct strbuf *o, const char *s)
 	}
 }
 
-int sr_field_get(const char *s, char **out)
+int sr_field_decode(char *s, char **out)
 {
-	char *d;
+	char *d = s;
 
 	*out = NULL;
 	if (s[0] == '-' && !s[1])
 		return 0;
 	if (s[0] != '+')
 		return SR_EPARSE;
-	if (!(d = *out = strdup(s + 1)))
-		return SR_ENOMEM;
+	*out = s;
 	for (s++; *s; s++) {
 		if (*s == '\\' && s[1]) {
 			s++;
@@ -266,15 +265,28 @@ int sr_field_get(const char *s, char **out)
 	return 0;
 }
 
+int sr_field_get(const char *s, char **out)
+{
+	char *copy;
+
+	*out = NULL;
+	if (s[0] == '-' && !s[1])
+		return 0;
+	if (s[0] != '+')
+		return SR_EPARSE;
+	if (!(copy = strdup(s)))
+		return SR_ENOMEM;
+	return sr_field_decode(copy, out);
+}
+
 size_t sr_fields_split(char *p, char **f, size_t max)
 {
 	size_t n = 0;
 
 	f[n++] = p;
-	for (; *p && n < max; p++)
-		if (*p == '\t') {
-			*p = '\0';
-			f[n++] = p + 1;
-		}
+	while (n < max && (p = strchr(p, '\t'))) {
+		*p++ = '\0';
+		f[n++] = p;
+	}
 	return n;
 }

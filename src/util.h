@@ -74,13 +74,15 @@ int sr_looks_binary(const char *buf, size_t len);
  * Line-oriented files of tab-separated fields (the result cache, drafts):
  * sr_field_put appends a tab and the field, "-" for NULL or "+" and the
  * text with \\, tab and newline escaped; sr_field_get decodes one into a
- * new string (*out NULL for "-"), SR_EPARSE when malformed;
+ * new string (*out NULL for "-"), SR_EPARSE when malformed, and
+ * sr_field_decode the same in place (*out is then `s` or NULL);
  * sr_fields_split cuts a line at its tabs, in place, into at most `max`
  * fields and returns how many.
  */
 struct strbuf;
 void sr_field_put(struct strbuf *o, const char *s);
 int sr_field_get(const char *s, char **out);
+int sr_field_decode(char *s, char **out);
 size_t sr_fields_split(char *line, char **f, size_t max);
 
 /* Levenshtein distance of two short ASCII strings (for "did you mean"). */

@@ -308,13 +308,23 @@ static void test_serialize_round_trip(void **state)
 	struct check_report back = CHECK_REPORT_INIT;
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 	const char *text = "---\ntitle: \"タブ\tと改行\"\nkind: operations\n---\n"
-			   "# 仕様\n\n再委託は禁止する。\n\nReport incidents within 2 hours.\n\xff\n";
+			   "# 仕様\n\n再委託は禁止する。\n\nReport incidents within 2 hours.\n\xff\n"
+			   "\nSubcontracting to \\\\srv\\share\\ is prohibited.\n";
+	const struct finding *fd = run(f, text, "SUB"), *fb;
 
-	run(f, text, "SUB");
 	assert_int_equal(check_report_serialize(&f->rep, &a), 0);
 	assert_int_equal(check_report_deserialize(&back, f->cl, a.buf, a.len), 0);
 	assert_int_equal(check_report_serialize(&back, &b), 0);
 	assert_string_equal(a.buf, b.buf);
+	/* Quotes and the words, escapes and all, read back in place. */
+	fb = &back.result.findings[fd - f->rep.result.findings];
+	assert_int_equal(fb->nevidence, 2);
+	assert_string_equal(fb->evidence[0].quote, "再委託は禁止する。");
+	assert_string_equal(fb->evidence[0].hits[1].text, "禁止");
+	assert_string_equal(fb->evidence[1].quote,
+			    "Subcontracting to \\\\srv\\share\\ is prohibited.");
+	assert_string_equal(fb->evidence[1].hits[0].text, "Subcontract");
+	assert_string_equal(fb->evidence[1].hits[1].text, "prohibited");
 	assert_string_equal(back.title, "タブ\tと改行");
 	assert_int_equal(back.summary.satisfied, f->rep.summary.satisfied);
 	assert_int_equal(back.summary.failing, f->rep.summary.failing);
