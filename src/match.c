@@ -1193,16 +1193,14 @@ static int positions_add(struct positions *p, uint32_t at)
 	return 0;
 }
 
-/* Index of the first position >= at (p->n for none), from lo on. */
-static size_t positions_find_from(const struct positions *p, size_t lo,
-				  uint32_t at)
+/* Index of the first of v[lo, hi) >= at (hi for none); v ascending. */
+static size_t lower_bound(const uint32_t *v, size_t lo, size_t hi,
+			  uint32_t at)
 {
-	size_t hi = p->n;
-
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (p->v[mid] < at)
+		if (v[mid] < at)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -1210,30 +1208,34 @@ static size_t positions_find_from(const struct positions *p, size_t lo,
 	return lo;
 }
 
-static size_t positions_find(const struct positions *p, uint32_t at)
+/*
+ * The same over v[0, n), for offsets asked in nearly ascending order:
+ * *hint is the answer before, and the next one is usually it or a few
+ * places on.  From there steps grow twice as long, then the last is
+ * halved.
+ */
+static size_t seek(const uint32_t *v, size_t n, uint32_t at, size_t *hint)
 {
-	return positions_find_from(p, 0, at);
+	size_t lo = *hint, hi, step = 1;
+
+	if (lo > n || (lo > 0 && v[lo - 1] >= at)) {
+		lo = lower_bound(v, 0, n, at);
+	} else {
+		/* Every one before lo is < at. */
+		for (hi = lo; hi < n && v[hi] < at; step *= 2) {
+			lo = hi + 1;
+			hi += step;
+		}
+		lo = lower_bound(v, lo, hi < n ? hi : n, at);
+	}
+	*hint = lo;
+	return lo;
 }
 
-/*
- * The same, for positions asked in nearly ascending order: *hint is the
- * answer before, and the next one is usually it or a few places on.
- */
 static size_t positions_seek(const struct positions *p, uint32_t at,
 			     size_t *hint)
 {
-	size_t k = *hint, stop;
-
-	if (k > p->n || (k > 0 && p->v[k - 1] >= at)) {
-		k = positions_find(p, at);
-	} else {
-		for (stop = k + 8; k < p->n && k < stop && p->v[k] < at; k++)
-			;
-		if (k < p->n && p->v[k] < at)
-			k = positions_find_from(p, k, at);
-	}
-	*hint = k;
-	return k;
+	return seek(p->v, p->n, at, hint);
 }
 
 /* Anchors of regexes found by the automaton: refs[ref0 .. ref0+nref)
@@ -1771,22 +1773,12 @@ static size_t section_of(const struct doc *d, size_t b, uint32_t start,
 }
 
 /* Normalized offset of the first normalized byte at or after `orig`. */
-static uint32_t norm_of(const struct run *r, uint32_t orig)
+/* The normalized offset of original offset `orig`; *hint as for seek. */
+static uint32_t norm_of(const struct run *r, uint32_t orig, size_t *hint)
 {
-	size_t lo = 0, hi = r->norm.len;
-
 	if (orig < r->base)
 		return 0;
-	orig -= r->base;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (r->norm.map[mid] < orig)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (uint32_t)lo;
+	return (uint32_t)seek(r->norm.map, r->norm.len, orig - r->base, hint);
 }
 
 static int is_trim_byte(unsigned char c)
@@ -1840,16 +1832,19 @@ static uint32_t own_body_end(const struct doc *d, size_t s)
 static void drop_empty_sections(struct run *r)
 {
 	const struct doc *d = r->doc;
-	size_t s, i;
+	size_t s, i, hint = 0;
 
 	for (s = 0; s < d->nsections; s++) {
 		const struct doc_section *sec = &d->sections[s];
-		uint32_t body_end = own_body_end(d, s);
-		size_t lo = 0, hi = r->nhits;
+		uint32_t body_end = own_body_end(d, s), ns;
+		size_t lo = 0, hi = r->nhits, end_hint;
 
-		if (sec->body_start >= body_end ||
-		    !is_empty_marker(r, norm_of(r, sec->body_start),
-				     norm_of(r, body_end)))
+		if (sec->body_start >= body_end)
+			continue;
+		/* Sections come in order; a body's end is after its start. */
+		ns = norm_of(r, sec->body_start, &hint);
+		end_hint = hint;
+		if (!is_empty_marker(r, ns, norm_of(r, body_end, &end_hint)))
 			continue;
 		/* Hits are sorted by position: find the first in range. */
 		while (lo < hi) {

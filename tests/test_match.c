@@ -362,6 +362,42 @@ static void test_evidence_cap(void **state)
 	strbuf_release(&sb);
 }
 
+/*
+ * A heading over an empty body is no evidence, wherever it is among many
+ * sections with long bodies (their ends are looked up from the last).
+ */
+static void test_empty_sections_among_many(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bodies[] = {
+	    "特になし\n\n", /* dropped */
+	    "該当なし\n\n### 細目\n\n本文。\n\n", /* its own body */
+	    "本文。\n\n", /* kept: the heading alone is partial */
+	};
+	static const enum finding_status want[] = {
+	    FINDING_MISSING, FINDING_MISSING, FINDING_PARTIAL };
+
+	for (size_t b = 0; b < 3; b++)
+		for (size_t at = 0; at < 300; at += 149) {
+			struct strbuf sb = STRBUF_INIT;
+
+			for (size_t k = 0; k < 300; k++) {
+				if (k == at) {
+					strbuf_addstr(&sb, "## 再委託の承認\n\n");
+					strbuf_addstr(&sb, bodies[b]);
+					continue;
+				}
+				strbuf_addf(&sb, "## 第%zu節\n\n", k);
+				for (size_t w = 0; w < k % 40; w++)
+					strbuf_addstr(&sb, "作業は計画に沿って進める。");
+				strbuf_addstr(&sb, "\n\n");
+			}
+			assert_false(sb.failed);
+			assert_int_equal(status(f, sb.buf, "SUB"), want[b]);
+			strbuf_release(&sb);
+		}
+}
+
 /* Section scope: the heading and its subsections belong to the unit. */
 static void test_section_scope(void **state)
 {
@@ -663,6 +699,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_evidence_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_serialize_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_section_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_sections_among_many,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_findings_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_spec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
