@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "error.h"
 #include "strbuf.h"
@@ -318,7 +321,11 @@ enum {
 	L_CJK = 1 << 8,
 	L_KATA = 1 << 9,
 	L_KANA = 1 << 10, /* hiragana or katakana: takes ゛ ゜ as marks */
+	L_OKPRE = 1 << 11, /* comes before an okurigana variant's E_TRIG */
 };
+
+/* The classes kept of the last character emitted. */
+#define L_ALL (L_CJK | L_KATA | L_KANA | L_OKPRE)
 
 #define E_PAYLOAD(e) ((e) >> 8)
 #define NORM_OPTS                                                              \
@@ -339,6 +346,17 @@ static int is_kata(uint32_t cp)
 	return (cp >= 0x30A1 && cp <= 0x30FA) || (cp >= 0x31F0 && cp <= 0x31FF);
 }
 
+/*
+ * The next to last characters of the okurigana variants (okuri_rules and
+ * 行ない): only after one of them can an E_TRIG character end a variant.
+ */
+static int is_okuri_pre(uint32_t cp)
+{
+	/* 又 及 び く り な */
+	return cp == 0x53C8 || cp == 0x53CA || cp == 0x3073 || cp == 0x304F ||
+	       cp == 0x308A || cp == 0x306A;
+}
+
 static uint32_t cp_class(uint32_t cp)
 {
 	if (cp < 0x2E80)
@@ -346,7 +364,8 @@ static uint32_t cp_class(uint32_t cp)
 	return (text_is_cjk(cp) ? L_CJK : 0) | (is_kata(cp) ? L_KATA : 0) |
 	       ((cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30FA)
 		    ? L_KANA
-		    : 0);
+		    : 0) |
+	       (is_okuri_pre(cp) ? L_OKPRE : 0);
 }
 
 /* The spacing sound marks ゛ ゜ combine only with kana. */
@@ -1342,6 +1361,67 @@ static void block_break(struct norm *st, const unsigned char *s,
 #define PLAIN_NOT                                                            \
 	(E_REPL | E_ASC | E_SLOW | E_WS | E_DROP | E_LONGV | E_TRIG)
 
+#ifdef __SSE2__
+/*
+ * The plain ASCII run of norm_run, sixteen bytes at a time while they are
+ * visible ASCII but markup (and whatever markup the table knows is
+ * plain too, which the byte loop then takes), with single spaces between:
+ * the same bytes, lower-cased, each mapped to itself.  s[*i] is plain;
+ * stops before lim.  Returns the output's new end.
+ */
+static size_t ascii_block(struct norm *st, const unsigned char *s,
+			  size_t *i, size_t lim, size_t o)
+{
+#define MK(c) _mm_cmpeq_epi8(x, _mm_set1_epi8(c))
+	const __m128i lo = _mm_set1_epi8(0x20), hi = _mm_set1_epi8(0x7f),
+		      up_lo = _mm_set1_epi8('A' - 1),
+		      up_hi = _mm_set1_epi8('Z' + 1),
+		      bit = _mm_set1_epi8(0x20), four = _mm_set1_epi32(4);
+	size_t k = *i;
+
+	while (k + 17 <= lim) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(s + k));
+		__m128i vis = _mm_and_si128(_mm_cmpgt_epi8(x, lo),
+					    _mm_cmplt_epi8(x, hi));
+		/* The markup of ascii_markup: * _ ~ ` < [ ] ! | { \ & */
+		__m128i mk = _mm_or_si128(
+		    _mm_or_si128(_mm_or_si128(MK('*'), MK('_')),
+				 _mm_or_si128(MK('~'), MK('`'))),
+		    _mm_or_si128(
+			_mm_or_si128(_mm_or_si128(MK('<'), MK('[')),
+				     _mm_or_si128(MK(']'), MK('!'))),
+			_mm_or_si128(_mm_or_si128(MK('|'), MK('{')),
+				     _mm_or_si128(MK('\\'), MK('&')))));
+		__m128i up, m;
+		unsigned plain, space, next;
+
+		plain = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(mk, vis));
+		space = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, lo));
+		next = s[k + 16] > 0x20 && s[k + 16] < 0x7f &&
+		       ascii_markup[s[k + 16]] == A_PLAIN;
+		plain |= next << 16;
+		/* Each byte plain, or a space before a plain one. */
+		if (((plain | (space & (plain >> 1))) & 0xffff) != 0xffff)
+			break;
+		up = _mm_and_si128(_mm_cmpgt_epi8(x, up_lo),
+				   _mm_cmplt_epi8(x, up_hi));
+		_mm_storeu_si128((__m128i *)(st->buf + o),
+				 _mm_add_epi8(x, _mm_and_si128(up, bit)));
+		m = _mm_add_epi32(_mm_set1_epi32((int)k),
+				  _mm_setr_epi32(0, 1, 2, 3));
+		for (size_t q = 0; q < 16; q += 4) {
+			_mm_storeu_si128((__m128i *)(st->map + o + q), m);
+			m = _mm_add_epi32(m, four);
+		}
+		o += 16;
+		k += 16;
+	}
+	*i = k;
+	return o;
+#undef MK
+}
+#endif
+
 static void norm_run(struct norm *st, const char *src, size_t len,
 		     unsigned flags)
 {
@@ -1375,6 +1455,19 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 				lim = i + (st->cap - o - 8);
 				if (lim > len)
 					lim = len;
+#ifdef __SSE2__
+				o = ascii_block(st, s, &i, lim, o);
+				if (i >= lim || (c = s[i]) >= 0x80 ||
+				    acls[c] != A_PLAIN) {
+					/* It ended on a block's end. */
+					st->o = o;
+					st->last = 0;
+					cl_src = i - 1;
+					cl_out = o - 1;
+					cl_ok = 1;
+					continue;
+				}
+#endif
 				do {
 					st->buf[o] = (char)ascii_lower[c];
 					st->map[o++] = (uint32_t)i++;
@@ -1443,8 +1536,11 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 			cl_ok = 0;
 			continue;
 		}
-		if (!(e & PLAIN_NOT)) {
-			uint32_t cls = e & (L_CJK | L_KATA | L_KANA);
+		/* Copied as it is: a simple character, or one that could
+		 * end an okurigana variant where none can end. */
+		if (!(e & PLAIN_NOT) ||
+		    ((e & PLAIN_NOT) == E_TRIG && !(st->last & L_OKPRE))) {
+			uint32_t cls = e & L_ALL;
 			size_t o, lim;
 
 			if (st->pend)
@@ -1467,7 +1563,9 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 				e2 = norm_tab[((uint32_t)(q[0] & 0x0F) << 12) |
 					      ((uint32_t)(q[1] & 0x3F) << 6) |
 					      (q[2] & 0x3F)];
-				if (e2 & (PLAIN_NOT | E_MARK))
+				if ((e2 & (PLAIN_NOT | E_MARK)) &&
+				    ((e2 & (PLAIN_NOT | E_MARK)) != E_TRIG ||
+				     (cls & L_OKPRE)))
 					break;
 				i += 3;
 				o += 3;
@@ -1475,7 +1573,7 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 					st->buf[o + k] = (char)q[k];
 					st->map[o + k] = (uint32_t)i;
 				}
-				cls = e2 & (L_CJK | L_KATA | L_KANA);
+				cls = e2 & L_ALL;
 			}
 			cl_src = i;
 			cl_out = o;

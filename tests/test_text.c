@@ -541,6 +541,17 @@ static void test_norm_okurigana(void **state)
 	    {"行ないし", "行ないし"}, /* ないし ("or") is left alone */
 	    {"並びに", "ならびに"},   {"若しくは", "もしくは"},
 	    {"又 は", "または"},      {"旅行なら", "旅行なら"},
+	    /* Inside runs of Japanese, after a line break and markup. */
+	    {"受託者又は委託者", "受託者または委託者"},
+	    {"全部若しくは一部", "全部もしくは一部"},
+	    {"情報の取り扱いは", "情報の取扱いは"},
+	    {"これを行なう。", "これを行う。"},
+	    {"A並びにB", "aならびにb"},
+	    {"又\nは", "または"},
+	    {"並ひ\u3099に", "ならびに"}, /* び composed from ひ and a mark */
+	    /* The same last characters after others are left alone. */
+	    {"なにはくいりわ", "なにはくいりわ"},
+	    {"あはびにういえわっ", "あはびにういえわっ"},
 	};
 
 	(void)state;
@@ -616,6 +627,61 @@ static void test_norm_word_spaces(void **state)
 	}
 	text_norm_release(&n);
 	strbuf_release(&big);
+}
+
+/*
+ * Plain ASCII is copied sixteen bytes at a time: markup, a double space,
+ * a tab or a capital anywhere in such a block still counts, and every
+ * byte around it maps to itself.
+ */
+static void test_norm_ascii_blocks(void **state)
+{
+	static const struct norm_case inserts[] = {
+	    {"**b**", "b"},	 {"<b>c</b>", "c"}, {"`c`", "c"},
+	    {"[t](u)", "t"},	 {"&amp;", "&"},    {"_e_", "e"},
+	    {"~~s~~", "s"},	 {"{.x}", ""},	    {"\\*", "*"},
+	    {"![a](b)", "a"},	 {"\xef\xbc\xa1", "a"}, /* Ａ */
+	    {"  ", ""},		 {"\t", ""},	    {"A", "a"},
+	};
+	const char *tail = "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy more words, ok.";
+
+	(void)state;
+	for (size_t p = 1; p < 40; p++)
+		for (size_t k = 0; k < sizeof(inserts) / sizeof(*inserts); k++) {
+			struct strbuf in = STRBUF_INIT, want = STRBUF_INIT;
+			struct text_norm n = TEXT_NORM_INIT;
+			size_t tail_in, tail_out;
+
+			for (size_t j = 0; j < p; j++)
+				strbuf_addch(&in, "wW"[j % 2]);
+			strbuf_addch(&in, ' ');
+			strbuf_addstr(&in, inserts[k].in);
+			strbuf_addch(&in, ' ');
+			tail_in = in.len;
+			strbuf_addstr(&in, tail);
+			for (size_t j = 0; j < p; j++)
+				strbuf_addch(&want, 'w');
+			strbuf_addch(&want, ' ');
+			if (*inserts[k].out) {
+				strbuf_addstr(&want, inserts[k].out);
+				strbuf_addch(&want, ' ');
+			}
+			tail_out = want.len;
+			strbuf_addstr(&want, tail);
+			assert_int_equal(text_normalize(&n, in.buf, in.len,
+							TEXT_NORM_MARKUP),
+					 0);
+			if (strcmp(n.buf, want.buf))
+				fail_msg("\"%s\" -> \"%s\", want \"%s\"", in.buf,
+					 n.buf, want.buf);
+			for (size_t j = 0; j <= p; j++)
+				assert_int_equal(n.map[j], j);
+			for (size_t j = 0; j < strlen(tail); j++)
+				assert_int_equal(n.map[tail_out + j], tail_in + j);
+			text_norm_release(&n);
+			strbuf_release(&in);
+			strbuf_release(&want);
+		}
 }
 
 static void test_norm_blank_line_is_newline(void **state)
@@ -1161,6 +1227,7 @@ int main(void)
 	    cmocka_unit_test(test_norm_spelling_pairs_match),
 	    cmocka_unit_test(test_norm_whitespace),
 	    cmocka_unit_test(test_norm_word_spaces),
+	    cmocka_unit_test(test_norm_ascii_blocks),
 	    cmocka_unit_test(test_norm_blank_line_is_newline),
 	    cmocka_unit_test(test_norm_block_starts),
 	    cmocka_unit_test(test_norm_invisible_characters),
