@@ -54,7 +54,8 @@ struct pattern {
 };
 
 struct mregex {
-	pcre2_code *code; /* borrowed from the checklist */
+	pcre2_code *code;    /* borrowed from the checklist */
+	const char *pattern; /* ... and its source */
 	struct ref ref;
 	int anchored; /* runs only where one of its anchors was found */
 	int tailed;   /* ... and only where a tail follows in the block */
@@ -62,7 +63,15 @@ struct mregex {
 	/* The same pattern compiled anchored (owned): JIT does not take
 	 * PCRE2_ANCHORED at match time, only at compile time. */
 	pcre2_code *at;
+	/* Items often share a regex (a clause in two of their groups, two
+	 * items on the same words): it runs once, as the first regex with
+	 * its pattern and options, and each match is a hit for every one.
+	 * `first` is that regex's index (its own, for the first); `next`
+	 * the following one with the pattern, or NO_REGEX. */
+	size_t first, next;
 };
+
+#define NO_REGEX ((size_t)-1)
 
 #define OUT_FLAG 0x80000000u
 
@@ -776,15 +785,40 @@ static int add_regex(struct matcher *m, size_t *alloc,
 {
 	char anchors[MAX_ANCHORS][ANCHOR_BYTES];
 	size_t n, k, idx = m->nregexes, reach;
+	uint32_t opts = 0;
 
 	if (!r->code)
 		return 0;
 	if (SR_ALLOC_GROW(m->regexes, m->nregexes + 1, *alloc) < 0)
 		return SR_ENOMEM;
 	m->regexes[idx].code = r->code;
+	m->regexes[idx].pattern = r->pattern;
 	m->regexes[idx].ref = ref;
 	m->regexes[idx].anchored = 0;
+	m->regexes[idx].tailed = 0;
+	m->regexes[idx].reach = UNBOUNDED;
+	m->regexes[idx].at = NULL;
+	m->regexes[idx].first = idx;
+	m->regexes[idx].next = NO_REGEX;
 	m->nregexes++;
+	pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &opts);
+	for (k = 0; k < idx; k++) {
+		struct mregex *x = &m->regexes[k];
+		uint32_t xopts = 0;
+
+		if (x->first != k || strcmp(x->pattern, r->pattern))
+			continue;
+		pcre2_pattern_info(x->code, PCRE2_INFO_ARGOPTIONS, &xopts);
+		if (xopts != opts)
+			continue;
+		/* Run as regex k: last in its chain, so that hits are
+		 * made in the order of the regexes. */
+		m->regexes[idx].first = k;
+		while (x->next != NO_REGEX)
+			x = &m->regexes[x->next];
+		x->next = idx;
+		return 0;
+	}
 	/* JIT is an optimisation: without it pcre2_match interprets.
 	 * SPECREVIEW_NO_JIT turns it off for valgrind, which cannot follow
 	 * JIT code and reports false errors in it. */
@@ -807,8 +841,6 @@ static int add_regex(struct matcher *m, size_t *alloc,
 			return SR_ENOMEM;
 	}
 	m->regexes[idx].anchored = n > 0;
-	m->regexes[idx].tailed = 0;
-	m->regexes[idx].reach = UNBOUNDED;
 	/* SPECREVIEW_NO_TAILS turns the filter off, to compare (fuzz_tails
 	 * does, on arbitrary patterns and texts). */
 	if (n && !getenv("SPECREVIEW_NO_TAILS")) {
@@ -826,13 +858,10 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		if (reach != UNBOUNDED && reach < UINT32_MAX / 4)
 			m->regexes[idx].reach = reach * 4;
 	}
-	m->regexes[idx].at = NULL;
 	if (n) {
-		uint32_t opts = 0;
 		int e;
 		PCRE2_SIZE eo;
 
-		pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &opts);
 		m->regexes[idx].at = pcre2_compile(
 			(PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
 			opts | PCRE2_ANCHORED, &e, &eo, NULL);
@@ -1506,14 +1535,18 @@ static int scan(struct run *r)
 	return 0;
 }
 
+/* A match of regex i: a hit for it and for each regex that is the same. */
 static int regex_hit(struct run *r, pcre2_match_data *md, size_t i)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 
 	if (ov[1] <= ov[0])
 		return 0;
-	return push_hit(r, (uint32_t)ov[0], (uint32_t)ov[1], 0, 0,
-			&r->m->regexes[i].ref, 0);
+	for (; i != NO_REGEX; i = r->m->regexes[i].next)
+		if (push_hit(r, (uint32_t)ov[0], (uint32_t)ov[1], 0, 0,
+			     &r->m->regexes[i].ref, 0) < 0)
+			return SR_ENOMEM;
+	return 0;
 }
 
 /*
@@ -1590,7 +1623,7 @@ static int scan_regexes(struct run *r)
 		PCRE2_SIZE off = 0;
 
 		last[i] = (size_t)-1;
-		if (m->regexes[i].anchored)
+		if (m->regexes[i].anchored || m->regexes[i].first != i)
 			continue;
 		while (off < r->norm.len) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);

@@ -271,6 +271,53 @@ static void test_same_bytes_different_rules(void **state)
 	checklist_free(cl);
 }
 
+/*
+ * One regex in several places (two groups of an item, another item, with
+ * and without an anchor the automaton finds, and caseless): each place
+ * gets its hits, though it runs once.
+ */
+static void test_shared_regex(void **state)
+{
+	static const char *yaml =
+		"id: s\nversion: '1'\ntitle: {ja: a, en: a}\nitems:\n"
+		"  - id: TWICE\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n"
+		"        - regex: ['kept\\s+in\\s+japan', '(?:''|x)s\\s+policy']\n"
+		"        - regex: ['kept\\s+in\\s+japan', '(?:''|x)s\\s+policy']\n"
+		"  - id: ONCE\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n"
+		"        - regex: ['(?:''|x)s\\s+policy']\n"
+		"  - id: OTHER\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n"
+		"        - regex: ['(?i)kept\\s+in\\s+japan']\n";
+	struct checklist *cl = NULL;
+	struct matcher *m = NULL;
+	struct check_report rep = CHECK_REPORT_INIT;
+	const char *text = "Data is kept in Japan. The agency's policy applies.";
+	const struct match_evidence *ev;
+
+	(void)state;
+	assert_int_equal(checklist_load_buffer(&cl, yaml, strlen(yaml), "s", NULL), 0);
+	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(rep.result.findings[i].status, FINDING_SATISFIED);
+	/* Both groups, in both sentences. */
+	assert_int_equal(rep.result.findings[0].nevidence, 2);
+	ev = &rep.result.findings[0].evidence[0];
+	assert_int_equal(ev->nhits, 1); /* the same words for both groups */
+	assert_string_equal(ev->hits[0].text, "kept in Japan");
+	assert_string_equal(rep.result.findings[0].evidence[1].hits[0].text,
+			    "'s policy");
+	assert_string_equal(rep.result.findings[1].evidence[0].hits[0].text,
+			    "'s policy");
+	assert_string_equal(rep.result.findings[2].evidence[0].hits[0].text,
+			    "kept in Japan");
+	check_report_release(&rep);
+	matcher_free(m);
+	checklist_free(cl);
+}
+
 /* Evidence points at the original text, line and column. */
 static void test_evidence_positions(void **state)
 {
@@ -695,6 +742,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_status_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_alone_only, setup, teardown),
 		cmocka_unit_test(test_same_bytes_different_rules),
+		cmocka_unit_test(test_shared_regex),
 		cmocka_unit_test_setup_teardown(test_evidence_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_serialize_round_trip, setup, teardown),
