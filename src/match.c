@@ -1285,6 +1285,7 @@ struct run {
 	struct item_hit *ihits;
 	size_t nihits;
 	size_t *item_first; /* ihits of item i: [item_first[i], [i+1]) */
+	uint8_t *item_kept; /* item i's hits are placed in ihits */
 	uint8_t *block_byref; /* block holds a by-reference phrase */
 	struct unit_acc *acc;
 	size_t nacc, aacc;
@@ -1985,8 +1986,12 @@ static void hit_items(struct run *r, size_t i, size_t *fill)
 			continue;
 		if (!fill) {
 			r->item_first[ref->item + 1]++;
+			if (ref->group == 0)
+				r->item_kept[ref->item] = 1;
 			continue;
 		}
+		if (!r->item_kept[ref->item])
+			continue;
 		ih = &r->ihits[fill[ref->item]++];
 		ih->hit = (uint32_t)i;
 		ih->item = (uint16_t)ref->item;
@@ -2007,9 +2012,10 @@ static int distribute(struct run *r)
 	size_t *fill = NULL;
 
 	r->item_first = calloc(nitems + 1, sizeof(*r->item_first));
+	r->item_kept = calloc(nitems ? nitems : 1, 1);
 	r->block_byref = calloc(d->nblocks ? d->nblocks : 1, 1);
 	fill = calloc(nitems + 1, sizeof(*fill));
-	if (!r->item_first || !r->block_byref || !fill) {
+	if (!r->item_first || !r->item_kept || !r->block_byref || !fill) {
 		free(fill);
 		return SR_ENOMEM;
 	}
@@ -2038,6 +2044,19 @@ static int distribute(struct run *r)
 				      ? (uint32_t)sn
 				      : NO_UNIT;
 		hit_items(r, i, NULL);
+	}
+	/*
+	 * An item that does not apply, or whose subject (the first group)
+	 * the spec never names, is missing whatever else it names: every
+	 * status but missing needs the subject in the unit.  Its hits are
+	 * not placed (most of them are such, as most items are missing).
+	 */
+	for (i = 0; i < nitems; i++) {
+		if (r->item_kept[i] &&
+		    !match_item_applies(&r->m->cl->items[i], d))
+			r->item_kept[i] = 0;
+		if (!r->item_kept[i])
+			r->item_first[i + 1] = 0;
 	}
 	for (i = 0; i < nitems; i++)
 		r->item_first[i + 1] += r->item_first[i];
@@ -2567,6 +2586,7 @@ out:
 	free(r.hits);
 	free(r.ihits);
 	free(r.item_first);
+	free(r.item_kept);
 	free(r.block_byref);
 	free(r.acc);
 	free(r.acc2);

@@ -229,6 +229,73 @@ static void test_not_alone_only(void **state)
 }
 
 /*
+ * An item whose subject (first group) a spec never names is missing,
+ * however much of the rest it names; one whose subject is there only
+ * weakly, in a heading, by reference or in another item's words is still
+ * weighed as a whole.
+ */
+static void test_subject_decides(void **state)
+{
+	static const char *yaml =
+		"id: s\nversion: '1'\ntitle: {ja: a, en: a}\n"
+		"by_reference:\n  any: [契約書に定める]\n"
+		"items:\n"
+		"  - id: SUB\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      scope: sentence\n      all:\n"
+		"        - any: [再委託, 外部委託]\n"
+		"        - any: [承認, 許可]\n"
+		"      not_alone: [外部委託]\n"
+		"  - id: OPS\n    title: {ja: a, en: a}\n    severity: conditional\n"
+		"    applies_when: {kind: [operations]}\n"
+		"    match:\n      all:\n        - any: [承認]\n";
+	static const struct {
+		const char *text;
+		enum finding_status sub, ops;
+	} subj_cases[] = {
+	    /* The rest everywhere, the subject nowhere. */
+	    {"承認を得る。許可する。承認済み。", FINDING_MISSING,
+	     FINDING_SATISFIED},
+	    {"再委託は承認を得る。", FINDING_SATISFIED, FINDING_SATISFIED},
+	    /* Only a weak word for the subject: with a strong one of the
+	     * other group, that is enough. */
+	    {"外部委託は承認を得る。", FINDING_SATISFIED, FINDING_SATISFIED},
+	    /* The subject in a heading, the rest in its body. */
+	    {"## 再委託\n\n事前に承認を得ること。\n", FINDING_SATISFIED,
+	     FINDING_SATISFIED},
+	    {"再委託は契約書に定めるとおり。", FINDING_BY_REFERENCE,
+	     FINDING_MISSING},
+	    {"再委託について記す。", FINDING_PARTIAL, FINDING_MISSING},
+	    /* Not applicable, though its words are there. */
+	    {"---\nkind: development\n---\n承認する。", FINDING_MISSING,
+	     FINDING_NOT_APPLICABLE},
+	};
+	struct checklist *cl = NULL;
+	struct matcher *m = NULL;
+
+	(void)state;
+	assert_int_equal(checklist_load_buffer(&cl, yaml, strlen(yaml), "s", NULL), 0);
+	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	for (size_t i = 0; i < sizeof(subj_cases) / sizeof(*subj_cases); i++) {
+		struct check_report rep = CHECK_REPORT_INIT;
+		const char *t = subj_cases[i].text;
+
+		assert_int_equal(check_buffer(&rep, m, "s", t, strlen(t)), 0);
+		if (rep.result.findings[0].status != subj_cases[i].sub ||
+		    rep.result.findings[1].status != subj_cases[i].ops)
+			fail_msg("\"%s\": %s and %s", t,
+				 finding_status_name(rep.result.findings[0].status),
+				 finding_status_name(rep.result.findings[1].status));
+		if (subj_cases[i].sub == FINDING_MISSING) {
+			assert_int_equal(rep.result.findings[0].nevidence, 0);
+			assert_int_equal(rep.result.findings[0].groups_hit, 0);
+		}
+		check_report_release(&rep);
+	}
+	matcher_free(m);
+	checklist_free(cl);
+}
+
+/*
  * The same bytes with different boundary rules, and as a regex anchor:
  * every use must still hit (each once had only the last one win).
  */
@@ -743,6 +810,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_alone_only, setup, teardown),
 		cmocka_unit_test(test_same_bytes_different_rules),
 		cmocka_unit_test(test_shared_regex),
+		cmocka_unit_test(test_subject_decides),
 		cmocka_unit_test_setup_teardown(test_evidence_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_serialize_round_trip, setup, teardown),
