@@ -284,9 +284,10 @@ size_t sr_fields_split(char *p, char **f, size_t max)
 	size_t n = 0;
 
 	f[n++] = p;
-	while (n < max && (p = strchr(p, '\t'))) {
-		*p++ = '\0';
-		f[n++] = p;
-	}
+	for (; *p && n < max; p++)
+		if (*p == '\t') {
+			*p = '\0';
+			f[n++] = p + 1;
+		}
 	return n;
 }
