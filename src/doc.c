@@ -1371,13 +1371,13 @@ static int is_abbrev(const char *s, uint32_t from, uint32_t i)
 
 
 /*
- * Where split_sentences must look next from i: a '|', '.', '!' or '?', the
- * lead byte EF (． ！ ？ ｡) or the pair E3 80 (。 and the rest of CJK
- * punctuation; kana also starts with E3), or b.  Text is mostly passed
- * over, so with SSE2 sixteen bytes are looked at a time.
+ * Where split_sentences must look next from i: a '|', '.', '!' or '?',
+ * EF BC or EF BD (． ！ ？ ｡, among the other full-width forms), E3 80 82
+ * (。; 、 and kana start with E3 too), or b.  Text is mostly passed over,
+ * so with SSE2 sixteen bytes are looked at a time.
  */
 static const unsigned char sentence_stop[256] = {
-	['|'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xEF] = 1,
+	['|'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1,
 };
 
 static uint32_t next_stop(const char *s, uint32_t i, uint32_t b)
@@ -1386,21 +1386,29 @@ static uint32_t next_stop(const char *s, uint32_t i, uint32_t b)
 	const __m128i bar = _mm_set1_epi8('|'), dot = _mm_set1_epi8('.'),
 		      bang = _mm_set1_epi8('!'), ques = _mm_set1_epi8('?'),
 		      ef = _mm_set1_epi8((char)0xEF),
+		      bc = _mm_set1_epi8((char)0xBC),
+		      bd = _mm_set1_epi8((char)0xBD),
 		      e3 = _mm_set1_epi8((char)0xE3),
-		      x80 = _mm_set1_epi8((char)0x80);
+		      x80 = _mm_set1_epi8((char)0x80),
+		      x82 = _mm_set1_epi8((char)0x82);
 
-	/* s[i + 16] is read for the pair that starts at s[i + 15]. */
-	for (; b - i > 16; i += 16) {
+	/* s[i + 17] is read for what starts at s[i + 15]. */
+	for (; b - i > 17; i += 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
 		__m128i y = _mm_loadu_si128((const __m128i *)(s + i + 1));
+		__m128i z = _mm_loadu_si128((const __m128i *)(s + i + 2));
 		__m128i m = _mm_or_si128(
 		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, bar),
 					      _mm_cmpeq_epi8(x, dot)),
 				 _mm_or_si128(_mm_cmpeq_epi8(x, bang),
 					      _mm_cmpeq_epi8(x, ques))),
-		    _mm_or_si128(_mm_cmpeq_epi8(x, ef),
-				 _mm_and_si128(_mm_cmpeq_epi8(x, e3),
-					       _mm_cmpeq_epi8(y, x80))));
+		    _mm_or_si128(
+			_mm_and_si128(_mm_cmpeq_epi8(x, ef),
+				      _mm_or_si128(_mm_cmpeq_epi8(y, bc),
+						   _mm_cmpeq_epi8(y, bd))),
+			_mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x, e3),
+						    _mm_cmpeq_epi8(y, x80)),
+				      _mm_cmpeq_epi8(z, x82))));
 		unsigned mask = (unsigned)_mm_movemask_epi8(m);
 
 		if (mask)
@@ -1411,7 +1419,11 @@ static uint32_t next_stop(const char *s, uint32_t i, uint32_t b)
 		unsigned char c = (unsigned char)s[i];
 
 		if (sentence_stop[c] ||
-		    (c == 0xE3 && i + 1 < b && (unsigned char)s[i + 1] == 0x80))
+		    (c == 0xEF && i + 1 < b &&
+		     ((unsigned char)s[i + 1] == 0xBC ||
+		      (unsigned char)s[i + 1] == 0xBD)) ||
+		    (c == 0xE3 && i + 2 < b && (unsigned char)s[i + 1] == 0x80 &&
+		     (unsigned char)s[i + 2] == 0x82))
 			return i;
 	}
 	return b;

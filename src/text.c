@@ -165,6 +165,13 @@ size_t utf8_find_invalid(const char *str, size_t len)
 			i += ascii_run(s, i, len);
 			continue;
 		}
+		/* Runs of most of Japanese, as in utf8_seq_len. */
+		while (len - i >= 3 && s[i] >= 0xE1 && s[i] <= 0xEF &&
+		       s[i] != 0xED && (s[i + 1] & 0xC0) == 0x80 &&
+		       (s[i + 2] & 0xC0) == 0x80)
+			i += 3;
+		if (i == len || s[i] < 0x80)
+			continue;
 		if (!(n = utf8_seq_len(s + i, len - i)))
 			return i;
 		i += n;

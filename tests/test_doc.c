@@ -785,7 +785,8 @@ static void test_sentence_stops_at_every_offset(void **state)
 {
 	static const char *const stops[] = { "。", "．", "！", "？", "｡",
 					      "!",  "?",  "." };
-	static const char *const misses[] = { "、あ「x」", "\xE3", "x|" };
+	static const char *const misses[] = { "、あ「x」", "\xE3", "x|",
+					      "x（１）Ａ１．２" };
 	char text[320], want[256];
 
 	(void)state;

@@ -127,6 +127,11 @@ static void test_count_find_vs_decode(void **state)
 	static const unsigned char pick[] = {
 	    'a', ' ', '.', 0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe1,
 	    0xe3, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x9f};
+	/* Whole characters and broken ones, for runs of Japanese. */
+	static const char *const pieces[] = {
+	    "あ", "委", "\xef\xbc\xa1", "\xe3\x81", "\xed\xa0\x80",
+	    "\xe0\x80\x80", "\xe0\xa0\x80", "\xee\x80\x80", "x",
+	    "\xc3\xa9", "\xf0\x9f\x98\x80", "\xff", "\x80"};
 	unsigned long seed = 12345;
 	char buf[64];
 	int round;
@@ -144,6 +149,23 @@ static void test_count_find_vs_decode(void **state)
 			buf[i] = (seed >> 40) % 3 ? 'x'
 						 : (char)pick[(seed >> 20) %
 							      sizeof(pick)];
+		}
+		/* Every other round, pieces: mostly Japanese. */
+		for (i = 0; round % 2 && i < len;) {
+			const char *pc;
+			size_t n;
+
+			seed = seed * 6364136223846793005ul +
+			       1442695040888963407ul;
+			pc = pieces[(seed >> 40) % 4 ? (seed >> 20) % 2
+						     : (seed >> 20) %
+							   (sizeof(pieces) /
+							    sizeof(*pieces))];
+			n = strlen(pc);
+			if (n > len - i)
+				n = len - i;
+			memcpy(buf + i, pc, n);
+			i += n;
 		}
 		bad = len;
 		for (i = 0; i < len; count++) {
