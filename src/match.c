@@ -1806,8 +1806,8 @@ static size_t section_of(const struct doc *d, size_t b, uint32_t start,
 	return (size_t)-1;
 }
 
-/* Normalized offset of the first normalized byte at or after `orig`. */
-/* The normalized offset of original offset `orig`; *hint as for seek. */
+/* Normalized offset of the first normalized byte at or after `orig`;
+ * *hint as for seek. */
 static uint32_t norm_of(const struct run *r, uint32_t orig, size_t *hint)
 {
 	if (orig < r->base)
