@@ -1464,18 +1464,11 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 					lim = len;
 #ifdef __SSE2__
 				o = ascii_block(st, s, &i, lim, o);
-				if (i >= lim || (c = s[i]) >= 0x80 ||
-				    acls[c] != A_PLAIN) {
-					/* It ended on a block's end. */
-					st->o = o;
-					st->last = 0;
-					cl_src = i - 1;
-					cl_out = o - 1;
-					cl_ok = 1;
-					continue;
-				}
 #endif
-				do {
+				/* The rest byte by byte (all of it without
+				 * SSE2: s[i] is plain and i < lim). */
+				while (i < lim && (c = s[i]) < 0x80 &&
+				       acls[c] == A_PLAIN) {
 					st->buf[o] = (char)ascii_lower[c];
 					st->map[o++] = (uint32_t)i++;
 					/* One space between words is kept as
@@ -1487,8 +1480,7 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 						st->buf[o] = ' ';
 						st->map[o++] = (uint32_t)i++;
 					}
-				} while (i < lim && (c = s[i]) < 0x80 &&
-					 acls[c] == A_PLAIN);
+				}
 				st->o = o;
 				st->last = 0;
 				cl_src = i - 1;
