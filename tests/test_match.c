@@ -105,6 +105,18 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A checklist of a test's own, and its matcher. */
+static struct matcher *own_matcher(const char *yaml, size_t len,
+				   struct checklist **cl)
+{
+	struct matcher *m = NULL;
+
+	assert_int_equal(checklist_load_buffer(cl, yaml, len, "own.yaml", NULL),
+			 0);
+	assert_int_equal(matcher_new(&m, *cl, NULL), 0);
+	return m;
+}
+
 static const struct finding *run(struct fixture *f, const char *text,
 				 const char *id)
 {
@@ -213,10 +225,7 @@ static void test_not_alone_only(void **state)
 	const char *text = "Confidential.";
 
 	(void)f;
-	assert_int_equal(checklist_load_buffer(&cl, yaml, strlen(yaml), "w",
-					       NULL),
-			 0);
-	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	m = own_matcher(yaml, strlen(yaml), &cl);
 	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
 	assert_int_equal(rep.result.findings[0].status, FINDING_MISSING);
 	check_report_release(&rep);
@@ -273,8 +282,7 @@ static void test_subject_decides(void **state)
 	struct matcher *m = NULL;
 
 	(void)state;
-	assert_int_equal(checklist_load_buffer(&cl, yaml, strlen(yaml), "s", NULL), 0);
-	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	m = own_matcher(yaml, strlen(yaml), &cl);
 	for (size_t i = 0; i < sizeof(subj_cases) / sizeof(*subj_cases); i++) {
 		struct check_report rep = CHECK_REPORT_INIT;
 		const char *t = subj_cases[i].text;
@@ -315,8 +323,7 @@ static void test_same_bytes_different_rules(void **state)
 	const char *text = "Data at rest and databases.";
 
 	(void)state;
-	assert_int_equal(checklist_load_buffer(&cl, yaml, strlen(yaml), "s", NULL), 0);
-	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	m = own_matcher(yaml, strlen(yaml), &cl);
 	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
 	assert_int_equal(rep.result.findings[0].status, FINDING_SATISFIED);
 	assert_int_equal(rep.result.findings[1].status, FINDING_SATISFIED);
@@ -364,8 +371,7 @@ static void test_shared_regex(void **state)
 	const struct match_evidence *ev;
 
 	(void)state;
-	assert_int_equal(checklist_load_buffer(&cl, yaml, strlen(yaml), "s", NULL), 0);
-	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	m = own_matcher(yaml, strlen(yaml), &cl);
 	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(rep.result.findings[i].status, FINDING_SATISFIED);
@@ -727,10 +733,7 @@ static void test_regex_tails_are_sound(void **state)
 		strbuf_addstr(&yaml, tail_cases[i].regex);
 		strbuf_addstr(&yaml, "']\n");
 	}
-	assert_int_equal(checklist_load_buffer(&cl, yaml.buf, yaml.len,
-					       "tails.yaml", NULL),
-			 0);
-	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	m = own_matcher(yaml.buf, yaml.len, &cl);
 	for (t = 0; t < 400 * nrx; t++) {
 		struct text_norm n = TEXT_NORM_INIT;
 		const struct cl_regex *rx;
