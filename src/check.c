@@ -307,6 +307,19 @@ static int de_pos(char **f, struct match_pos *p, uint32_t *start,
 	return 0;
 }
 
+/* The fields of a cache line of kind c: M, F, E, H or W. */
+static size_t line_fields(char c)
+{
+	switch (c) {
+	case 'M': return 5;
+	case 'F': return 4;
+	case 'E': return 8;
+	case 'H': return 9;
+	case 'W': return 4;
+	}
+	return 1;
+}
+
 int check_report_deserialize(struct check_report *rep,
 			     const struct checklist *cl, const char *buf,
 			     size_t len)
@@ -344,7 +357,10 @@ int check_report_deserialize(struct check_report *rep,
 		if (!next)
 			goto out;
 		*next++ = '\0';
-		n = sr_fields_split(line, fl, 10);
+		/* A line's last field is what is left of it: the quote of
+		 * an E or H line is not read twice (its decoding refuses a
+		 * tab, as a line with one field too many). */
+		n = sr_fields_split(line, fl, line_fields(line[0]));
 		switch (line[0]) {
 		case 'M':
 			if (n != 5 || de_int(fl[1], 0, 0x7fffffff, &v) < 0)

@@ -245,15 +245,19 @@ void sr_field_put(struct strbuf *o, const char *s)
 
 int sr_field_decode(char *s, char **out)
 {
-	char *d = s;
+	char *d, *start;
 
 	*out = NULL;
 	if (s[0] == '-' && !s[1])
 		return 0;
 	if (s[0] != '+')
 		return SR_EPARSE;
-	*out = s;
-	for (s++; *s; s++) {
+	/* As it is up to the first escape; a tab is never in a field. */
+	start = ++s;
+	d = s = s + strcspn(s, "\\\t");
+	for (; *s; s++) {
+		if (*s == '\t')
+			return SR_EPARSE;
 		if (*s == '\\' && s[1]) {
 			s++;
 			*d++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s;
@@ -262,12 +266,13 @@ int sr_field_decode(char *s, char **out)
 		}
 	}
 	*d = '\0';
+	*out = start;
 	return 0;
 }
 
 int sr_field_get(const char *s, char **out)
 {
-	char *copy;
+	char *copy, *text;
 
 	*out = NULL;
 	if (s[0] == '-' && !s[1])
@@ -276,7 +281,14 @@ int sr_field_get(const char *s, char **out)
 		return SR_EPARSE;
 	if (!(copy = strdup(s)))
 		return SR_ENOMEM;
-	return sr_field_decode(copy, out);
+	if (sr_field_decode(copy, &text) < 0) {
+		free(copy);
+		return SR_EPARSE;
+	}
+	/* Owned from its start: the text is the copy but its '+'. */
+	memmove(copy, text, strlen(text) + 1);
+	*out = copy;
+	return 0;
 }
 
 size_t sr_fields_split(char *p, char **f, size_t max)

@@ -75,7 +75,8 @@ int sr_looks_binary(const char *buf, size_t len);
  * sr_field_put appends a tab and the field, "-" for NULL or "+" and the
  * text with \\, tab and newline escaped; sr_field_get decodes one into a
  * new string (*out NULL for "-"), SR_EPARSE when malformed, and
- * sr_field_decode the same in place (*out is then `s` or NULL);
+ * sr_field_decode the same in place (*out then points into `s`, or is
+ * NULL); a field holds no tab;
  * sr_fields_split cuts a line at its tabs, in place, into at most `max`
  * fields and returns how many.
  */

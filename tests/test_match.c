@@ -450,6 +450,23 @@ static void test_serialize_round_trip(void **state)
 	assert_int_equal(back.summary.failing, f->rep.summary.failing);
 	assert_int_equal(back.diags.n, 1); /* the invalid byte's warning */
 	check_report_release(&back);
+	/* A tab in a quote, or a field too many, is damage too. */
+	{
+		static const char *const damaged[] = {
+		    "specreview-report 1\nM\t1\t-\t-\t-\nF\t0\t0\t3\n"
+		    "E\t1\t1\t1\t5\t0\t4\t+a\tb\n",
+		    "specreview-report 1\nM\t1\t-\t-\t-\nF\t0\t3\t0\t9\n",
+		    "specreview-report 1\nM\t1\t-\t-\t-\t-\n",
+		};
+
+		for (size_t k = 0; k < 3; k++) {
+			assert_int_equal(check_report_deserialize(&back, f->cl,
+								  damaged[k],
+								  strlen(damaged[k])),
+					 SR_EPARSE);
+			check_report_release(&back);
+		}
+	}
 	/* Anything damaged is refused, never half-used. */
 	for (size_t cut = 0; cut < a.len; cut += 7) {
 		struct strbuf bad = STRBUF_INIT;
