@@ -273,17 +273,14 @@ int sr_field_decode(char *s, char **out)
 int sr_field_get(const char *s, char **out)
 {
 	char *copy, *text;
+	int ret;
 
 	*out = NULL;
-	if (s[0] == '-' && !s[1])
-		return 0;
-	if (s[0] != '+')
-		return SR_EPARSE;
 	if (!(copy = strdup(s)))
 		return SR_ENOMEM;
-	if (sr_field_decode(copy, &text) < 0) {
+	if ((ret = sr_field_decode(copy, &text)) < 0 || !text) {
 		free(copy);
-		return SR_EPARSE;
+		return ret;
 	}
 	/* Owned from its start: the text is the copy but its '+'. */
 	memmove(copy, text, strlen(text) + 1);
