@@ -1913,7 +1913,8 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 {
 	struct parser p;
 	struct doc *doc = NULL;
-	size_t bad;
+	struct text_lines lines = TEXT_LINES_INIT;
+	size_t bad, long_line;
 	int ret = 0;
 
 	*out = NULL;
@@ -1931,36 +1932,26 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 				   _("binary file (it contains NUL bytes)"));
 		goto out;
 	}
-	/* Memory goes with lines (blocks, sentences, the line index): a
-	 * file of millions of short lines is refused before any of it, and
-	 * so is a line longer than any a spec has (which the screen and the
-	 * reports could not show either). */
-	{
-		const char *q = text, *end = text + len, *nl;
-		size_t lines = 0;
-
-		for (;;) {
-			nl = memchr(q, '\n', (size_t)(end - q));
-			if ((size_t)((nl ? nl : end) - q) > SR_MAX_LINE_BYTES) {
-				/* lines <= SR_MAX_LINES here */
-				ret = sr_error_add(
-				    err, SR_ELIMIT, path, (int)lines + 1, 0,
-				    _("the line is longer than %u bytes, over "
-				      "the limit"),
-				    SR_MAX_LINE_BYTES);
-				goto out;
-			}
-			if (!nl)
-				break;
-			q = nl + 1;
-			if (++lines > SR_MAX_LINES) {
-				ret = sr_error_add(err, SR_ELIMIT, path, 0, 0,
-						   _("more than %u lines, over the "
-						     "limit"),
-						   SR_MAX_LINES);
-				goto out;
-			}
-		}
+	/* Memory goes with lines (blocks, sentences): a file of millions of
+	 * short lines is refused before any of it, and so is a line longer
+	 * than any a spec has (which the screen and the reports could not
+	 * show either).  The line index stops at them. */
+	ret = text_lines_init_max(&lines, text, len, SR_MAX_LINES,
+				  SR_MAX_LINE_BYTES, &long_line);
+	if (ret == SR_ELIMIT && long_line) {
+		ret = sr_error_add(err, SR_ELIMIT, path, (int)long_line, 0,
+				   _("the line is longer than %u bytes, over "
+				     "the limit"),
+				   SR_MAX_LINE_BYTES);
+		goto out;
+	} else if (ret == SR_ELIMIT) {
+		ret = sr_error_add(err, SR_ELIMIT, path, 0, 0,
+				   _("more than %u lines, over the limit"),
+				   SR_MAX_LINES);
+		goto out;
+	} else if (ret < 0) {
+		ret = sr_error_add(err, ret, path, 0, 0, _("out of memory"));
+		goto out;
 	}
 	if (!(doc = calloc(1, sizeof(*doc)))) {
 		ret = sr_error_add(err, SR_ENOMEM, path, 0, 0,
@@ -1992,10 +1983,9 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 	doc->len = len;
 	p.s = doc->text;
 	p.len = (uint32_t)len;
-	if ((ret = text_lines_init(&doc->lines, doc->text, len)) < 0) {
-		ret = oom(&p);
-		goto out;
-	}
+	doc->lines = lines;
+	doc->lines.buf = doc->text; /* the copy, with DOC_COPY */
+	lines = (struct text_lines)TEXT_LINES_INIT;
 	if ((bad = utf8_find_invalid(doc->text, len)) < len) {
 		int line, col;
 
@@ -2009,6 +1999,7 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 	*out = doc;
 	doc = NULL;
 out:
+	text_lines_release(&lines);
 	free(p.aux);
 	doc_free(doc);
 	return ret;

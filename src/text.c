@@ -1674,22 +1674,46 @@ int text_normalize_str(char **out, const char *s, size_t len)
 
 int text_lines_init(struct text_lines *l, const char *buf, size_t len)
 {
+	return text_lines_init_max(l, buf, len, (size_t)-1, (size_t)-1, NULL);
+}
+
+int text_lines_init_max(struct text_lines *l, const char *buf, size_t len,
+			size_t max_newlines, size_t max_line_bytes,
+			size_t *long_line)
+{
 	size_t alloc = 0, n = 0;
 	uint32_t *start = NULL;
-	const char *p = buf, *end = buf + len;
+	const char *p = buf, *end = buf + len, *nl;
 	int ret = 0;
 
 	l->start = NULL;
 	l->n = 0;
 	l->buf = buf;
 	l->len = 0;
+	if (long_line)
+		*long_line = 0;
 	if (len > UINT32_MAX)
 		return SR_ELIMIT;
-	if ((ret = SR_ALLOC_GROW(start, n + 1, alloc)) < 0)
+	/* Room for lines of 64 bytes: few specs need it to grow. */
+	if ((ret = SR_ALLOC_GROW(start, len / 64 + 1, alloc)) < 0)
 		goto out;
 	start[n++] = 0;
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
-		p++;
+	for (;;) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if ((size_t)((nl ? nl : end) - p) > max_line_bytes) {
+			if (long_line)
+				*long_line = n;
+			ret = SR_ELIMIT;
+			goto out;
+		}
+		if (!nl)
+			break;
+		/* n is the number of this '\n' */
+		if (n > max_newlines) {
+			ret = SR_ELIMIT;
+			goto out;
+		}
+		p = nl + 1;
 		if ((ret = SR_ALLOC_GROW(start, n + 1, alloc)) < 0)
 			goto out;
 		start[n++] = (uint32_t)(p - buf);

@@ -190,6 +190,16 @@ struct text_lines {
 #define TEXT_LINES_INIT { NULL, 0, NULL, 0 }
 
 int text_lines_init(struct text_lines *l, const char *buf, size_t len);
+/*
+ * text_lines_init() that gives up (SR_ELIMIT, *l left empty) at more than
+ * max_newlines '\n', or at a line of more than max_line_bytes bytes (its
+ * '\n' not counted): *long_line is then its 1-based number, else 0.  A
+ * parser checks its limits on the index instead of reading the text for
+ * them first.
+ */
+int text_lines_init_max(struct text_lines *l, const char *buf, size_t len,
+			size_t max_newlines, size_t max_line_bytes,
+			size_t *long_line);
 void text_lines_release(struct text_lines *l);
 
 /* 1-based line containing byte `off` (off <= len). */

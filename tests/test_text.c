@@ -308,6 +308,44 @@ static void test_lines_trailing_newline(void **state)
 	text_lines_release(&l);
 }
 
+/* The limits a parser gives: at them is fine, one over is refused with
+ * the long line's number, and nothing is left to free. */
+static void test_lines_limits(void **state)
+{
+	static const char text[] = "ab\nabc\n\nabcd"; /* 4 lines, 3 '\n' */
+	struct text_lines l = TEXT_LINES_INIT;
+	size_t long_line = 99, n = sizeof(text) - 1;
+
+	(void)state;
+	assert_int_equal(text_lines_init_max(&l, text, n, 3, 4, &long_line), 0);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.start[3], 8);
+	assert_int_equal(long_line, 0);
+	text_lines_release(&l);
+	/* the fourth line has 4 bytes */
+	assert_int_equal(text_lines_init_max(&l, text, n, 3, 3, &long_line),
+			 SR_ELIMIT);
+	assert_int_equal(long_line, 4);
+	assert_null(l.start);
+	assert_int_equal(l.n, 0);
+	/* the second line's 3 bytes, its '\n' not counted */
+	assert_int_equal(text_lines_init_max(&l, text, n, 3, 2, &long_line),
+			 SR_ELIMIT);
+	assert_int_equal(long_line, 2);
+	/* one '\n' too many */
+	assert_int_equal(text_lines_init_max(&l, text, n, 2, 4, &long_line),
+			 SR_ELIMIT);
+	assert_int_equal(long_line, 0);
+	assert_null(l.start);
+	/* a '\n' at the end does not start a line that counts */
+	assert_int_equal(text_lines_init_max(&l, "a\nb\n", 4, 2, 1, NULL), 0);
+	assert_int_equal(l.n, 3);
+	text_lines_release(&l);
+	assert_int_equal(text_lines_init_max(&l, "", 0, 0, 0, &long_line), 0);
+	assert_int_equal(l.n, 1);
+	text_lines_release(&l);
+}
+
 /* ---- widths ----------------------------------------------------- */
 
 static void test_cp_width_table(void **state)
@@ -1235,6 +1273,7 @@ int main(void)
 	    cmocka_unit_test(test_lines_cursor),
 	    cmocka_unit_test(test_lines_get_strips_eol),
 	    cmocka_unit_test(test_lines_trailing_newline),
+	    cmocka_unit_test(test_lines_limits),
 	    cmocka_unit_test(test_cp_width_table),
 	    cmocka_unit_test(test_width_strings),
 	    cmocka_unit_test(test_fit_never_cuts_wide_char),
