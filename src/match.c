@@ -51,6 +51,7 @@ struct pattern {
 	size_t ref0[4], nref[4]; /* slices of matcher->refs, by bound */
 	size_t nuse[4];          /* how many of the slice are used by findings */
 	uint8_t excl[4];         /* ... and whether an exclusion is one */
+	uint64_t subj[4]; /* items (item_bit) whose subject a term of it is */
 };
 
 struct mregex {
@@ -83,6 +84,7 @@ struct matcher {
 	size_t nrefs;
 	struct mregex *regexes;
 	size_t nregexes;
+	uint64_t rx_subj; /* items (item_bit) with a regex in their subject */
 	/* DFA: delta[state * nclasses + class]; OUT_FLAG marks states with
 	 * output; outputs of state s are out[out0[s] .. out0[s]+outn[s]). */
 	uint8_t cls[256];
@@ -932,6 +934,20 @@ static int collect(struct matcher *m, struct builder *b)
 	return 0;
 }
 
+/*
+ * Item i as a bit of a mask; every bit when the checklist has more items
+ * than a mask holds, so that a mask then rules nothing out.
+ */
+static uint64_t item_bit(const struct checklist *cl, int item)
+{
+	return cl->nitems <= 64 ? (uint64_t)1 << item : ~(uint64_t)0;
+}
+
+static int is_subject(const struct ref *ref)
+{
+	return ref->kind == REF_TERM && ref->group == 0;
+}
+
 /* Merges entries with the same bytes and boundary rule into patterns. */
 static int make_patterns(struct matcher *m, struct builder *b)
 {
@@ -960,6 +976,8 @@ static int make_patterns(struct matcher *m, struct builder *b)
 			p->nref[bd]++;
 			if (!is_steering(b->e[j].ref.kind))
 				p->nuse[bd]++;
+			if (is_subject(&b->e[j].ref))
+				p->subj[bd] |= item_bit(m->cl, b->e[j].ref.item);
 			if (b->e[j].ref.kind == REF_EXCLUDE)
 				p->excl[bd] = 1;
 			if (b->e[j].ref.kind == REF_EXCLUDE &&
@@ -1121,6 +1139,9 @@ int matcher_new(struct matcher **out, const struct checklist *cl,
 	if ((ret = collect(m, &b)) < 0 || (ret = make_patterns(m, &b)) < 0 ||
 	    (ret = build_dfa(m)) < 0)
 		goto out;
+	for (i = 0; i < m->nregexes; i++)
+		if (is_subject(&m->regexes[i].ref))
+			m->rx_subj |= item_bit(cl, m->regexes[i].ref.item);
 	m->empty_markers = calloc(cl->nempty_markers + 1,
 				  sizeof(*m->empty_markers));
 	if (!m->empty_markers) {
@@ -1285,6 +1306,8 @@ struct run {
 	struct item_hit *ihits;
 	size_t nihits;
 	size_t *item_first; /* ihits of item i: [item_first[i], [i+1]) */
+	uint8_t *applies;   /* item i applies to the document */
+	uint64_t subjects;  /* items (item_bit) whose subject a term hit is */
 	uint8_t *item_kept; /* item i's hits are placed in ihits */
 	uint8_t *block_byref; /* block holds a by-reference phrase */
 	struct unit_acc *acc;
@@ -1386,6 +1409,7 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 			if (use && push_hit(r, st, (uint32_t)i + 1, p->ref0[bd],
 					    use, NULL, p->excl[bd]) < 0)
 				return SR_ENOMEM;
+			r->subjects |= p->subj[bd];
 			if (use < p->nref[bd] &&
 			    steer(r, st, p->ref0[bd] + use,
 				  p->nref[bd] - use) < 0)
@@ -1600,11 +1624,35 @@ static int tail_within(const struct run *r, size_t i, uint32_t start,
 	return k < t->n && t->v[k] < end;
 }
 
+/*
+ * Whether what regex i finds can change a finding: not when every item
+ * it serves (with the regexes of its pattern) is missing whatever it
+ * finds, as the item does not apply or nothing names its subject (the
+ * first group, which every status but missing needs): no term hit, and
+ * no regex in the subject that could.
+ */
+static int regex_needed(const struct run *r, size_t i)
+{
+	const struct matcher *m = r->m;
+	uint64_t named = r->subjects | m->rx_subj;
+
+	for (; i != NO_REGEX; i = m->regexes[i].next) {
+		const struct ref *ref = &m->regexes[i].ref;
+
+		if (ref->kind != REF_TERM ||
+		    (r->applies[ref->item] &&
+		     (named & item_bit(m->cl, ref->item))))
+			return 1;
+	}
+	return 0;
+}
+
 static int scan_regexes(struct run *r)
 {
 	const struct matcher *m = r->m;
 	pcre2_match_data *md = NULL;
 	size_t i, h, *last = NULL, *thint = NULL, hint = 0;
+	uint8_t *needed = NULL;
 	int ret = 0;
 
 	if (!m->nregexes || !r->norm.len)
@@ -1612,19 +1660,23 @@ static int scan_regexes(struct run *r)
 	md = pcre2_match_data_create(1, NULL);
 	last = malloc(m->nregexes * sizeof(*last));
 	thint = calloc(m->nregexes, sizeof(*thint));
-	if (!md || !last || !thint) {
+	needed = malloc(m->nregexes);
+	if (!md || !last || !thint || !needed) {
 		ret = SR_ENOMEM;
 		goto out;
 	}
 	if ((ret = prepare_regexes(r)) < 0)
 		goto out;
+	for (i = 0; i < m->nregexes; i++) {
+		last[i] = (size_t)-1;
+		needed[i] = m->regexes[i].first == i && regex_needed(r, i);
+	}
 	/* Normalized text is valid UTF-8 by construction: checking it on
 	 * every call would be quadratic. */
 	for (i = 0; i < m->nregexes; i++) {
 		PCRE2_SIZE off = 0;
 
-		last[i] = (size_t)-1;
-		if (m->regexes[i].anchored || m->regexes[i].first != i)
+		if (m->regexes[i].anchored || !needed[i])
 			continue;
 		while (off < r->norm.len) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -1665,7 +1717,7 @@ static int scan_regexes(struct run *r)
 		for (k = 0; k < nref; k++) {
 			const struct ref *ref = &m->refs[ref0 + k];
 
-			if (ref->kind != REF_ANCHOR ||
+			if (ref->kind != REF_ANCHOR || !needed[ref->item] ||
 			    last[ref->item] == start)
 				continue;
 			last[ref->item] = start;
@@ -1696,6 +1748,7 @@ static int scan_regexes(struct run *r)
 out:
 	free(last);
 	free(thint);
+	free(needed);
 	pcre2_match_data_free(md);
 	return ret;
 }
@@ -2052,8 +2105,7 @@ static int distribute(struct run *r)
 	 * not placed (most of them are such, as most items are missing).
 	 */
 	for (i = 0; i < nitems; i++) {
-		if (r->item_kept[i] &&
-		    !match_item_applies(&r->m->cl->items[i], d))
+		if (!r->applies[i])
 			r->item_kept[i] = 0;
 		if (!r->item_kept[i])
 			r->item_first[i + 1] = 0;
@@ -2441,7 +2493,7 @@ static int evaluate(struct run *r, size_t item, struct finding *f)
 	int best = 0, ret;
 
 	f->item = it;
-	if (!match_item_applies(it, r->doc)) {
+	if (!r->applies[item]) {
 		f->status = FINDING_NOT_APPLICABLE;
 		return 0;
 	}
@@ -2553,11 +2605,15 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 	r.norm = (struct text_norm)TEXT_NORM_INIT;
 	if ((ret = normalize_body(&r)) < 0)
 		goto out;
-	if (m->nregexes &&
-	    !(r.tails = calloc(m->nregexes, sizeof(*r.tails)))) {
+	if ((m->nregexes &&
+	     !(r.tails = calloc(m->nregexes, sizeof(*r.tails)))) ||
+	    !(r.applies = malloc(nitems ? nitems : 1))) {
 		ret = SR_ENOMEM;
 		goto out;
 	}
+	for (i = 0; i < nitems; i++)
+		r.applies[i] = (uint8_t)match_item_applies(&m->cl->items[i],
+							   doc);
 	if ((ret = scan(&r)) < 0)
 		goto out;
 	nscan = r.nhits;
@@ -2587,6 +2643,7 @@ out:
 	free(r.ihits);
 	free(r.item_first);
 	free(r.item_kept);
+	free(r.applies);
 	free(r.block_byref);
 	free(r.acc);
 	free(r.acc2);

@@ -391,6 +391,74 @@ static void test_shared_regex(void **state)
 	checklist_free(cl);
 }
 
+/*
+ * A regex is run only for the items it can change, but for each of them:
+ * one whose subject a term names, one whose subject is a regex, one that
+ * shares its pattern with an item ruled out, and a by-reference phrase.
+ */
+static void test_regex_needs_subject(void **state)
+{
+	static const char *yaml =
+		"id: s\nversion: '1'\ntitle: {ja: a, en: a}\n"
+		"by_reference:\n  regex: ['as\\s+set\\s+out\\s+in\\s+the\\s+contract']\n"
+		"items:\n"
+		"  - id: DEAD\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n"
+		"        - any: [zebra]\n"
+		"        - regex: ['approv\\w+']\n"
+		"  - id: LIVE\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n"
+		"        - any: [subcontract]\n"
+		"        - regex: ['approv\\w+']\n"
+		"  - id: RXSUBJ\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n"
+		"        - regex: ['data\\s+centers?']\n"
+		"        - any: [japan]\n"
+		"  - id: OUT\n    title: {ja: a, en: a}\n    severity: conditional\n"
+		"    applies_when: {kind: [operations]}\n"
+		"    match:\n      all:\n"
+		"        - any: [subcontract]\n"
+		"        - regex: ['approv\\w+']\n";
+	static const struct {
+		const char *text;
+		enum finding_status st[4];
+	} rx_cases[] = {
+	    {"The contractor shall not subcontract without prior approval. "
+	     "Our data centers are in Japan.",
+	     {FINDING_MISSING, FINDING_SATISFIED, FINDING_SATISFIED,
+	      FINDING_SATISFIED}},
+	    {"---\nkind: development\n---\nNo subcontract without approval.",
+	     {FINDING_MISSING, FINDING_SATISFIED, FINDING_MISSING,
+	      FINDING_NOT_APPLICABLE}},
+	    {"Subcontract as set out in the contract. Approved.",
+	     {FINDING_MISSING, FINDING_BY_REFERENCE, FINDING_MISSING,
+	      FINDING_BY_REFERENCE}},
+	    {"Zebra approvals, data centers, Japan.",
+	     {FINDING_SATISFIED, FINDING_MISSING, FINDING_SATISFIED,
+	      FINDING_MISSING}},
+	};
+	struct checklist *cl = NULL;
+	struct matcher *m = NULL;
+
+	(void)state;
+	m = own_matcher(yaml, strlen(yaml), &cl);
+	for (size_t i = 0; i < sizeof(rx_cases) / sizeof(*rx_cases); i++) {
+		struct check_report rep = CHECK_REPORT_INIT;
+		const char *t = rx_cases[i].text;
+
+		assert_int_equal(check_buffer(&rep, m, "s", t, strlen(t)), 0);
+		for (size_t k = 0; k < 4; k++)
+			if (rep.result.findings[k].status != rx_cases[i].st[k])
+				fail_msg("\"%s\": %s is %s", t,
+					 rep.result.findings[k].item->id,
+					 finding_status_name(
+					     rep.result.findings[k].status));
+		check_report_release(&rep);
+	}
+	matcher_free(m);
+	checklist_free(cl);
+}
+
 /* Evidence points at the original text, line and column. */
 static void test_evidence_positions(void **state)
 {
@@ -831,6 +899,7 @@ int main(void)
 		cmocka_unit_test(test_same_bytes_different_rules),
 		cmocka_unit_test(test_shared_regex),
 		cmocka_unit_test(test_subject_decides),
+		cmocka_unit_test(test_regex_needs_subject),
 		cmocka_unit_test_setup_teardown(test_evidence_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_serialize_round_trip, setup, teardown),
