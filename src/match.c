@@ -85,6 +85,9 @@ struct matcher {
 	struct mregex *regexes;
 	size_t nregexes;
 	uint64_t rx_subj; /* items (item_bit) with a regex in their subject */
+	/* By the first ref of a pattern's slice: the items (item_bit) of the
+	 * terms in it, every bit when a by-reference phrase is one. */
+	uint64_t *slice_items;
 	/* DFA: delta[state * nclasses + class]; OUT_FLAG marks states with
 	 * output; outputs of state s are out[out0[s] .. out0[s]+outn[s]). */
 	uint8_t cls[256];
@@ -93,6 +96,8 @@ struct matcher {
 	uint16_t *delta16; /* the same with 16-bit entries, when it fits */
 	size_t nstates;
 	uint32_t *out0, *outn, *out;
+	uint64_t *state_subj; /* per state: subj of the patterns it outputs,
+			       * whatever their word boundaries */
 	size_t max_exclude_len;
 	size_t max_len; /* the longest pattern */
 	char **empty_markers; /* normalized, borrowed */
@@ -957,7 +962,8 @@ static int make_patterns(struct matcher *m, struct builder *b)
 		qsort(b->e, b->n, sizeof(*b->e), cmp_entry);
 	m->refs = calloc(b->n ? b->n : 1, sizeof(*m->refs));
 	m->pats = calloc(b->n ? b->n : 1, sizeof(*m->pats));
-	if (!m->refs || !m->pats)
+	m->slice_items = calloc(b->n ? b->n : 1, sizeof(*m->slice_items));
+	if (!m->refs || !m->pats || !m->slice_items)
 		return SR_ENOMEM;
 	for (i = 0; i < b->n; i = j) {
 		struct pattern *p = &m->pats[m->npats++];
@@ -978,6 +984,11 @@ static int make_patterns(struct matcher *m, struct builder *b)
 				p->nuse[bd]++;
 			if (is_subject(&b->e[j].ref))
 				p->subj[bd] |= item_bit(m->cl, b->e[j].ref.item);
+			if (b->e[j].ref.kind == REF_TERM)
+				m->slice_items[p->ref0[bd]] |=
+					item_bit(m->cl, b->e[j].ref.item);
+			else if (b->e[j].ref.kind == REF_BYREF)
+				m->slice_items[p->ref0[bd]] = ~(uint64_t)0;
 			if (b->e[j].ref.kind == REF_EXCLUDE)
 				p->excl[bd] = 1;
 			if (b->e[j].ref.kind == REF_EXCLUDE &&
@@ -1095,6 +1106,15 @@ static int build_dfa(struct matcher *m)
 			}
 		}
 	}
+	if (!(m->state_subj = calloc(m->nstates, sizeof(*m->state_subj))))
+		goto out;
+	for (i = 0; i < m->nstates; i++)
+		for (k = 0; k < m->outn[i]; k++) {
+			const struct pattern *p = &m->pats[m->out[m->out0[i] + k]];
+
+			m->state_subj[i] |= p->subj[0] | p->subj[1] |
+					    p->subj[2] | p->subj[3];
+		}
 	/* Mark transitions into states with output. */
 	for (i = 0; i < m->nstates * m->nclasses; i++)
 		if (m->outn[m->delta[i] & ~OUT_FLAG])
@@ -1170,6 +1190,7 @@ void matcher_free(struct matcher *m)
 		return;
 	free(m->pats);
 	free(m->refs);
+	free(m->slice_items);
 	for (i = 0; i < m->nregexes; i++)
 		pcre2_code_free(m->regexes[i].at);
 	free(m->regexes);
@@ -1178,6 +1199,7 @@ void matcher_free(struct matcher *m)
 	free(m->out0);
 	free(m->outn);
 	free(m->out);
+	free(m->state_subj);
 	free(m->empty_markers);
 	for (i = 0; i < m->nanchors; i++)
 		free(m->anchors[i]);
@@ -1307,7 +1329,9 @@ struct run {
 	size_t nihits;
 	size_t *item_first; /* ihits of item i: [item_first[i], [i+1]) */
 	uint8_t *applies;   /* item i applies to the document */
-	uint64_t subjects;  /* items (item_bit) whose subject a term hit is */
+	uint64_t named;     /* items (item_bit) whose subject a term may be,
+			     * or a regex */
+	uint8_t *needed;    /* regex i is run (regex_needed) */
 	uint8_t *item_kept; /* item i's hits are placed in ihits */
 	uint8_t *block_byref; /* block holds a by-reference phrase */
 	struct unit_acc *acc;
@@ -1368,6 +1392,8 @@ static int steer(struct run *r, uint32_t st, size_t ref0, size_t nref)
 	int anchor = 0;
 
 	for (k = 0; k < nref; k++) {
+		if (!r->needed[refs[k].item])
+			continue;
 		if (refs[k].kind == REF_ANCHOR)
 			anchor = 1;
 		else if (positions_add(&r->tails[refs[k].item], st) < 0)
@@ -1406,10 +1432,14 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 
 			if (!p->nref[bd] || (bd & bad))
 				continue;
-			if (use && push_hit(r, st, (uint32_t)i + 1, p->ref0[bd],
-					    use, NULL, p->excl[bd]) < 0)
+			/* Terms of items that are missing whatever is found
+			 * (regex_needed) make no hit. */
+			if (use &&
+			    (p->excl[bd] ||
+			     (m->slice_items[p->ref0[bd]] & r->named)) &&
+			    push_hit(r, st, (uint32_t)i + 1, p->ref0[bd], use,
+				     NULL, p->excl[bd]) < 0)
 				return SR_ENOMEM;
-			r->subjects |= p->subj[bd];
 			if (use < p->nref[bd] &&
 			    steer(r, st, p->ref0[bd] + use,
 				  p->nref[bd] - use) < 0)
@@ -1439,30 +1469,43 @@ struct scan_out {
 	uint32_t state, at;
 };
 
+/* Where the DFA reached a state with output, in order of the offset. */
+struct scan_outs {
+	struct scan_out *v;
+	size_t n, alloc;
+};
+
 struct scan_chain {
 	uint32_t state;
 	size_t from;            /* where its part starts */
-	struct scan_out *out;   /* its outputs so far */
-	size_t nout, aout;
+	struct scan_outs *out;  /* its outputs */
 	struct scan_out block[SCAN_BLOCK];
 };
 
-static int scan_chains(struct run *r)
+static int outs_add(struct scan_outs *o, uint32_t state, size_t at)
+{
+	if (SR_ALLOC_GROW(o->v, o->n + 1, o->alloc) < 0)
+		return SR_ENOMEM;
+	o->v[o->n].state = state;
+	o->v[o->n++].at = (uint32_t)at;
+	return 0;
+}
+
+/* The outputs of part c go to outs[c], those after the last part too. */
+static int scan_chains(struct run *r, struct scan_outs *outs)
 {
 	const struct matcher *m = r->m;
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
 	const uint8_t *cls = m->cls;
 	const uint16_t *delta = m->delta16;
 	size_t n = r->norm.len, K = m->nclasses, part = n / SCAN_CHAINS;
-	size_t i, j, k, c;
+	size_t i, j, c;
 	struct scan_chain ch[SCAN_CHAINS];
-	int ret = 0;
 
 	for (c = 0; c < SCAN_CHAINS; c++) {
 		ch[c].state = 0;
 		ch[c].from = c * part;
-		ch[c].out = NULL;
-		ch[c].nout = ch[c].aout = 0;
+		ch[c].out = &outs[c];
 		j = ch[c].from > m->max_len ? ch[c].from - m->max_len : 0;
 		for (; j < ch[c].from; j++)
 			ch[c].state = delta[(size_t)ch[c].state * K +
@@ -1485,46 +1528,30 @@ static int scan_chains(struct run *r)
 			}
 		}
 		for (c = 0; c < SCAN_CHAINS; c++) {
-			struct scan_chain *x = &ch[c];
+			struct scan_outs *x = ch[c].out;
 
 			if (!kept[c])
 				continue;
-			if (SR_ALLOC_GROW(x->out, x->nout + kept[c], x->aout) < 0) {
-				ret = SR_ENOMEM;
-				goto out;
-			}
-			memcpy(x->out + x->nout, x->block,
-			       kept[c] * sizeof(*x->block));
-			x->nout += kept[c];
+			if (SR_ALLOC_GROW(x->v, x->n + kept[c], x->alloc) < 0)
+				return SR_ENOMEM;
+			memcpy(x->v + x->n, ch[c].block,
+			       kept[c] * sizeof(*ch[c].block));
+			x->n += kept[c];
 		}
 	}
-	for (c = 0; c < SCAN_CHAINS; c++)
-		for (k = 0; k < ch[c].nout; k++)
-			if ((ret = emit_outputs(r, ch[c].out[k].state,
-						ch[c].out[k].at)) < 0)
-				goto out;
 	/* What is left after the last part: n is not a multiple. */
 	c = SCAN_CHAINS - 1;
 	for (j = ch[c].from + part; j < n; j++) {
 		uint16_t next = delta[(size_t)ch[c].state * K + cls[t[j]]];
 
 		ch[c].state = next & 0x7fffu;
-		if ((next & 0x8000u) &&
-		    (ret = emit_outputs(r, ch[c].state, j)) < 0)
-			goto out;
+		if ((next & 0x8000u) && outs_add(&outs[c], ch[c].state, j) < 0)
+			return SR_ENOMEM;
 	}
-out:
-	for (c = 0; c < SCAN_CHAINS; c++)
-		free(ch[c].out);
-	return ret;
+	return 0;
 }
 
-/*
- * One pass of the DFA over the normalized text.  The table is halved to
- * 16-bit entries when the states fit, which keeps more of it in cache
- * (the loop is one dependent load per byte).
- */
-static int scan(struct run *r)
+static int scan_one(struct run *r, struct scan_outs *outs)
 {
 	const struct matcher *m = r->m;
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
@@ -1532,12 +1559,6 @@ static int scan(struct run *r)
 	size_t n = r->norm.len, K = m->nclasses, i;
 	uint32_t s = 0;
 
-	/* Room for the hits a spec usually has (one in 25 bytes on the
-	 * benchmark's corpus), so that they are not grown step by step. */
-	if (SR_ALLOC_GROW(r->hits, n / 20 + 16, r->ahits) < 0)
-		return SR_ENOMEM;
-	if (m->delta16 && n >= SCAN_SPLIT)
-		return scan_chains(r);
 	if (m->delta16) {
 		const uint16_t *delta = m->delta16;
 
@@ -1545,7 +1566,7 @@ static int scan(struct run *r)
 			uint16_t next = delta[(size_t)s * K + cls[t[i]]];
 
 			s = next & 0x7fffu;
-			if ((next & 0x8000u) && emit_outputs(r, s, i) < 0)
+			if ((next & 0x8000u) && outs_add(outs, s, i) < 0)
 				return SR_ENOMEM;
 		}
 		return 0;
@@ -1554,10 +1575,56 @@ static int scan(struct run *r)
 		uint32_t next = m->delta[(size_t)s * K + cls[t[i]]];
 
 		s = next & ~OUT_FLAG;
-		if ((next & OUT_FLAG) && emit_outputs(r, s, i) < 0)
+		if ((next & OUT_FLAG) && outs_add(outs, s, i) < 0)
 			return SR_ENOMEM;
 	}
 	return 0;
+}
+
+static int regex_needed(const struct run *r, size_t i);
+
+/*
+ * One pass of the DFA over the normalized text.  The table is halved to
+ * 16-bit entries when the states fit, which keeps more of it in cache
+ * (the loop is one dependent load per byte).  Which items the outputs
+ * may name the subject of is known before they make hits: terms of the
+ * others make none, and only the regexes that are needed are steered.
+ */
+static int scan(struct run *r)
+{
+	const struct matcher *m = r->m;
+	struct scan_outs outs[SCAN_CHAINS];
+	size_t n = r->norm.len, c, k;
+	uint64_t applies = 0;
+	int ret;
+
+	memset(outs, 0, sizeof(outs));
+	/* Room for the hits a spec usually has (one in 25 bytes on the
+	 * benchmark's corpus), so that they are not grown step by step. */
+	if (SR_ALLOC_GROW(r->hits, n / 20 + 16, r->ahits) < 0)
+		return SR_ENOMEM;
+	ret = m->delta16 && n >= SCAN_SPLIT ? scan_chains(r, outs)
+					    : scan_one(r, outs);
+	if (ret < 0)
+		goto out;
+	for (k = 0; k < m->cl->nitems; k++)
+		if (r->applies[k])
+			applies |= item_bit(m->cl, (int)k);
+	for (c = 0; c < SCAN_CHAINS; c++)
+		for (k = 0; k < outs[c].n; k++)
+			r->named |= m->state_subj[outs[c].v[k].state];
+	r->named = (r->named | m->rx_subj) & applies;
+	for (k = 0; k < m->nregexes; k++)
+		r->needed[k] = m->regexes[k].first == k && regex_needed(r, k);
+	for (c = 0; c < SCAN_CHAINS; c++)
+		for (k = 0; k < outs[c].n; k++)
+			if ((ret = emit_outputs(r, outs[c].v[k].state,
+						outs[c].v[k].at)) < 0)
+				goto out;
+out:
+	for (c = 0; c < SCAN_CHAINS; c++)
+		free(outs[c].v);
+	return ret;
 }
 
 /* A match of regex i: a hit for it and for each regex that is the same. */
@@ -1634,14 +1701,13 @@ static int tail_within(const struct run *r, size_t i, uint32_t start,
 static int regex_needed(const struct run *r, size_t i)
 {
 	const struct matcher *m = r->m;
-	uint64_t named = r->subjects | m->rx_subj;
 
 	for (; i != NO_REGEX; i = m->regexes[i].next) {
 		const struct ref *ref = &m->regexes[i].ref;
 
 		if (ref->kind != REF_TERM ||
 		    (r->applies[ref->item] &&
-		     (named & item_bit(m->cl, ref->item))))
+		     (r->named & item_bit(m->cl, ref->item))))
 			return 1;
 	}
 	return 0;
@@ -1652,7 +1718,7 @@ static int scan_regexes(struct run *r)
 	const struct matcher *m = r->m;
 	pcre2_match_data *md = NULL;
 	size_t i, h, *last = NULL, *thint = NULL, hint = 0;
-	uint8_t *needed = NULL;
+	const uint8_t *needed = r->needed;
 	int ret = 0;
 
 	if (!m->nregexes || !r->norm.len)
@@ -1660,17 +1726,14 @@ static int scan_regexes(struct run *r)
 	md = pcre2_match_data_create(1, NULL);
 	last = malloc(m->nregexes * sizeof(*last));
 	thint = calloc(m->nregexes, sizeof(*thint));
-	needed = malloc(m->nregexes);
-	if (!md || !last || !thint || !needed) {
+	if (!md || !last || !thint) {
 		ret = SR_ENOMEM;
 		goto out;
 	}
 	if ((ret = prepare_regexes(r)) < 0)
 		goto out;
-	for (i = 0; i < m->nregexes; i++) {
+	for (i = 0; i < m->nregexes; i++)
 		last[i] = (size_t)-1;
-		needed[i] = m->regexes[i].first == i && regex_needed(r, i);
-	}
 	/* Normalized text is valid UTF-8 by construction: checking it on
 	 * every call would be quadratic. */
 	for (i = 0; i < m->nregexes; i++) {
@@ -1748,7 +1811,6 @@ static int scan_regexes(struct run *r)
 out:
 	free(last);
 	free(thint);
-	free(needed);
 	pcre2_match_data_free(md);
 	return ret;
 }
@@ -2606,7 +2668,8 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 	if ((ret = normalize_body(&r)) < 0)
 		goto out;
 	if ((m->nregexes &&
-	     !(r.tails = calloc(m->nregexes, sizeof(*r.tails)))) ||
+	     (!(r.tails = calloc(m->nregexes, sizeof(*r.tails))) ||
+	      !(r.needed = malloc(m->nregexes)))) ||
 	    !(r.applies = malloc(nitems ? nitems : 1))) {
 		ret = SR_ENOMEM;
 		goto out;
@@ -2644,6 +2707,7 @@ out:
 	free(r.item_first);
 	free(r.item_kept);
 	free(r.applies);
+	free(r.needed);
 	free(r.block_byref);
 	free(r.acc);
 	free(r.acc2);
