@@ -1473,10 +1473,12 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
  * without a branch (one byte in a dozen or so has one, too irregularly
  * to predict), SCAN_BLOCK bytes of each part at a time; the outputs are
  * recorded part after part, so that hits still come in order of their
- * end.
+ * end.  The chains' states and counts are locals, written out once a
+ * block: kept in the array, each step would wait for the last one's
+ * store as well (a fifth of the loop's time).
  */
 #define SCAN_SPLIT 4096
-#define SCAN_CHAINS 4
+#define SCAN_CHAINS 4 /* scan_chains() names each */
 #define SCAN_BLOCK 512
 
 struct scan_out {
@@ -1491,9 +1493,9 @@ struct scan_outs {
 
 struct scan_chain {
 	uint32_t state;
-	size_t from;            /* where its part starts */
-	struct scan_outs *out;  /* its outputs */
-	struct scan_out block[SCAN_BLOCK];
+	size_t from;  /* where its part starts */
+	size_t kept;  /* outputs in block */
+	struct scan_out block[SCAN_BLOCK]; /* `at` from `from` */
 };
 
 static int outs_add(struct scan_outs *o, uint32_t state, size_t at)
@@ -1505,6 +1507,16 @@ static int outs_add(struct scan_outs *o, uint32_t state, size_t at)
 	return 0;
 }
 
+/* Byte i of part c: state s<c> moves on; an output is kept in k<c>. */
+#define SCAN_STEP(c)                                                          \
+	do {                                                                  \
+		uint16_t next_ = delta[(size_t)s##c * K + cls[t##c[i]]];      \
+		s##c = next_ & 0x7fffu;                                       \
+		ch[c].block[k##c].state = s##c;                               \
+		ch[c].block[k##c].at = (uint32_t)i;                           \
+		k##c += next_ >> 15;                                          \
+	} while (0)
+
 /* The outputs of part c go to outs[c], those after the last part too. */
 static int scan_chains(struct run *r, struct scan_outs *outs)
 {
@@ -1513,57 +1525,63 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 	const uint8_t *cls = m->cls;
 	const uint16_t *delta = m->delta16;
 	size_t n = r->norm.len, K = m->nclasses, part = n / SCAN_CHAINS;
+	const unsigned char *t0 = t, *t1 = t + part, *t2 = t + 2 * part,
+			    *t3 = t + 3 * part;
 	size_t i, j, c;
+	uint32_t s0, s1, s2, s3;
 	struct scan_chain ch[SCAN_CHAINS];
 
 	for (c = 0; c < SCAN_CHAINS; c++) {
 		ch[c].state = 0;
 		ch[c].from = c * part;
-		ch[c].out = &outs[c];
 		j = ch[c].from > m->max_len ? ch[c].from - m->max_len : 0;
 		for (; j < ch[c].from; j++)
 			ch[c].state = delta[(size_t)ch[c].state * K +
 					    cls[t[j]]] & 0x7fffu;
 	}
+	s0 = ch[0].state;
+	s1 = ch[1].state;
+	s2 = ch[2].state;
+	s3 = ch[3].state;
 	for (i = 0; i < part;) {
 		size_t stop = part - i < SCAN_BLOCK ? part : i + SCAN_BLOCK;
-		size_t kept[SCAN_CHAINS] = { 0 };
+		size_t k0 = 0, k1 = 0, k2 = 0, k3 = 0;
 
 		for (; i < stop; i++) {
-			for (c = 0; c < SCAN_CHAINS; c++) {
-				size_t at = ch[c].from + i;
-				uint16_t next = delta[(size_t)ch[c].state * K +
-						      cls[t[at]]];
-
-				ch[c].state = next & 0x7fffu;
-				ch[c].block[kept[c]].state = ch[c].state;
-				ch[c].block[kept[c]].at = (uint32_t)at;
-				kept[c] += next >> 15;
-			}
+			SCAN_STEP(0);
+			SCAN_STEP(1);
+			SCAN_STEP(2);
+			SCAN_STEP(3);
 		}
+		ch[0].kept = k0;
+		ch[1].kept = k1;
+		ch[2].kept = k2;
+		ch[3].kept = k3;
 		for (c = 0; c < SCAN_CHAINS; c++) {
-			struct scan_outs *x = ch[c].out;
+			struct scan_outs *x = &outs[c];
 
-			if (!kept[c])
+			if (!ch[c].kept)
 				continue;
-			if (SR_ALLOC_GROW(x->v, x->n + kept[c], x->alloc) < 0)
+			if (SR_ALLOC_GROW(x->v, x->n + ch[c].kept, x->alloc) < 0)
 				return SR_ENOMEM;
-			memcpy(x->v + x->n, ch[c].block,
-			       kept[c] * sizeof(*ch[c].block));
-			x->n += kept[c];
+			for (j = 0; j < ch[c].kept; j++) {
+				x->v[x->n].state = ch[c].block[j].state;
+				x->v[x->n++].at =
+					(uint32_t)(ch[c].from + ch[c].block[j].at);
+			}
 		}
 	}
 	/* What is left after the last part: n is not a multiple. */
-	c = SCAN_CHAINS - 1;
-	for (j = ch[c].from + part; j < n; j++) {
-		uint16_t next = delta[(size_t)ch[c].state * K + cls[t[j]]];
+	for (j = 3 * part + part; j < n; j++) {
+		uint16_t next = delta[(size_t)s3 * K + cls[t[j]]];
 
-		ch[c].state = next & 0x7fffu;
-		if ((next & 0x8000u) && outs_add(&outs[c], ch[c].state, j) < 0)
+		s3 = next & 0x7fffu;
+		if ((next & 0x8000u) && outs_add(&outs[3], s3, j) < 0)
 			return SR_ENOMEM;
 	}
 	return 0;
 }
+#undef SCAN_STEP
 
 static int scan_one(struct run *r, struct scan_outs *outs)
 {

@@ -686,7 +686,8 @@ static void test_invalid_utf8(void **state)
 /* A long text is read as four parts at once: a term across where a part
  * starts is found once, wherever the start falls in it.  The text is four
  * runs of filler with ten terms between them, and the parts start inside
- * those terms. */
+ * those terms; a last term ends the text, in the bytes after the fourth
+ * part (0 to 3 as the length goes). */
 static void test_long_text_parts(void **state)
 {
 	struct fixture *f = *state;
@@ -705,10 +706,12 @@ static void test_long_text_parts(void **state)
 			for (k = 0; part < 3 && k < 10; k++)
 				strbuf_addstr(&text, "audit ");
 		}
+		/* and at the very end, past the last of four equal parts */
+		strbuf_addstr(&text, "audit");
 		fd = run(f, text.buf, "AUD");
 		assert_int_equal(fd->status, FINDING_SATISFIED);
 		assert_int_equal(fd->nevidence, 1);
-		assert_int_equal(fd->evidence[0].nhits, 30);
+		assert_int_equal(fd->evidence[0].nhits, 31);
 	}
 	strbuf_release(&text);
 }
