@@ -2138,13 +2138,19 @@ static void mark_covered(struct run *r)
 static void hit_items(struct run *r, size_t i, size_t *fill)
 {
 	const struct raw_hit *h = &r->hits[i];
-	size_t k;
+	const struct ref *refs = h->rref ? h->rref : &r->m->refs[h->ref0];
+	size_t k, n = hit_nrefs(h);
+	/* In locals: a store through uint8_t could change r's fields, for
+	 * the compiler, which would read them again after each. */
+	size_t *first = r->item_first;
+	uint8_t *kept = r->item_kept;
+	struct item_hit *ihits = r->ihits;
+	int covered = h->covered;
 
 	if (h->dropped)
 		return;
-	for (k = 0; k < hit_nrefs(h); k++) {
-		const struct ref *ref = hit_ref(r, h, k);
-		struct item_hit *ih;
+	for (k = 0; k < n; k++) {
+		const struct ref *ref = &refs[k];
 
 		if (ref->kind == REF_BYREF) {
 			if (!fill && h->block != NO_UNIT)
@@ -2152,21 +2158,19 @@ static void hit_items(struct run *r, size_t i, size_t *fill)
 			continue;
 		}
 		if (ref->kind != REF_TERM ||
-		    (h->covered && excluded(r, i, ref->item)))
+		    (covered && excluded(r, i, ref->item)))
 			continue;
 		if (!fill) {
-			r->item_first[ref->item + 1]++;
+			first[ref->item + 1]++;
 			if (ref->group == 0)
-				r->item_kept[ref->item] = 1;
+				kept[ref->item] = 1;
 			continue;
 		}
-		if (!r->item_kept[ref->item])
+		if (!kept[ref->item])
 			continue;
-		ih = &r->ihits[fill[ref->item]++];
-		ih->hit = (uint32_t)i;
-		ih->item = (uint16_t)ref->item;
-		ih->group = (uint8_t)ref->group;
-		ih->weak = (uint8_t)ref->weak;
+		ihits[fill[ref->item]++] = (struct item_hit){
+			(uint32_t)i, (uint16_t)ref->item, (uint8_t)ref->group,
+			(uint8_t)ref->weak};
 	}
 }
 
