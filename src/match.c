@@ -93,7 +93,10 @@ struct matcher {
 	uint8_t cls[256];
 	size_t nclasses;
 	uint32_t *delta;
-	uint16_t *delta16; /* the same with 16-bit entries, when it fits */
+	/* The same with 16-bit entries, when it fits, and by class: row c
+	 * holds every state's move on class c, at delta16[coff[byte] + s]. */
+	uint16_t *delta16;
+	uint32_t coff[256];
 	size_t nstates;
 	uint32_t *out0, *outn, *out;
 	uint64_t *state_subj; /* per state: subj of the patterns it outputs,
@@ -1001,9 +1004,64 @@ static int make_patterns(struct matcher *m, struct builder *b)
 
 #define NONE 0xffffffffu
 
+/*
+ * The 16-bit table: states renumbered breadth first, so that the shallow
+ * ones, where the text keeps coming back to, are together in each row,
+ * and stored by class, so that what a byte selects is known before the
+ * state is (the scan's chain of loads is then a load and an add).
+ * queue: the states but the root, breadth first.
+ */
+static int make_delta16(struct matcher *m, const uint32_t *queue)
+{
+	size_t ns = m->nstates, K = m->nclasses, s, c;
+	uint32_t *perm = malloc(ns * sizeof(*perm)), *o0 = NULL, *on = NULL;
+	uint64_t *sj = NULL;
+
+	m->delta16 = malloc(ns * K * sizeof(*m->delta16));
+	o0 = malloc(ns * sizeof(*o0));
+	on = malloc(ns * sizeof(*on));
+	sj = malloc(ns * sizeof(*sj));
+	if (!perm || !m->delta16 || !o0 || !on || !sj) {
+		free(perm);
+		free(o0);
+		free(on);
+		free(sj);
+		free(m->delta16);
+		m->delta16 = NULL;
+		return SR_ENOMEM;
+	}
+	perm[0] = 0;
+	for (s = 0; s + 1 < ns; s++)
+		perm[queue[s]] = (uint32_t)(s + 1);
+	for (s = 0; s < ns; s++) {
+		for (c = 0; c < K; c++) {
+			uint32_t d = m->delta[s * K + c];
+
+			m->delta16[c * ns + perm[s]] =
+				(uint16_t)(perm[d & ~OUT_FLAG] |
+					   (d & OUT_FLAG ? 0x8000u : 0));
+		}
+		o0[perm[s]] = m->out0[s];
+		on[perm[s]] = m->outn[s];
+		sj[perm[s]] = m->state_subj[s];
+	}
+	for (c = 0; c < 256; c++)
+		m->coff[c] = (uint32_t)(m->cls[c] * ns);
+	free(m->out0);
+	free(m->outn);
+	free(m->state_subj);
+	m->out0 = o0;
+	m->outn = on;
+	m->state_subj = sj;
+	free(perm);
+	free(m->delta);
+	m->delta = NULL;
+	return 0;
+}
+
 static int build_dfa(struct matcher *m)
 {
-	size_t i, j, k, cap, maxstates = 1, nout = 0, outcap;
+	size_t i, j, k, cap, maxstates = 1, nout = 0, outcap, tail = 0;
 	uint32_t *own = NULL, *fail = NULL, *queue = NULL;
 	int ret = SR_ENOMEM;
 
@@ -1058,7 +1116,7 @@ static int build_dfa(struct matcher *m)
 	if (!m->out)
 		goto out;
 	{
-		size_t head = 0, tail = 0;
+		size_t head = 0;
 
 		for (k = 0; k < m->nclasses; k++) {
 			uint32_t *t = &m->delta[k];
@@ -1119,14 +1177,8 @@ static int build_dfa(struct matcher *m)
 	for (i = 0; i < m->nstates * m->nclasses; i++)
 		if (m->outn[m->delta[i] & ~OUT_FLAG])
 			m->delta[i] |= OUT_FLAG;
-	if (m->nstates < 0x8000 &&
-	    (m->delta16 = malloc(m->nstates * m->nclasses * sizeof(*m->delta16)))) {
-		for (i = 0; i < m->nstates * m->nclasses; i++)
-			m->delta16[i] = (uint16_t)((m->delta[i] & 0x7fffu) |
-						   (m->delta[i] & OUT_FLAG ? 0x8000u : 0));
-		free(m->delta);
-		m->delta = NULL;
-	}
+	if (m->nstates < 0x8000 && tail + 1 == m->nstates)
+		make_delta16(m, queue); /* else the 32-bit one serves */
 	ret = 0;
 out:
 	free(own);
@@ -1510,7 +1562,7 @@ static int outs_add(struct scan_outs *o, uint32_t state, size_t at)
 /* Byte i of part c: state s<c> moves on; an output is kept in k<c>. */
 #define SCAN_STEP(c)                                                          \
 	do {                                                                  \
-		uint16_t next_ = delta[(size_t)s##c * K + cls[t##c[i]]];      \
+		uint16_t next_ = delta[coff[t##c[i]] + s##c];                 \
 		s##c = next_ & 0x7fffu;                                       \
 		ch[c].block[k##c].state = s##c;                               \
 		ch[c].block[k##c].at = (uint32_t)i;                           \
@@ -1522,9 +1574,9 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 {
 	const struct matcher *m = r->m;
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
-	const uint8_t *cls = m->cls;
+	const uint32_t *coff = m->coff;
 	const uint16_t *delta = m->delta16;
-	size_t n = r->norm.len, K = m->nclasses, part = n / SCAN_CHAINS;
+	size_t n = r->norm.len, part = n / SCAN_CHAINS;
 	const unsigned char *t0 = t, *t1 = t + part, *t2 = t + 2 * part,
 			    *t3 = t + 3 * part;
 	size_t i, j, c;
@@ -1536,8 +1588,7 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 		ch[c].from = c * part;
 		j = ch[c].from > m->max_len ? ch[c].from - m->max_len : 0;
 		for (; j < ch[c].from; j++)
-			ch[c].state = delta[(size_t)ch[c].state * K +
-					    cls[t[j]]] & 0x7fffu;
+			ch[c].state = delta[coff[t[j]] + ch[c].state] & 0x7fffu;
 	}
 	s0 = ch[0].state;
 	s1 = ch[1].state;
@@ -1573,7 +1624,7 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 	}
 	/* What is left after the last part: n is not a multiple. */
 	for (j = 3 * part + part; j < n; j++) {
-		uint16_t next = delta[(size_t)s3 * K + cls[t[j]]];
+		uint16_t next = delta[coff[t[j]] + s3];
 
 		s3 = next & 0x7fffu;
 		if ((next & 0x8000u) && outs_add(&outs[3], s3, j) < 0)
@@ -1595,7 +1646,7 @@ static int scan_one(struct run *r, struct scan_outs *outs)
 		const uint16_t *delta = m->delta16;
 
 		for (i = 0; i < n; i++) {
-			uint16_t next = delta[(size_t)s * K + cls[t[i]]];
+			uint16_t next = delta[m->coff[t[i]] + s];
 
 			s = next & 0x7fffu;
 			if ((next & 0x8000u) && outs_add(outs, s, i) < 0)
