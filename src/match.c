@@ -1383,7 +1383,7 @@ struct run {
 	struct raw_hit *hits;
 	size_t nhits, ahits;
 	struct item_hit *ihits;
-	size_t nihits;
+	size_t nihits, aihits;
 	size_t *item_first; /* ihits of item i: [item_first[i], [i+1]) */
 	uint8_t *applies;   /* item i applies to the document */
 	uint64_t named;     /* items (item_bit) whose subject a term may be,
@@ -2182,11 +2182,12 @@ static void mark_covered(struct run *r)
 }
 
 /*
- * The refs of hit i that count for their items.  Without `fill`, counts
- * them in r->item_first[item + 1] and notes a by-reference phrase's
- * block; with it, places them in r->ihits.
+ * The refs of hit i that count for their items, those of named items
+ * (the others are missing whatever they have): appended to r->ihits as
+ * item hits, counted by item in r->item_first[item + 1], the items of
+ * subjects noted kept; a by-reference phrase's block is noted.
  */
-static void hit_items(struct run *r, size_t i, size_t *fill)
+static int hit_items(struct run *r, size_t i)
 {
 	const struct raw_hit *h = &r->hits[i];
 	const struct ref *refs = h->rref ? h->rref : &r->m->refs[h->ref0];
@@ -2195,34 +2196,33 @@ static void hit_items(struct run *r, size_t i, size_t *fill)
 	 * the compiler, which would read them again after each. */
 	size_t *first = r->item_first;
 	uint8_t *kept = r->item_kept;
-	struct item_hit *ihits = r->ihits;
+	uint64_t named = r->named;
 	int covered = h->covered;
 
 	if (h->dropped)
-		return;
+		return 0;
 	for (k = 0; k < n; k++) {
 		const struct ref *ref = &refs[k];
 
 		if (ref->kind == REF_BYREF) {
-			if (!fill && h->block != NO_UNIT)
+			if (h->block != NO_UNIT)
 				r->block_byref[h->block] = 1;
 			continue;
 		}
 		if (ref->kind != REF_TERM ||
+		    !(named & item_bit(r->m->cl, ref->item)) ||
 		    (covered && excluded(r, i, ref->item)))
 			continue;
-		if (!fill) {
-			first[ref->item + 1]++;
-			if (ref->group == 0)
-				kept[ref->item] = 1;
-			continue;
-		}
-		if (!kept[ref->item])
-			continue;
-		ihits[fill[ref->item]++] = (struct item_hit){
+		if (SR_ALLOC_GROW(r->ihits, r->nihits + 1, r->aihits) < 0)
+			return SR_ENOMEM;
+		r->ihits[r->nihits++] = (struct item_hit){
 			(uint32_t)i, (uint16_t)ref->item, (uint8_t)ref->group,
 			(uint8_t)ref->weak};
+		first[ref->item + 1]++;
+		if (ref->group == 0)
+			kept[ref->item] = 1;
 	}
+	return 0;
 }
 
 /*
@@ -2234,13 +2234,15 @@ static int distribute(struct run *r)
 {
 	size_t nitems = r->m->cl->nitems, i, b = 0, sn = 0;
 	const struct doc *d = r->doc;
+	struct item_hit *all;
 	size_t *fill = NULL;
 
 	r->item_first = calloc(nitems + 1, sizeof(*r->item_first));
 	r->item_kept = calloc(nitems ? nitems : 1, 1);
 	r->block_byref = calloc(d->nblocks ? d->nblocks : 1, 1);
 	fill = calloc(nitems + 1, sizeof(*fill));
-	if (!r->item_first || !r->item_kept || !r->block_byref || !fill) {
+	if (!r->item_first || !r->item_kept || !r->block_byref || !fill ||
+	    SR_ALLOC_GROW(r->ihits, r->nhits + 16, r->aihits) < 0) {
 		free(fill);
 		return SR_ENOMEM;
 	}
@@ -2268,7 +2270,10 @@ static int distribute(struct run *r)
 					      h->oend <= d->sentences[sn].end
 				      ? (uint32_t)sn
 				      : NO_UNIT;
-		hit_items(r, i, NULL);
+		if (hit_items(r, i) < 0) {
+			free(fill);
+			return SR_ENOMEM;
+		}
 	}
 	/*
 	 * An item that does not apply, or whose subject (the first group)
@@ -2284,15 +2289,21 @@ static int distribute(struct run *r)
 	}
 	for (i = 0; i < nitems; i++)
 		r->item_first[i + 1] += r->item_first[i];
-	r->nihits = r->item_first[nitems];
-	r->ihits = malloc((r->nihits ? r->nihits : 1) * sizeof(*r->ihits));
+	all = r->ihits;
+	r->ihits = malloc((r->item_first[nitems] ? r->item_first[nitems] : 1) *
+			  sizeof(*r->ihits));
 	if (!r->ihits) {
+		r->ihits = all;
 		free(fill);
 		return SR_ENOMEM;
 	}
+	r->aihits = r->item_first[nitems];
 	memcpy(fill, r->item_first, nitems * sizeof(*fill));
-	for (i = 0; i < r->nhits; i++)
-		hit_items(r, i, fill);
+	for (i = 0; i < r->nihits; i++)
+		if (r->item_kept[all[i].item])
+			r->ihits[fill[all[i].item]++] = all[i];
+	r->nihits = r->item_first[nitems];
+	free(all);
 	free(fill);
 	return 0;
 }
