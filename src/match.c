@@ -74,6 +74,16 @@ struct mregex {
 
 #define NO_REGEX ((size_t)-1)
 
+/* What emit_outputs needs of a pattern's slice (pattern.ref0[b] ...). */
+struct out_slice {
+	uint32_t len;  /* the pattern's */
+	uint32_t ref0; /* refs[ref0 .. ref0+nref): nuse for findings, the
+			* rest steering */
+	uint16_t nuse, nref;
+	uint8_t bound; /* BOUND_* it needs */
+	uint8_t excl;
+};
+
 #define OUT_FLAG 0x80000000u
 
 struct matcher {
@@ -98,7 +108,11 @@ struct matcher {
 	uint16_t *delta16;
 	uint32_t coff[256];
 	size_t nstates;
+	/* Outputs of state s: out[out0[s] .. out0[s]+outn[s]), the
+	 * patterns, while the DFA is built; then oslices[] the same way,
+	 * their slices with refs (make_out_slices). */
 	uint32_t *out0, *outn, *out;
+	struct out_slice *oslices;
 	uint64_t *state_subj; /* per state: subj of the patterns it outputs,
 			       * whatever their word boundaries */
 	size_t max_exclude_len;
@@ -1059,6 +1073,46 @@ static int make_delta16(struct matcher *m, const uint32_t *queue)
 	return 0;
 }
 
+/* The outputs of each state as slices (see struct matcher). */
+static int make_out_slices(struct matcher *m)
+{
+	size_t s, k, n = 0, a = 0;
+	unsigned bd;
+
+	for (s = 0; s < m->nstates; s++) {
+		size_t first = n;
+
+		for (k = 0; k < m->outn[s]; k++) {
+			const struct pattern *p = &m->pats[m->out[m->out0[s] + k]];
+
+			for (bd = 0; bd < 4; bd++) {
+				struct out_slice *o;
+
+				if (!p->nref[bd])
+					continue;
+				if (p->nref[bd] > UINT16_MAX ||
+				    p->len > UINT32_MAX ||
+				    p->ref0[bd] > UINT32_MAX)
+					return SR_ELIMIT;
+				if (SR_ALLOC_GROW(m->oslices, n + 1, a) < 0)
+					return SR_ENOMEM;
+				o = &m->oslices[n++];
+				o->len = (uint32_t)p->len;
+				o->ref0 = (uint32_t)p->ref0[bd];
+				o->nuse = (uint16_t)p->nuse[bd];
+				o->nref = (uint16_t)p->nref[bd];
+				o->bound = (uint8_t)bd;
+				o->excl = p->excl[bd];
+			}
+		}
+		m->out0[s] = (uint32_t)first;
+		m->outn[s] = (uint32_t)(n - first);
+	}
+	free(m->out);
+	m->out = NULL;
+	return 0;
+}
+
 static int build_dfa(struct matcher *m)
 {
 	size_t i, j, k, cap, maxstates = 1, nout = 0, outcap, tail = 0;
@@ -1177,6 +1231,8 @@ static int build_dfa(struct matcher *m)
 	for (i = 0; i < m->nstates * m->nclasses; i++)
 		if (m->outn[m->delta[i] & ~OUT_FLAG])
 			m->delta[i] |= OUT_FLAG;
+	if ((ret = make_out_slices(m)) < 0)
+		goto out;
 	if (m->nstates < 0x8000 && tail + 1 == m->nstates)
 		make_delta16(m, queue); /* else the 32-bit one serves */
 	ret = 0;
@@ -1251,6 +1307,7 @@ void matcher_free(struct matcher *m)
 	free(m->out0);
 	free(m->outn);
 	free(m->out);
+	free(m->oslices);
 	free(m->state_subj);
 	free(m->empty_markers);
 	for (i = 0; i < m->nanchors; i++)
@@ -1482,35 +1539,28 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 	const struct matcher *m = r->m;
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
 	size_t n = r->norm.len;
-	uint32_t k;
+	const struct out_slice *o = &m->oslices[m->out0[s]];
+	const struct out_slice *e = o + m->outn[s];
+	unsigned end = i + 1 < n && is_word_byte(t[i + 1]) ? BOUND_END : 0;
 
-	for (k = 0; k < m->outn[s]; k++) {
-		const struct pattern *p = &m->pats[m->out[m->out0[s] + k]];
-		uint32_t st = (uint32_t)(i + 1 - p->len);
-		unsigned bad = 0, bd;
+	for (; o < e; o++) {
+		uint32_t st = (uint32_t)(i + 1 - o->len);
+		unsigned bad = end;
 
 		if (st > 0 && is_word_byte(t[st - 1]))
 			bad |= BOUND_START;
-		if (i + 1 < n && is_word_byte(t[i + 1]))
-			bad |= BOUND_END;
-		for (bd = 0; bd < 4; bd++) {
-			size_t use = p->nuse[bd];
-
-			if (!p->nref[bd] || (bd & bad))
-				continue;
-			/* Terms of items that are missing whatever is found
-			 * (regex_needed) make no hit. */
-			if (use &&
-			    (p->excl[bd] ||
-			     (m->slice_items[p->ref0[bd]] & r->named)) &&
-			    push_hit(r, st, (uint32_t)i + 1, p->ref0[bd], use,
-				     NULL, p->excl[bd]) < 0)
-				return SR_ENOMEM;
-			if (use < p->nref[bd] &&
-			    steer(r, st, p->ref0[bd] + use,
-				  p->nref[bd] - use) < 0)
-				return SR_ENOMEM;
-		}
+		if (o->bound & bad)
+			continue;
+		/* Terms of items that are missing whatever is found
+		 * (regex_needed) make no hit. */
+		if (o->nuse &&
+		    (o->excl || (m->slice_items[o->ref0] & r->named)) &&
+		    push_hit(r, st, (uint32_t)i + 1, o->ref0, o->nuse, NULL,
+			     o->excl) < 0)
+			return SR_ENOMEM;
+		if (o->nuse < o->nref &&
+		    steer(r, st, o->ref0 + o->nuse, o->nref - o->nuse) < 0)
+			return SR_ENOMEM;
 	}
 	return 0;
 }
