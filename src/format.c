@@ -63,6 +63,30 @@ void format_quote(struct strbuf *out, const char *text, size_t start,
 			i += n;
 			continue;
 		}
+		/* A run of three-byte characters (most of Japanese) but the
+		 * ideographic space, copied as it is too. */
+		for (n = 0; i + n + 3 <= end && n + 3 <= room; n += 3) {
+			const unsigned char *q =
+				(const unsigned char *)text + i + n;
+
+			if (q[0] < 0xE1 || q[0] > 0xEF || q[0] == 0xED ||
+			    (q[1] & 0xC0) != 0x80 || (q[2] & 0xC0) != 0x80 ||
+			    (q[0] == 0xE3 && q[1] == 0x80 && q[2] == 0x80))
+				break;
+		}
+		if (n > 3) {
+			if (space) {
+				if (room < n + 1)
+					n -= 3;
+				strbuf_addch(out, ' ');
+				room--;
+				space = 0;
+			}
+			strbuf_add(out, text + i, n);
+			room -= n;
+			i += n;
+			continue;
+		}
 		n = utf8_decode(text + i, end - i, &cp, NULL);
 		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
 		    cp == 0x3000) {

@@ -104,6 +104,9 @@ static void test_quote_vs_reference(void **state)
 		"a", "Z", "shall", ".", " ", "  ", "\t", "\n", "\r\n", "\x01",
 		"\x7f", "\xc2\x85", "\xc2\xa0", "　", "委託", "。", "\xff",
 		"\xe3\x81", "~", "!",
+		/* runs of three-byte characters, and ones that end runs */
+		"再委託先の", "\xe0\xa4\x85", "\xed\x9f\xbf", "\xef\xbc\xa1",
+		"\xe0\x80\x80", "\xed\xa0\x80",
 	};
 	struct strbuf got = STRBUF_INIT, want = STRBUF_INIT;
 	char text[700];
@@ -134,6 +137,23 @@ static void test_quote_vs_reference(void **state)
 		if (got.len != want.len || memcmp(got.buf, want.buf, got.len))
 			fail_msg("round %d [%zu, %zu): got \"%s\", want \"%s\"",
 				 round, start, end, got.buf, want.buf);
+	}
+	/* A long run of Japanese after a space, the quote's room running
+	 * out inside it at each of the three bytes of a character. */
+	for (round = 0; round < 9; round++) {
+		size_t len = 0, k;
+
+		for (k = 0; k < (size_t)round; k++)
+			text[len++] = 'a';
+		text[len++] = ' ';
+		for (k = 0; k < 200; k++, len += 3)
+			memcpy(text + len, "委", 3);
+		strbuf_reset(&got);
+		strbuf_reset(&want);
+		format_quote(&got, text, 0, len);
+		quote_reference(&want, text, 0, len);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.buf, want.buf, got.len);
 	}
 	strbuf_release(&got);
 	strbuf_release(&want);
