@@ -699,7 +699,12 @@ struct parser {
 			   * the middle of a sentence: the next line of
 			   * text continues it */
 	size_t first_line;       /* index of the first body line */
+	struct strbuf names;     /* sections' numbers and titles so far */
+	size_t *name_off;        /* per section: where they are in names */
+	size_t name_alloc;
 };
+
+#define NO_NAME ((size_t)-1)
 
 static int oom(struct parser *p)
 {
@@ -1092,12 +1097,13 @@ static int parse_body(struct parser *p)
  * backslash escapes) removed, white space runs made one space.  With
  * `unparen`, a title wholly in brackets loses them (第1条（目的）).
  */
-static char *make_title(const char *s, uint32_t a, uint32_t b, int unparen)
+static void make_title(struct strbuf *sb, const char *s, uint32_t a,
+		       uint32_t b, int unparen)
 {
-	struct strbuf sb = STRBUF_INIT;
+	size_t base = sb->len, len;
 	int space = 0, no_gt = 0, no_brace = 0;
 	uint32_t i = a;
-	char *ret;
+	char *t;
 
 	while (i < b) {
 		unsigned char c = (unsigned char)s[i];
@@ -1134,36 +1140,35 @@ static char *make_title(const char *s, uint32_t a, uint32_t b, int unparen)
 			i += c == 0xE3 ? 3 : 1;
 			continue;
 		}
-		if (space && sb.len)
-			strbuf_addch(&sb, ' ');
+		if (space && sb->len > base)
+			strbuf_addch(sb, ' ');
 		space = 0;
-		strbuf_addch(&sb, c);
+		strbuf_addch(sb, c);
 		i++;
 	}
-	if (unparen && sb.len >= 2) {
+	t = sb->buf + base;
+	len = sb->len - base;
+	if (unparen && !sb->failed && len >= 2) {
 		size_t ol = 0, cl = 0;
 		const char *q;
 
-		if (sb.buf[0] == '(')
+		if (t[0] == '(')
 			ol = 1;
-		else if (sb.len >= 3 && !memcmp(sb.buf, "\xEF\xBC\x88", 3))
+		else if (len >= 3 && !memcmp(t, "\xEF\xBC\x88", 3))
 			ol = 3;
-		if (sb.buf[sb.len - 1] == ')')
+		if (t[len - 1] == ')')
 			cl = 1;
-		else if (sb.len >= 3 && !memcmp(sb.buf + sb.len - 3, "\xEF\xBC\x89", 3))
+		else if (len >= 3 && !memcmp(t + len - 3, "\xEF\xBC\x89", 3))
 			cl = 3;
 		/* only when the first closing bracket is the last character */
-		if (ol && cl && sb.len >= ol + cl &&
-		    strcspn(sb.buf, ")") >= sb.len - cl &&
-		    (!(q = strstr(sb.buf, "\xEF\xBC\x89")) ||
-		     (size_t)(q - sb.buf) == sb.len - cl)) {
-			memmove(sb.buf, sb.buf + ol, sb.len - ol - cl);
-			strbuf_setlen(&sb, sb.len - ol - cl);
+		if (ol && cl && len >= ol + cl &&
+		    strcspn(t, ")") >= len - cl &&
+		    (!(q = strstr(t, "\xEF\xBC\x89")) ||
+		     (size_t)(q - t) == len - cl)) {
+			memmove(t, t + ol, len - ol - cl);
+			strbuf_setlen(sb, sb->len - ol - cl);
 		}
 	}
-	ret = sb.failed ? NULL : strbuf_detach(&sb, NULL);
-	strbuf_release(&sb);
-	return ret;
 }
 
 static int add_section(struct parser *p, size_t bi, int level, long parent)
@@ -1186,16 +1191,25 @@ static int add_section(struct parser *p, size_t bi, int level, long parent)
 	sec->end = doc->blocks[bi].end;
 	sec->body_start = doc->blocks[bi].end;
 	sec->parent = parent;
+	/* The number and the title go to p->names, their offsets to
+	 * p->name_off until the sections are all there. */
+	if (SR_ALLOC_GROW(p->name_off, 2 * doc->nsections, p->name_alloc) < 0) {
+		ret = oom(p);
+		goto out;
+	}
 	ts = a->cstart;
+	p->name_off[2 * doc->nsections - 2] = NO_NAME;
 	if (a->mstart != a->mend) {
-		sec->number = sr_strndup(p->s + a->mstart, a->mend - a->mstart);
+		p->name_off[2 * doc->nsections - 2] = p->names.len;
+		strbuf_add(&p->names, p->s + a->mstart, a->mend - a->mstart);
+		strbuf_addch(&p->names, '\0');
 		ts = a->rest;
 	}
 	if (ts > a->cend)
 		ts = a->cend;
-	sec->title = make_title(p->s, ts, a->cend, a->mstart != a->mend);
-	if (!sec->title || (a->mstart != a->mend && !sec->number))
-		ret = oom(p);
+	p->name_off[2 * doc->nsections - 1] = p->names.len;
+	make_title(&p->names, p->s, ts, a->cend, a->mstart != a->mend);
+	strbuf_addch(&p->names, '\0');
 out:
 	return ret;
 }
@@ -1284,6 +1298,18 @@ static int build_sections(struct parser *p)
 	while (depth > 0) {
 		doc->sections[stack[depth - 1]].end = doc->blocks[doc->nblocks - 1].end;
 		depth--;
+	}
+	/* Numbers and titles: one allocation for all of them. */
+	if (p->names.failed) {
+		ret = oom(p);
+		goto out;
+	}
+	doc->names = strbuf_detach(&p->names, NULL);
+	for (bi = 0; bi < doc->nsections; bi++) {
+		size_t n = p->name_off[2 * bi];
+
+		doc->sections[bi].number = n == NO_NAME ? NULL : doc->names + n;
+		doc->sections[bi].title = doc->names + p->name_off[2 * bi + 1];
 	}
 out:
 	free(stack);
@@ -1919,6 +1945,7 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 
 	*out = NULL;
 	memset(&p, 0, sizeof(p));
+	p.names = (struct strbuf)STRBUF_INIT;
 	if (!text)
 		text = "";
 	if (len > SR_MAX_SPEC_BYTES) {
@@ -2000,6 +2027,8 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 	doc = NULL;
 out:
 	text_lines_release(&lines);
+	strbuf_release(&p.names);
+	free(p.name_off);
 	free(p.aux);
 	doc_free(doc);
 	return ret;
@@ -2026,10 +2055,7 @@ void doc_free(struct doc *doc)
 	}
 	free(doc->fm);
 	free(doc->blocks);
-	for (i = 0; i < doc->nsections; i++) {
-		free(doc->sections[i].number);
-		free(doc->sections[i].title);
-	}
+	free(doc->names);
 	free(doc->sections);
 	free(doc->sentences);
 	free(doc);

@@ -92,9 +92,10 @@ struct doc_section {
 	uint32_t body_start;  /* first byte after the heading block */
 	long parent;          /* enclosing section or -1 */
 	char *number;         /* numbering as written ("第1章", "（1）", "①",
-			       * "1.2"), or NULL for Markdown headings; owned */
-	char *title;          /* heading text without marks or numbering,
-			       * owned */
+			       * "1.2"), or NULL for Markdown headings; in
+			       * doc->names */
+	char *title;          /* heading text without marks or numbering, in
+			       * doc->names */
 };
 
 struct doc_sentence {
@@ -133,6 +134,7 @@ struct doc {
 	size_t nblocks;
 	struct doc_section *sections;
 	size_t nsections;
+	char *names; /* the sections' numbers and titles, owned */
 	struct doc_sentence *sentences;
 	size_t nsentences;
 };
