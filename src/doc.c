@@ -1093,9 +1093,10 @@ static int parse_body(struct parser *p)
 /* ---- sections --------------------------------------------------------- */
 
 /*
- * A heading title: markup (emphasis, HTML tags, pandoc attributes,
- * backslash escapes) removed, white space runs made one space.  With
- * `unparen`, a title wholly in brackets loses them (第1条（目的）).
+ * A heading title, s[a, b) appended to sb: markup (emphasis, HTML tags,
+ * pandoc attributes, backslash escapes) removed, white space runs made
+ * one space.  With `unparen`, a title wholly in brackets loses them
+ * (第1条（目的）).
  */
 static void make_title(struct strbuf *sb, const char *s, uint32_t a,
 		       uint32_t b, int unparen)
