@@ -2122,6 +2122,27 @@ static int is_empty_marker(const struct run *r, uint32_t ns, uint32_t ne)
 	return 0;
 }
 
+/*
+ * Whether the normalized text from ns, past what is_empty_marker trims,
+ * starts with an empty marker: it can be one only then, and most bodies
+ * are not, so the end of most need not be looked up.
+ */
+static int starts_with_marker(const struct run *r, uint32_t ns)
+{
+	const char *t = r->norm.buf;
+	size_t i, n = r->norm.len;
+
+	while (ns < n && is_trim_byte((unsigned char)t[ns]))
+		ns++;
+	for (i = 0; i < r->m->nempty; i++) {
+		size_t l = strlen(r->m->empty_markers[i]);
+
+		if (l <= n - ns && !memcmp(t + ns, r->m->empty_markers[i], l))
+			return 1;
+	}
+	return 0;
+}
+
 /* End of a section's own body: its first subsection, or its end. */
 static uint32_t own_body_end(const struct doc *d, size_t s)
 {
@@ -2148,6 +2169,8 @@ static void drop_empty_sections(struct run *r)
 			continue;
 		/* Sections come in order; a body's end is after its start. */
 		ns = norm_of(r, sec->body_start, &hint);
+		if (!starts_with_marker(r, ns))
+			continue;
 		end_hint = hint;
 		if (!is_empty_marker(r, ns, norm_of(r, body_end, &end_hint)))
 			continue;
