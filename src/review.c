@@ -256,8 +256,7 @@ int review_open(struct review **out, const char *repo, const char *rev,
 		ret = SR_ENOMEM;
 		goto out;
 	}
-	if ((ret = load_checklist(rv, err)) < 0 ||
-	    (ret = matcher_new(&rv->m, rv->cl, err)) < 0)
+	if ((ret = load_checklist(rv, err)) < 0)
 		goto out;
 	if (flags & REVIEW_WORKTREE) {
 		ret = walk_worktree(rv, "", &rv->specs, &rv->nspecs, &alloc, 0,
@@ -396,6 +395,23 @@ int review_check(struct review *rv, size_t i, struct check_report *rep)
 		for (k = 0; k < rep->diags.n; k++)
 			if (!rep->diags.diags[k].path)
 				rep->diags.diags[k].path = strdup(path);
+		if (!rep->path)
+			rep->path = strdup(path);
+		rep->status = ret;
+		goto out;
+	}
+	/* The matcher, made by the first spec that needs it. */
+	pthread_mutex_lock(&rv->lock);
+	if (!rv->m && !rv->m_ret)
+		rv->m_ret = matcher_new(&rv->m, rv->cl, &rep->diags);
+	else if (!rv->m)
+		sr_error_add(&rep->diags, rv->m_ret, rv->checklist_path, 0, 0,
+			     _("cannot compile the checklist: %s"),
+			     sr_strerror(rv->m_ret));
+	ret = rv->m_ret;
+	pthread_mutex_unlock(&rv->lock);
+	if (ret < 0) {
+		free(buf);
 		if (!rep->path)
 			rep->path = strdup(path);
 		rep->status = ret;

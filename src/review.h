@@ -52,7 +52,10 @@ struct review {
 	struct checklist *cl;
 	char *checklist_path;       /* repository path, or "(built-in)" */
 	char checklist_key[STORE_OID_HEX]; /* blob id or digest */
-	struct matcher *m;
+	struct matcher *m;          /* made when a spec is first checked
+				     * (review_check): a run that finds every
+				     * report in the cache needs none */
+	int m_ret;                  /* ... or why it could not be */
 	struct store_entry *specs;  /* sorted by path */
 	size_t nspecs;
 	pthread_mutex_t lock;       /* guards the store in check_all */

@@ -1251,9 +1251,10 @@ static char *serialize(const struct check_report *rep)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* The serialized result of checking spec `i` through a fresh review. */
-static char *check_once(const char *dir, unsigned flags, size_t i,
-			size_t *hits, size_t *misses)
+/* The serialized result of checking spec `i` through a fresh review;
+ * *made: whether it compiled the checklist. */
+static char *check_made(const char *dir, unsigned flags, size_t i,
+			size_t *hits, size_t *misses, int *made)
 {
 	struct sr_error err = SR_ERROR_INIT;
 	struct check_report rep = CHECK_REPORT_INIT;
@@ -1268,9 +1269,17 @@ static char *check_once(const char *dir, unsigned flags, size_t i,
 		*hits = rv->cache_hits;
 	if (misses)
 		*misses = rv->cache_misses;
+	if (made)
+		*made = rv->m != NULL;
 	check_report_release(&rep);
 	review_free(rv);
 	return s;
+}
+
+static char *check_once(const char *dir, unsigned flags, size_t i,
+			size_t *hits, size_t *misses)
+{
+	return check_made(dir, flags, i, hits, misses, NULL);
 }
 
 /* The one file under $GIT_DIR/specreview/cache/ (asserts there is one). */
@@ -1289,20 +1298,25 @@ static char *cache_entry(const char *dir)
 	return out;
 }
 
+/* The second check answers from the cache, without compiling the
+ * checklist (what a run over a repository mostly is). */
 static void test_cache_hit_on_second_check(void **state)
 {
 	struct fx f;
 	size_t hits, misses;
 	char *first, *second;
+	int made;
 
 	(void)state;
 	fx_make(&f);
-	first = check_once(f.dir, 0, 0, &hits, &misses);
+	first = check_made(f.dir, 0, 0, &hits, &misses, &made);
 	assert_int_equal(hits, 0);
 	assert_int_equal(misses, 1);
-	second = check_once(f.dir, 0, 0, &hits, &misses);
+	assert_true(made);
+	second = check_made(f.dir, 0, 0, &hits, &misses, &made);
 	assert_int_equal(hits, 1);
 	assert_int_equal(misses, 0);
+	assert_false(made);
 	assert_string_equal(first, second);
 	free(first);
 	free(second);
