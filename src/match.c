@@ -98,13 +98,15 @@ struct matcher {
 	/* By the first ref of a pattern's slice: the items (item_bit) of the
 	 * terms in it, every bit when a by-reference phrase is one. */
 	uint64_t *slice_items;
-	/* DFA: delta[state * nclasses + class]; OUT_FLAG marks states with
-	 * output; outputs of state s are out[out0[s] .. out0[s]+outn[s]). */
+	/* DFA: delta[state * nclasses + class], OUT_FLAG marking moves into
+	 * states with output (while it is built, and when the 16-bit table
+	 * below does not fit). */
 	uint8_t cls[256];
 	size_t nclasses;
 	uint32_t *delta;
 	/* The same with 16-bit entries, when it fits, and by class: row c
-	 * holds every state's move on class c, at delta16[coff[byte] + s]. */
+	 * holds every state's move on class c, at delta16[coff[byte] + s]
+	 * (states renumbered breadth first: make_delta16). */
 	uint16_t *delta16;
 	uint32_t coff[256];
 	size_t nstates;

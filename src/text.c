@@ -1699,7 +1699,7 @@ int text_lines_init_max(struct text_lines *l, const char *buf, size_t len,
 		goto out;
 	start[n++] = 0;
 	for (;;) {
-		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
 		if ((size_t)((nl ? nl : end) - p) > max_line_bytes) {
 			if (long_line)
 				*long_line = n;
