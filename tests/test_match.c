@@ -238,6 +238,23 @@ static void test_not_alone_only(void **state)
 }
 
 /*
+ * Checks `text` with m into *rep; fails, naming the text and the item,
+ * if the first n findings' statuses are not want[].
+ */
+static void expect_statuses(struct check_report *rep, const struct matcher *m,
+			    const char *text, const enum finding_status *want,
+			    size_t n)
+{
+	assert_int_equal(check_buffer(rep, m, "s", text, strlen(text)), 0);
+	for (size_t k = 0; k < n; k++)
+		if (rep->result.findings[k].status != want[k])
+			fail_msg("\"%s\": %s is %s, not %s", text,
+				 rep->result.findings[k].item->id,
+				 finding_status_name(rep->result.findings[k].status),
+				 finding_status_name(want[k]));
+}
+
+/*
  * An item whose subject (first group) a spec never names is missing,
  * however much of the rest it names; one whose subject is there only
  * weakly, in a heading, by reference or in another item's words is still
@@ -259,24 +276,24 @@ static void test_subject_decides(void **state)
 		"    match:\n      all:\n        - any: [承認]\n";
 	static const struct {
 		const char *text;
-		enum finding_status sub, ops;
+		enum finding_status st[2]; /* SUB, OPS */
 	} subj_cases[] = {
 	    /* The rest everywhere, the subject nowhere. */
-	    {"承認を得る。許可する。承認済み。", FINDING_MISSING,
-	     FINDING_SATISFIED},
-	    {"再委託は承認を得る。", FINDING_SATISFIED, FINDING_SATISFIED},
+	    {"承認を得る。許可する。承認済み。",
+	     {FINDING_MISSING, FINDING_SATISFIED}},
+	    {"再委託は承認を得る。", {FINDING_SATISFIED, FINDING_SATISFIED}},
 	    /* Only a weak word for the subject: with a strong one of the
 	     * other group, that is enough. */
-	    {"外部委託は承認を得る。", FINDING_SATISFIED, FINDING_SATISFIED},
+	    {"外部委託は承認を得る。", {FINDING_SATISFIED, FINDING_SATISFIED}},
 	    /* The subject in a heading, the rest in its body. */
-	    {"## 再委託\n\n事前に承認を得ること。\n", FINDING_SATISFIED,
-	     FINDING_SATISFIED},
-	    {"再委託は契約書に定めるとおり。", FINDING_BY_REFERENCE,
-	     FINDING_MISSING},
-	    {"再委託について記す。", FINDING_PARTIAL, FINDING_MISSING},
+	    {"## 再委託\n\n事前に承認を得ること。\n",
+	     {FINDING_SATISFIED, FINDING_SATISFIED}},
+	    {"再委託は契約書に定めるとおり。",
+	     {FINDING_BY_REFERENCE, FINDING_MISSING}},
+	    {"再委託について記す。", {FINDING_PARTIAL, FINDING_MISSING}},
 	    /* Not applicable, though its words are there. */
-	    {"---\nkind: development\n---\n承認する。", FINDING_MISSING,
-	     FINDING_NOT_APPLICABLE},
+	    {"---\nkind: development\n---\n承認する。",
+	     {FINDING_MISSING, FINDING_NOT_APPLICABLE}},
 	};
 	struct checklist *cl = NULL;
 	struct matcher *m = NULL;
@@ -285,15 +302,10 @@ static void test_subject_decides(void **state)
 	m = own_matcher(yaml, strlen(yaml), &cl);
 	for (size_t i = 0; i < sizeof(subj_cases) / sizeof(*subj_cases); i++) {
 		struct check_report rep = CHECK_REPORT_INIT;
-		const char *t = subj_cases[i].text;
 
-		assert_int_equal(check_buffer(&rep, m, "s", t, strlen(t)), 0);
-		if (rep.result.findings[0].status != subj_cases[i].sub ||
-		    rep.result.findings[1].status != subj_cases[i].ops)
-			fail_msg("\"%s\": %s and %s", t,
-				 finding_status_name(rep.result.findings[0].status),
-				 finding_status_name(rep.result.findings[1].status));
-		if (subj_cases[i].sub == FINDING_MISSING) {
+		expect_statuses(&rep, m, subj_cases[i].text, subj_cases[i].st,
+				2);
+		if (subj_cases[i].st[0] == FINDING_MISSING) {
 			assert_int_equal(rep.result.findings[0].nevidence, 0);
 			assert_int_equal(rep.result.findings[0].groups_hit, 0);
 		}
@@ -444,15 +456,8 @@ static void test_regex_needs_subject(void **state)
 	m = own_matcher(yaml, strlen(yaml), &cl);
 	for (size_t i = 0; i < sizeof(rx_cases) / sizeof(*rx_cases); i++) {
 		struct check_report rep = CHECK_REPORT_INIT;
-		const char *t = rx_cases[i].text;
 
-		assert_int_equal(check_buffer(&rep, m, "s", t, strlen(t)), 0);
-		for (size_t k = 0; k < 4; k++)
-			if (rep.result.findings[k].status != rx_cases[i].st[k])
-				fail_msg("\"%s\": %s is %s", t,
-					 rep.result.findings[k].item->id,
-					 finding_status_name(
-					     rep.result.findings[k].status));
+		expect_statuses(&rep, m, rx_cases[i].text, rx_cases[i].st, 4);
 		check_report_release(&rep);
 	}
 	matcher_free(m);
