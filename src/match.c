@@ -1577,9 +1577,9 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
  * without a branch (one byte in a dozen or so has one, too irregularly
  * to predict), SCAN_BLOCK bytes of each part at a time; the outputs are
  * recorded part after part, so that hits still come in order of their
- * end.  The chains' states and counts are locals, written out once a
- * block: kept in the array, each step would wait for the last one's
- * store as well (a fifth of the loop's time).
+ * end.  The chains' states and counts are locals: kept in an array,
+ * each step would wait for the last one's store as well (a fifth of the
+ * loop's time).
  */
 #define SCAN_SPLIT 4096
 #define SCAN_CHAINS 4 /* scan_chains() names each */
@@ -1595,13 +1595,6 @@ struct scan_outs {
 	size_t n, alloc;
 };
 
-struct scan_chain {
-	uint32_t state;
-	size_t from;  /* where its part starts */
-	size_t kept;  /* outputs in block */
-	struct scan_out block[SCAN_BLOCK]; /* `at` from `from` */
-};
-
 static int outs_add(struct scan_outs *o, uint32_t state, size_t at)
 {
 	if (SR_ALLOC_GROW(o->v, o->n + 1, o->alloc) < 0)
@@ -1611,13 +1604,40 @@ static int outs_add(struct scan_outs *o, uint32_t state, size_t at)
 	return 0;
 }
 
-/* Byte i of part c: state s<c> moves on; an output is kept in k<c>. */
+/* The outputs a chain kept in a block, `at` counted from `from`. */
+static int outs_add_block(struct scan_outs *o, const struct scan_out *block,
+			  size_t n, size_t from)
+{
+	size_t j;
+
+	if (SR_ALLOC_GROW(o->v, o->n + n, o->alloc) < 0)
+		return SR_ENOMEM;
+	for (j = 0; j < n; j++) {
+		o->v[o->n].state = block[j].state;
+		o->v[o->n++].at = (uint32_t)(from + block[j].at);
+	}
+	return 0;
+}
+
+/* The state at `from`: right once max_len bytes before it are read. */
+static uint32_t scan_warm(const struct matcher *m, const unsigned char *t,
+			  size_t from)
+{
+	size_t j = from > m->max_len ? from - m->max_len : 0;
+	uint32_t s = 0;
+
+	for (; j < from; j++)
+		s = m->delta16[m->coff[t[j]] + s] & 0x7fffu;
+	return s;
+}
+
+/* Byte i of part c: state s<c> moves on; an output is kept in b<c>. */
 #define SCAN_STEP(c)                                                          \
 	do {                                                                  \
 		uint16_t next_ = delta[coff[t##c[i]] + s##c];                 \
 		s##c = next_ & 0x7fffu;                                       \
-		ch[c].block[k##c].state = s##c;                               \
-		ch[c].block[k##c].at = (uint32_t)i;                           \
+		b##c[k##c].state = s##c;                                      \
+		b##c[k##c].at = (uint32_t)i;                                  \
 		k##c += next_ >> 15;                                          \
 	} while (0)
 
@@ -1628,24 +1648,14 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
 	const uint32_t *coff = m->coff;
 	const uint16_t *delta = m->delta16;
-	size_t n = r->norm.len, part = n / SCAN_CHAINS;
+	size_t n = r->norm.len, part = n / SCAN_CHAINS, i, j;
 	const unsigned char *t0 = t, *t1 = t + part, *t2 = t + 2 * part,
 			    *t3 = t + 3 * part;
-	size_t i, j, c;
-	uint32_t s0, s1, s2, s3;
-	struct scan_chain ch[SCAN_CHAINS];
+	uint32_t s0 = 0, s1 = scan_warm(m, t, part),
+		 s2 = scan_warm(m, t, 2 * part), s3 = scan_warm(m, t, 3 * part);
+	struct scan_out b0[SCAN_BLOCK], b1[SCAN_BLOCK], b2[SCAN_BLOCK],
+		b3[SCAN_BLOCK];
 
-	for (c = 0; c < SCAN_CHAINS; c++) {
-		ch[c].state = 0;
-		ch[c].from = c * part;
-		j = ch[c].from > m->max_len ? ch[c].from - m->max_len : 0;
-		for (; j < ch[c].from; j++)
-			ch[c].state = delta[coff[t[j]] + ch[c].state] & 0x7fffu;
-	}
-	s0 = ch[0].state;
-	s1 = ch[1].state;
-	s2 = ch[2].state;
-	s3 = ch[3].state;
 	for (i = 0; i < part;) {
 		size_t stop = part - i < SCAN_BLOCK ? part : i + SCAN_BLOCK;
 		size_t k0 = 0, k1 = 0, k2 = 0, k3 = 0;
@@ -1656,26 +1666,14 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 			SCAN_STEP(2);
 			SCAN_STEP(3);
 		}
-		ch[0].kept = k0;
-		ch[1].kept = k1;
-		ch[2].kept = k2;
-		ch[3].kept = k3;
-		for (c = 0; c < SCAN_CHAINS; c++) {
-			struct scan_outs *x = &outs[c];
-
-			if (!ch[c].kept)
-				continue;
-			if (SR_ALLOC_GROW(x->v, x->n + ch[c].kept, x->alloc) < 0)
-				return SR_ENOMEM;
-			for (j = 0; j < ch[c].kept; j++) {
-				x->v[x->n].state = ch[c].block[j].state;
-				x->v[x->n++].at =
-					(uint32_t)(ch[c].from + ch[c].block[j].at);
-			}
-		}
+		if (outs_add_block(&outs[0], b0, k0, 0) < 0 ||
+		    outs_add_block(&outs[1], b1, k1, part) < 0 ||
+		    outs_add_block(&outs[2], b2, k2, 2 * part) < 0 ||
+		    outs_add_block(&outs[3], b3, k3, 3 * part) < 0)
+			return SR_ENOMEM;
 	}
 	/* What is left after the last part: n is not a multiple. */
-	for (j = 3 * part + part; j < n; j++) {
+	for (j = 4 * part; j < n; j++) {
 		uint16_t next = delta[coff[t[j]] + s3];
 
 		s3 = next & 0x7fffu;
