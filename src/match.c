@@ -2137,7 +2137,8 @@ static int starts_with_marker(const struct run *r, uint32_t ns)
 	for (i = 0; i < r->m->nempty; i++) {
 		size_t l = strlen(r->m->empty_markers[i]);
 
-		if (l <= n - ns && !memcmp(t + ns, r->m->empty_markers[i], l))
+		if (l <= n - ns && t[ns] == r->m->empty_markers[i][0] &&
+		    !memcmp(t + ns, r->m->empty_markers[i], l))
 			return 1;
 	}
 	return 0;
