@@ -2692,12 +2692,29 @@ static int add_evidence(struct run *r, struct finding *f, size_t item,
 	}
 	ev = &f->evidence[f->nevidence++];
 	unit_range(d, it->scope, u, &ev->start, &ev->end);
-	for (i = r->item_first[item]; i < r->item_first[item + 1]; i++) {
+	/* The item's hits are in document order: from the first that
+	 * starts in the unit to the last. */
+	{
+		size_t lo = r->item_first[item], hi = r->item_first[item + 1];
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (r->hits[r->ihits[mid].hit].ostart < ev->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		i = lo;
+	}
+	for (; i < r->item_first[item + 1]; i++) {
 		const struct item_hit *ih = &r->ihits[i];
 		const struct raw_hit *h = &r->hits[ih->hit];
 
+		if (h->ostart >= ev->end)
+			break;
 		/* Inside the unit (for a section, subsections included). */
-		if (h->ostart < ev->start || h->oend > ev->end)
+		if (h->oend > ev->end)
 			continue;
 		if (ev->nhits && ev->hits[ev->nhits - 1].start == h->ostart &&
 		    ev->hits[ev->nhits - 1].end == h->oend)
