@@ -2092,12 +2092,33 @@ static int is_trim_byte(unsigned char c)
 	       c == '*' || c == '(' || c == ')' || c == ';' || c == ',';
 }
 
-/* Is normalized text [ns, ne) nothing but an empty marker? */
-static int is_empty_marker(const struct run *r, uint32_t ns, uint32_t ne)
+/*
+ * Is the normalized text from ns to where the original offset body_end
+ * falls (*hint as for seek) nothing but an empty marker?  It can be one
+ * only if it starts with one past what is trimmed: most bodies do not,
+ * and their end is not looked up.
+ */
+static int is_empty_marker(const struct run *r, uint32_t ns,
+			   uint32_t body_end, size_t *hint)
 {
 	const char *t = r->norm.buf;
-	size_t i;
+	size_t i, n = r->norm.len;
+	uint32_t ne;
 
+	while (ns < n && is_trim_byte((unsigned char)t[ns]))
+		ns++;
+	for (i = 0; i < r->m->nempty; i++) {
+		const char *mk = r->m->empty_markers[i];
+
+		if (t[ns] == mk[0] && strlen(mk) <= n - ns &&
+		    !memcmp(t + ns, mk, strlen(mk)))
+			break;
+	}
+	if (i == r->m->nempty)
+		return 0;
+	ne = norm_of(r, body_end, hint);
+	if (ne <= ns)
+		return 0;
 	for (;;) {
 		while (ns < ne && is_trim_byte((unsigned char)t[ns]))
 			ns++;
@@ -2117,28 +2138,6 @@ static int is_empty_marker(const struct run *r, uint32_t ns, uint32_t ne)
 		size_t l = strlen(r->m->empty_markers[i]);
 
 		if (l == ne - ns && !memcmp(t + ns, r->m->empty_markers[i], l))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * Whether the normalized text from ns, past what is_empty_marker trims,
- * starts with an empty marker: it can be one only then, and most bodies
- * are not, so the end of most need not be looked up.
- */
-static int starts_with_marker(const struct run *r, uint32_t ns)
-{
-	const char *t = r->norm.buf;
-	size_t i, n = r->norm.len;
-
-	while (ns < n && is_trim_byte((unsigned char)t[ns]))
-		ns++;
-	for (i = 0; i < r->m->nempty; i++) {
-		size_t l = strlen(r->m->empty_markers[i]);
-
-		if (l <= n - ns && t[ns] == r->m->empty_markers[i][0] &&
-		    !memcmp(t + ns, r->m->empty_markers[i], l))
 			return 1;
 	}
 	return 0;
@@ -2170,10 +2169,8 @@ static void drop_empty_sections(struct run *r)
 			continue;
 		/* Sections come in order; a body's end is after its start. */
 		ns = norm_of(r, sec->body_start, &hint);
-		if (!starts_with_marker(r, ns))
-			continue;
 		end_hint = hint;
-		if (!is_empty_marker(r, ns, norm_of(r, body_end, &end_hint)))
+		if (!is_empty_marker(r, ns, body_end, &end_hint))
 			continue;
 		/* Hits are sorted by position: find the first in range. */
 		while (lo < hi) {
