@@ -722,6 +722,119 @@ static void test_long_text_parts(void **state)
 }
 
 /*
+ * More terms than 16-bit entries can number the automaton's states of
+ * (1,200 random words of 32 letters: about 37,000 states), so the
+ * matcher keeps its 32-bit table: it finds what a matcher of the few
+ * terms the texts use finds, in short texts and in long ones (which the
+ * 16-bit table reads in parts).
+ */
+#define WIDE_TERMS 1200
+#define WIDE_LEN 32
+
+static void test_wide_automaton(void **state)
+{
+	static const char *const head =
+		"id: w\nversion: '1'\ntitle: {ja: a, en: a}\nitems:\n"
+		"  - id: W\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      scope: sentence\n      all:\n"
+		"        - any: [keystone]\n        - any: [";
+	static const int used[] = { 7, 500, WIDE_TERMS - 1 };
+	char (*terms)[WIDE_LEN + 1] = calloc(WIDE_TERMS, sizeof(*terms));
+	struct strbuf wide = STRBUF_INIT, narrow = STRBUF_INIT,
+		      text = STRBUF_INIT;
+	struct checklist *wcl = NULL, *ncl = NULL;
+	struct matcher *wm, *nm;
+	uint32_t x = 2463534242u;
+	size_t i, k, t;
+
+	(void)state;
+	assert_non_null(terms);
+	for (i = 0; i < WIDE_TERMS; i++)
+		for (k = 0; k < WIDE_LEN; k++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			terms[i][k] = (char)('a' + x % 26);
+		}
+	strbuf_addstr(&wide, head);
+	for (i = 0; i < WIDE_TERMS; i++)
+		strbuf_addf(&wide, "%s%s", i ? ", " : "", terms[i]);
+	strbuf_addstr(&wide, "]\n");
+	strbuf_addstr(&narrow, head);
+	for (i = 0; i < sizeof(used) / sizeof(*used); i++)
+		strbuf_addf(&narrow, "%s%s", i ? ", " : "", terms[used[i]]);
+	strbuf_addstr(&narrow, "]\n");
+	wm = own_matcher(wide.buf, wide.len, &wcl);
+	nm = own_matcher(narrow.buf, narrow.len, &ncl);
+
+	for (t = 0; t < 5; t++) {
+		struct check_report wr = CHECK_REPORT_INIT, nr = CHECK_REPORT_INIT;
+		const struct finding *wf, *nf;
+		static const enum finding_status want[] = {
+			FINDING_SATISFIED, FINDING_PARTIAL, FINDING_SATISFIED,
+			FINDING_MISSING, FINDING_SATISFIED,
+		};
+
+		strbuf_reset(&text);
+		if (t >= 2) /* long: past the parts the 16-bit table reads */
+			for (k = 0; k < 3000; k++)
+				strbuf_addstr(&text, "z ");
+		switch (t) {
+		case 0:
+			strbuf_addf(&text, "The keystone is %s.", terms[7]);
+			break;
+		case 1: /* the term but its last letter */
+			strbuf_addf(&text, "The keystone is %.*s.", WIDE_LEN - 1,
+				    terms[500]);
+			break;
+		case 2:
+			strbuf_addf(&text, "Keystone %s. ", terms[500]);
+			for (k = 0; k < 3000; k++)
+				strbuf_addstr(&text, "z ");
+			strbuf_addf(&text, "%s keystone", terms[WIDE_TERMS - 1]);
+			break;
+		case 3:
+			strbuf_addf(&text, "%s %s.", terms[7], terms[500]);
+			break;
+		case 4: /* upper case, and a term inside a longer word */
+			strbuf_addstr(&text, "KEYSTONE ");
+			for (k = 0; k < WIDE_LEN; k++)
+				strbuf_addch(&text, terms[7][k] - 'a' + 'A');
+			strbuf_addf(&text, " and x%s.", terms[500]);
+			break;
+		}
+		assert_int_equal(check_buffer(&wr, wm, "s", text.buf, text.len),
+				 0);
+		assert_int_equal(check_buffer(&nr, nm, "s", text.buf, text.len),
+				 0);
+		wf = &wr.result.findings[0];
+		nf = &nr.result.findings[0];
+		assert_int_equal(wf->status, want[t]);
+		assert_int_equal(nf->status, want[t]);
+		assert_int_equal(wf->nevidence, nf->nevidence);
+		for (i = 0; i < wf->nevidence; i++) {
+			assert_int_equal(wf->evidence[i].nhits,
+					 nf->evidence[i].nhits);
+			for (k = 0; k < wf->evidence[i].nhits; k++)
+				assert_string_equal(wf->evidence[i].hits[k].text,
+						    nf->evidence[i].hits[k].text);
+		}
+		if (t == 2)
+			assert_int_equal(wf->nevidence, 2);
+		check_report_release(&wr);
+		check_report_release(&nr);
+	}
+	matcher_free(wm);
+	matcher_free(nm);
+	checklist_free(wcl);
+	checklist_free(ncl);
+	strbuf_release(&wide);
+	strbuf_release(&narrow);
+	strbuf_release(&text);
+	free(terms);
+}
+
+/*
  * Regex tails (match.c) only skip attempts that cannot match: on random
  * texts made of the regexes' own words, the matcher finds each regex
  * exactly where PCRE2 scanning the whole normalized text does.  The
@@ -918,6 +1031,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_spec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_text_parts, setup, teardown),
+		cmocka_unit_test(test_wide_automaton),
 		cmocka_unit_test(test_regex_tails_are_sound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
