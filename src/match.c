@@ -1477,17 +1477,10 @@ static size_t positions_seek(const struct positions *p, uint32_t at,
 	return seek(p->v, p->n, at, hint);
 }
 
-/* Anchors of regexes found by the automaton: refs[ref0 .. ref0+nref)
- * (anchors and tails) of a pattern found at nstart. */
-struct anchor_hit {
-	uint32_t nstart;
-	uint32_t nref;
-	size_t ref0;
-};
-
-/* A tail of regex `regex` found at `at`. */
-struct tail_hit {
-	uint32_t regex, at;
+/* A literal of regex i found at `at`: bucket 2 * i for a tail,
+ * 2 * i + 1 for an anchor. */
+struct lit_hit {
+	uint32_t bucket, at;
 };
 
 struct run {
@@ -1512,13 +1505,11 @@ struct run {
 	size_t aacc2;
 	struct unit_acc *sec_acc; /* nsections + 1 (the preamble), for
 				   * section scope */
-	struct anchor_hit *anchors; /* where regexes are to be tried */
-	size_t nanchors, aanchors;
-	struct tail_hit *tail_hits; /* as found, all regexes' */
-	size_t ntail_hits, atail_hits;
-	struct positions *tails; /* per regex: where its tails start (in
-				  * tail_at, not owned) */
-	uint32_t *tail_at;
+	struct lit_hit *lit_hits; /* as found, every needed regex's */
+	size_t nlit_hits, alit_hits;
+	struct positions *lits; /* per bucket: where they start, ascending
+				 * (in lit_at, not owned) */
+	uint32_t *lit_at;
 	struct positions breaks; /* the '\n' of the normalized text, and
 				  * its length last */
 	int excludes; /* a hit holds an exclusion */
@@ -1559,35 +1550,23 @@ static int push_hit(struct run *r, uint32_t ns, uint32_t ne, size_t ref0,
 	return 0;
 }
 
-/* A regex's literals found at st, kept for scan_regexes. */
+/* Literals of the needed regexes found at st, kept for scan_regexes. */
 static int steer(struct run *r, uint32_t st, size_t ref0, size_t nref)
 {
 	const struct ref *refs = r->m->refs + ref0;
-	struct anchor_hit *a;
+	struct lit_hit *l;
 	size_t k;
-	int anchor = 0;
 
-	for (k = 0; k < nref; k++) {
-		if (!r->needed[refs[k].item])
-			continue;
-		if (refs[k].kind == REF_ANCHOR) {
-			anchor = 1;
-			continue;
-		}
-		if (SR_ALLOC_GROW(r->tail_hits, r->ntail_hits + 1,
-				  r->atail_hits) < 0)
-			return SR_ENOMEM;
-		r->tail_hits[r->ntail_hits].regex = (uint32_t)refs[k].item;
-		r->tail_hits[r->ntail_hits++].at = st;
-	}
-	if (!anchor)
-		return 0;
-	if (SR_ALLOC_GROW(r->anchors, r->nanchors + 1, r->aanchors) < 0)
+	if (SR_ALLOC_GROW(r->lit_hits, r->nlit_hits + nref, r->alit_hits) < 0)
 		return SR_ENOMEM;
-	a = &r->anchors[r->nanchors++];
-	a->nstart = st;
-	a->ref0 = ref0;
-	a->nref = (uint32_t)nref;
+	l = r->lit_hits + r->nlit_hits;
+	for (k = 0; k < nref; k++)
+		if (r->needed[refs[k].item]) {
+			l->bucket = 2 * (uint32_t)refs[k].item +
+				    (refs[k].kind == REF_ANCHOR);
+			l++->at = st;
+		}
+	r->nlit_hits = (size_t)(l - r->lit_hits);
 	return 0;
 }
 
@@ -1792,10 +1771,9 @@ static int scan(struct run *r)
 	 * benchmark's corpus), so that they are not grown step by step. */
 	if (SR_ALLOC_GROW(r->hits, n / 20 + 16, r->ahits) < 0)
 		return SR_ENOMEM;
-	/* ... and for anchors and tails (one in 44 and one in 75 bytes) */
+	/* ... and for the regexes' anchors and tails (one in 20 bytes) */
 	if (m->nregexes &&
-	    (SR_ALLOC_GROW(r->anchors, n / 32 + 16, r->aanchors) < 0 ||
-	     SR_ALLOC_GROW(r->tail_hits, n / 64 + 16, r->atail_hits) < 0))
+	    SR_ALLOC_GROW(r->lit_hits, n / 16 + 16, r->alit_hits) < 0)
 		return SR_ENOMEM;
 	ret = m->delta16 && n >= SCAN_SPLIT ? scan_chains(r, outs)
 					    : scan_one(r, outs);
@@ -1845,8 +1823,8 @@ static uint32_t block_end_at(const struct run *r, uint32_t at, size_t *hint)
 	return r->breaks.v[positions_seek(&r->breaks, at, hint)];
 }
 
-/* Where the blocks of the normalized text end, and the tails of every
- * regex in order. */
+/* Where the blocks of the normalized text end, and the anchors and the
+ * tails of every regex in order. */
 static int prepare_regexes(struct run *r)
 {
 	const char *buf = r->norm.buf, *p = buf, *end = buf + r->norm.len;
@@ -1859,29 +1837,29 @@ static int prepare_regexes(struct run *r)
 	}
 	if (positions_add(&r->breaks, (uint32_t)r->norm.len) < 0)
 		return SR_ENOMEM;
-	/* Each regex's tails in a slice of one array (a counting sort:
-	 * they stay in the order they were found). */
-	r->tail_at = malloc((r->ntail_hits ? r->ntail_hits : 1) *
-			    sizeof(*r->tail_at));
-	if (!r->tail_at)
+	/* Each bucket in a slice of one array (a counting sort: they
+	 * stay in the order they were found). */
+	r->lit_at = malloc((r->nlit_hits ? r->nlit_hits : 1) *
+			   sizeof(*r->lit_at));
+	if (!r->lit_at)
 		return SR_ENOMEM;
-	for (i = 0; i < r->ntail_hits; i++)
-		r->tails[r->tail_hits[i].regex].n++;
-	for (i = 0; i < r->m->nregexes; i++) {
-		r->tails[i].v = r->tail_at + n;
-		n += r->tails[i].n;
-		r->tails[i].n = 0;
+	for (i = 0; i < r->nlit_hits; i++)
+		r->lits[r->lit_hits[i].bucket].n++;
+	for (i = 0; i < 2 * r->m->nregexes; i++) {
+		r->lits[i].v = r->lit_at + n;
+		n += r->lits[i].n;
+		r->lits[i].n = 0;
 	}
-	for (i = 0; i < r->ntail_hits; i++) {
-		struct positions *t = &r->tails[r->tail_hits[i].regex];
+	for (i = 0; i < r->nlit_hits; i++) {
+		struct positions *t = &r->lits[r->lit_hits[i].bucket];
 
-		t->v[t->n++] = r->tail_hits[i].at;
+		t->v[t->n++] = r->lit_hits[i].at;
 	}
 	/* Found in order of their end: nearly in order of their start. */
-	for (i = 0; i < r->m->nregexes; i++) {
-		uint32_t *v = r->tails[i].v;
+	for (i = 0; i < 2 * r->m->nregexes; i++) {
+		uint32_t *v = r->lits[i].v;
 
-		for (j = 1; j < r->tails[i].n; j++) {
+		for (j = 1; j < r->lits[i].n; j++) {
 			uint32_t t = v[j];
 
 			for (k = j; k > 0 && v[k - 1] > t; k--)
@@ -1890,17 +1868,6 @@ static int prepare_regexes(struct run *r)
 		}
 	}
 	return 0;
-}
-
-/* Whether a tail of regex `i` starts in [start, end); *hint as for
- * positions_seek. */
-static int tail_within(const struct run *r, size_t i, uint32_t start,
-		       uint32_t end, size_t *hint)
-{
-	const struct positions *t = &r->tails[i];
-	size_t k = positions_seek(t, start, hint);
-
-	return k < t->n && t->v[k] < end;
 }
 
 /*
@@ -1929,23 +1896,16 @@ static int scan_regexes(struct run *r)
 {
 	const struct matcher *m = r->m;
 	pcre2_match_data *md = NULL;
-	size_t i, h, *last = NULL, *thint = NULL, hint = 0;
+	size_t i, hint = 0;
 	const uint8_t *needed = r->needed;
 	int ret = 0;
 
 	if (!m->nregexes || !r->norm.len)
 		return 0;
-	md = pcre2_match_data_create(1, NULL);
-	last = malloc(m->nregexes * sizeof(*last));
-	thint = calloc(m->nregexes, sizeof(*thint));
-	if (!md || !last || !thint) {
-		ret = SR_ENOMEM;
-		goto out;
-	}
+	if (!(md = pcre2_match_data_create(1, NULL)))
+		return SR_ENOMEM;
 	if ((ret = prepare_regexes(r)) < 0)
 		goto out;
-	for (i = 0; i < m->nregexes; i++)
-		last[i] = (size_t)-1;
 	/* Normalized text is valid UTF-8 by construction: checking it on
 	 * every call would be quadratic. */
 	for (i = 0; i < m->nregexes; i++) {
@@ -1982,33 +1942,35 @@ static int scan_regexes(struct run *r)
 				off++;
 		}
 	}
-	/* Anchored regexes: tried only where an anchor was found.  The
-	 * scan found hits in order of their end, so hits of one regex's
-	 * anchors at one start come together: try each start once. */
-	for (h = 0; h < r->nanchors; h++) {
-		uint32_t start = r->anchors[h].nstart, end;
-		size_t k, nref = r->anchors[h].nref, ref0 = r->anchors[h].ref0;
+	/*
+	 * Anchored regexes: tried only where an anchor was found, and
+	 * what they need further on (a tail, when they have one) is in the
+	 * block, as near as the regex needs it.  A regex's anchors and
+	 * tails are walked together, each start tried once.
+	 */
+	for (i = 0; i < m->nregexes; i++) {
+		const struct mregex *rx = &m->regexes[i];
+		const struct positions *a = &r->lits[2 * i + 1],
+				       *t = &r->lits[2 * i];
+		size_t k, p = 0;
 
-		for (k = 0; k < nref; k++) {
-			const struct ref *ref = &m->refs[ref0 + k];
+		hint = 0;
+		for (k = 0; k < a->n; k++) {
+			uint32_t start = a->v[k], end;
 
-			if (ref->kind != REF_ANCHOR || !needed[ref->item] ||
-			    last[ref->item] == start)
+			if (k && start == a->v[k - 1])
 				continue;
-			last[ref->item] = start;
-			const struct mregex *rx = &m->regexes[ref->item];
-
+			if (rx->tailed) {
+				while (p < t->n && t->v[p] < start)
+					p++;
+				if (p == t->n)
+					break; /* none after: nothing to find */
+				if (t->v[p] - start > rx->reach)
+					continue;
+			}
 			end = block_end_at(r, start, &hint);
-			/* What it needs further on is not in the block, or
-			 * not as near as the regex needs it. */
-			if (rx->tailed &&
-			    !tail_within(r, (size_t)ref->item, start,
-					 rx->reach < end - start
-						 ? start + (uint32_t)rx->reach + 1
-						 : end,
-					 &thint[ref->item]))
+			if (rx->tailed && t->v[p] >= end)
 				continue;
-
 			/* Anchored at compile time, so JIT runs it; an
 			 * anchored match-time option would not be JIT'd. */
 			if (pcre2_match(rx->at ? rx->at : rx->code,
@@ -2016,13 +1978,11 @@ static int scan_regexes(struct run *r)
 					PCRE2_NO_UTF_CHECK |
 						(rx->at ? 0 : PCRE2_ANCHORED),
 					md, NULL) >= 0 &&
-			    (ret = regex_hit(r, md, (size_t)ref->item)) < 0)
+			    (ret = regex_hit(r, md, i)) < 0)
 				goto out;
 		}
 	}
 out:
-	free(last);
-	free(thint);
 	pcre2_match_data_free(md);
 	return ret;
 }
@@ -2056,7 +2016,11 @@ static int cmp_hit(const void *a, const void *b)
 		return x->nstart < y->nstart ? -1 : 1;
 	if (x->nend != y->nend)
 		return x->nend < y->nend ? -1 : 1;
-	return 0;
+	/* The same words: a term's first, then regexes' in the order of
+	 * the regexes, whichever order they were found in (and however
+	 * qsort orders equals). */
+	return ((uintptr_t)x->rref > (uintptr_t)y->rref) -
+	       ((uintptr_t)x->rref < (uintptr_t)y->rref);
 }
 
 /*
@@ -2933,7 +2897,7 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 	if ((ret = normalize_body(&r)) < 0)
 		goto out;
 	if ((m->nregexes &&
-	     (!(r.tails = calloc(m->nregexes, sizeof(*r.tails))) ||
+	     (!(r.lits = calloc(2 * m->nregexes, sizeof(*r.lits))) ||
 	      !(r.needed = malloc(m->nregexes)))) ||
 	    !(r.applies = malloc(nitems ? nitems : 1))) {
 		ret = SR_ENOMEM;
@@ -2977,11 +2941,10 @@ out:
 	free(r.acc);
 	free(r.acc2);
 	free(r.sec_acc);
-	free(r.tails);
-	free(r.tail_hits);
-	free(r.tail_at);
+	free(r.lits);
+	free(r.lit_hits);
+	free(r.lit_at);
 	free(r.breaks.v);
-	free(r.anchors);
 	return ret;
 }
 

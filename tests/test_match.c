@@ -404,6 +404,38 @@ static void test_shared_regex(void **state)
 }
 
 /*
+ * Two regexes of two groups finding the same words: the evidence shows
+ * them once, as the first group's, whether a regex is tried where its
+ * anchor was found (the first) or over the whole text (the second).
+ */
+static void test_same_words_two_regexes(void **state)
+{
+	static const char *yaml =
+		"id: s\nversion: '1'\ntitle: {ja: a, en: a}\nitems:\n"
+		"  - id: TWO\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      all:\n"
+		"        - any: [keystone]\n"
+		"        - regex: ['abc\\w']\n"
+		"        - regex: ['\\w+bcd']\n";
+	struct checklist *cl = NULL;
+	struct matcher *m = own_matcher(yaml, strlen(yaml), &cl);
+	struct check_report rep = CHECK_REPORT_INIT;
+	const char *text = "The keystone abcd.";
+	const struct match_evidence *ev;
+
+	(void)state;
+	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
+	assert_int_equal(rep.result.findings[0].status, FINDING_SATISFIED);
+	ev = &rep.result.findings[0].evidence[0];
+	assert_int_equal(ev->nhits, 2);
+	assert_string_equal(ev->hits[1].text, "abcd");
+	assert_int_equal(ev->hits[1].group, 1);
+	check_report_release(&rep);
+	matcher_free(m);
+	checklist_free(cl);
+}
+
+/*
  * A regex is run only for the items it can change, but for each of them:
  * one whose subject a term names, one whose subject is a regex, one that
  * shares its pattern with an item ruled out, and a by-reference phrase.
@@ -1019,6 +1051,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_alone_only, setup, teardown),
 		cmocka_unit_test(test_same_bytes_different_rules),
 		cmocka_unit_test(test_shared_regex),
+		cmocka_unit_test(test_same_words_two_regexes),
 		cmocka_unit_test(test_subject_decides),
 		cmocka_unit_test(test_regex_needs_subject),
 		cmocka_unit_test_setup_teardown(test_evidence_positions, setup, teardown),
