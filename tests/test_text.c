@@ -346,6 +346,63 @@ static void test_lines_limits(void **state)
 	text_lines_release(&l);
 }
 
+/*
+ * The index of random texts, '\n' now dense and now sparse, at every
+ * offset of the blocks the index reads at once and across them: the
+ * lines a byte-by-byte reading finds, and the limits refused at the
+ * first line or '\n' over them.
+ */
+static void test_lines_random(void **state)
+{
+	char buf[400];
+	uint32_t want[401], seed = 7;
+	int t;
+
+	(void)state;
+	for (t = 0; t < 3000; t++) {
+		struct text_lines l = TEXT_LINES_INIT;
+		size_t len, i, n = 1, longest = 0, first_longest = 0, line_len;
+		size_t long_line = 99;
+		unsigned density;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 8) % sizeof(buf);
+		density = 1 + (seed >> 20) % 80; /* one byte in `density` */
+		want[0] = 0;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (seed >> 16) % density ? 'x' : '\n';
+			if (buf[i] == '\n')
+				want[n++] = (uint32_t)(i + 1);
+		}
+		for (i = 0; i < n; i++) {
+			line_len = (i + 1 < n ? want[i + 1] - 1 : len) - want[i];
+			if (line_len > longest) {
+				longest = line_len;
+				first_longest = i + 1;
+			}
+		}
+		assert_int_equal(text_lines_init_max(&l, buf, len, n - 1,
+						     longest, &long_line),
+				 0);
+		assert_int_equal(l.n, n);
+		assert_memory_equal(l.start, want, n * sizeof(*want));
+		text_lines_release(&l);
+		if (longest) {
+			assert_int_equal(text_lines_init_max(&l, buf, len,
+							     n - 1, longest - 1,
+							     &long_line),
+					 SR_ELIMIT);
+			assert_int_equal(long_line, first_longest);
+			assert_null(l.start);
+		}
+		if (n > 1)
+			assert_int_equal(text_lines_init_max(&l, buf, len, n - 2,
+							     longest, NULL),
+					 SR_ELIMIT);
+	}
+}
+
 /* ---- widths ----------------------------------------------------- */
 
 static void test_cp_width_table(void **state)
@@ -1274,6 +1331,7 @@ int main(void)
 	    cmocka_unit_test(test_lines_get_strips_eol),
 	    cmocka_unit_test(test_lines_trailing_newline),
 	    cmocka_unit_test(test_lines_limits),
+	    cmocka_unit_test(test_lines_random),
 	    cmocka_unit_test(test_cp_width_table),
 	    cmocka_unit_test(test_width_strings),
 	    cmocka_unit_test(test_fit_never_cuts_wide_char),
