@@ -9,6 +9,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <tmmintrin.h>
+#define UTF8_SSSE3 1 /* utf8_valid_ssse3, when the processor has it */
+#endif
 
 #include "error.h"
 #include "strbuf.h"
@@ -153,11 +157,9 @@ static size_t ascii_run(const unsigned char *s, size_t i, size_t len)
 	return j - i;
 }
 
-size_t utf8_find_invalid(const char *str, size_t len)
+static size_t find_invalid_bytewise(const unsigned char *s, size_t i,
+				    size_t len)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
 	while (i < len) {
 		size_t n;
 
@@ -177,6 +179,161 @@ size_t utf8_find_invalid(const char *str, size_t len)
 		i += n;
 	}
 	return len;
+}
+
+#ifdef UTF8_SSSE3
+/*
+ * UTF-8 validation sixteen bytes at a time, by the lookup algorithm of
+ * Keiser and Lemire ("Validating UTF-8 in less than one instruction per
+ * byte", 2021).  Each byte is looked at with the one before: three
+ * tables, indexed by the high and the low nibble of the first and the
+ * high nibble of the second, give the errors each allows, and the pair
+ * is wrong where an error is in all three.  The second and third bytes
+ * after a lead of three or four bytes must be continuations, which is
+ * what the top bit the tables leave says (U8_TWO_CONTS).
+ */
+#define U8_TOO_SHORT 0x01      /* a lead, then no continuation */
+#define U8_TOO_LONG 0x02       /* ASCII, then a continuation */
+#define U8_OVERLONG_3 0x04     /* E0 80..9F */
+#define U8_TOO_LARGE 0x08      /* F4 90..BF, F5..FF 80..BF */
+#define U8_SURROGATE 0x10      /* ED A0..BF */
+#define U8_OVERLONG_2 0x20     /* C0, C1 */
+#define U8_TOO_LARGE_1000 0x40 /* F5..FF 80..8F */
+#define U8_OVERLONG_4 0x40     /* F0 80..8F */
+#define U8_TWO_CONTS 0x80      /* a continuation, then another */
+#define U8_CARRY (U8_TOO_SHORT | U8_TOO_LONG | U8_TWO_CONTS)
+#define U8_BIG (U8_CARRY | U8_TOO_LARGE | U8_TOO_LARGE_1000)
+#define U8_CONT (U8_TOO_LONG | U8_OVERLONG_2 | U8_TWO_CONTS)
+
+static const uint8_t u8_first_high[16] = {
+	/* 0___ ASCII */
+	U8_TOO_LONG, U8_TOO_LONG, U8_TOO_LONG, U8_TOO_LONG,
+	U8_TOO_LONG, U8_TOO_LONG, U8_TOO_LONG, U8_TOO_LONG,
+	/* 10__ continuation */
+	U8_TWO_CONTS, U8_TWO_CONTS, U8_TWO_CONTS, U8_TWO_CONTS,
+	/* 1100, 1101: leads of two */
+	U8_TOO_SHORT | U8_OVERLONG_2, U8_TOO_SHORT,
+	/* 1110: of three; 1111: of four */
+	U8_TOO_SHORT | U8_OVERLONG_3 | U8_SURROGATE,
+	U8_TOO_SHORT | U8_TOO_LARGE | U8_TOO_LARGE_1000 | U8_OVERLONG_4,
+};
+static const uint8_t u8_first_low[16] = {
+	U8_CARRY | U8_OVERLONG_3 | U8_OVERLONG_2 | U8_OVERLONG_4, /* 0 */
+	U8_CARRY | U8_OVERLONG_2,				  /* 1 */
+	U8_CARRY, U8_CARRY,					  /* 2, 3 */
+	U8_CARRY | U8_TOO_LARGE,				  /* 4 */
+	U8_BIG, U8_BIG, U8_BIG, U8_BIG, U8_BIG, U8_BIG, U8_BIG, U8_BIG,
+	U8_BIG | U8_SURROGATE, /* D */
+	U8_BIG, U8_BIG,
+};
+static const uint8_t u8_second_high[16] = {
+	/* 0___ ASCII */
+	U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT,
+	U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT,
+	/* 1000, 1001, 101_: continuations */
+	U8_CONT | U8_OVERLONG_3 | U8_TOO_LARGE_1000 | U8_OVERLONG_4,
+	U8_CONT | U8_OVERLONG_3 | U8_TOO_LARGE,
+	U8_CONT | U8_SURROGATE | U8_TOO_LARGE,
+	U8_CONT | U8_SURROGATE | U8_TOO_LARGE,
+	/* 11__ leads */
+	U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT,
+};
+
+#define U8_TARGET __attribute__((target("ssse3")))
+
+U8_TARGET static inline __m128i u8_lookup(const uint8_t *table, __m128i x)
+{
+	return _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)table), x);
+}
+
+U8_TARGET static inline __m128i u8_high(__m128i x)
+{
+	return _mm_and_si128(_mm_srli_epi16(x, 4), _mm_set1_epi8(0x0F));
+}
+
+U8_TARGET static inline int u8_any(__m128i x)
+{
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())) !=
+	       0xFFFF;
+}
+
+/* What is wrong with the sixteen bytes of x, prev the sixteen before. */
+U8_TARGET static inline __m128i u8_errors(__m128i x, __m128i prev)
+{
+	__m128i p1 = _mm_alignr_epi8(x, prev, 15);
+	__m128i p2 = _mm_alignr_epi8(x, prev, 14);
+	__m128i p3 = _mm_alignr_epi8(x, prev, 13);
+	__m128i pair = _mm_and_si128(
+		_mm_and_si128(u8_lookup(u8_first_high, u8_high(p1)),
+			      u8_lookup(u8_first_low, _mm_and_si128(
+							      p1, _mm_set1_epi8(
+								      0x0F)))),
+		u8_lookup(u8_second_high, u8_high(x)));
+	/* Bytes two and three after a lead of three or four (E0.., F0..)
+	 * get the top bit: where pair has it too, they are right. */
+	__m128i must = _mm_or_si128(
+		_mm_subs_epu8(p2, _mm_set1_epi8((char)(0xE0 - 0x80))),
+		_mm_subs_epu8(p3, _mm_set1_epi8((char)(0xF0 - 0x80))));
+
+	return _mm_xor_si128(
+		_mm_and_si128(must, _mm_set1_epi8((char)0x80)), pair);
+}
+
+/*
+ * Where the blocks of 64 bytes from s end, or the start of the first
+ * that has an error or finishes a character the block before cut short:
+ * the bytes before are valid UTF-8 but for a character cut there.
+ */
+U8_TARGET static size_t utf8_valid_ssse3(const unsigned char *s,
+					 size_t len)
+{
+	/* The last bytes of a block that an ASCII one cannot finish: a
+	 * lead of four, three or two, three, two or one before its end. */
+	const __m128i cut = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1,
+					  -1, -1, -1, -1, (char)0xEF,
+					  (char)0xDF, (char)0xBF);
+	__m128i prev = _mm_setzero_si128();
+	size_t i;
+	int k;
+
+	for (i = 0; len - i >= 64; i += 64) {
+		__m128i in[4], err = _mm_setzero_si128();
+
+		for (k = 0; k < 4; k++)
+			in[k] = _mm_loadu_si128(
+				(const __m128i *)(s + i + 16 * (size_t)k));
+		if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(in[0], in[1]),
+						    _mm_or_si128(in[2], in[3]))))
+			err = _mm_subs_epu8(prev, cut);
+		else
+			for (k = 0; k < 4; k++)
+				err = _mm_or_si128(
+					err, u8_errors(in[k],
+						       k ? in[k - 1] : prev));
+		if (u8_any(err))
+			return i;
+		prev = in[3];
+	}
+	return i;
+}
+#endif
+
+size_t utf8_find_invalid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+#ifdef UTF8_SSSE3
+	if (len >= 64 && __builtin_cpu_supports("ssse3")) {
+		/* What is before i is valid but for a character that may be
+		 * cut at i: from its start on, byte by byte. */
+		i = utf8_valid_ssse3(s, len);
+		i = i ? i - 1 : 0;
+		while (i > 0 && (s[i] & 0xC0) == 0x80)
+			i--;
+	}
+#endif
+	return find_invalid_bytewise(s, i, len);
 }
 
 size_t utf8_count(const char *str, size_t len)

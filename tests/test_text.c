@@ -119,21 +119,27 @@ static void test_count(void **state)
 
 /*
  * utf8_count and utf8_find_invalid read ASCII a word at a time and the
- * common sequences without decoding them: on random bytes they must
- * agree with utf8_decode read one sequence after another.
+ * common sequences without decoding them, and utf8_find_invalid reads
+ * blocks of 64 bytes with SSSE3: on random bytes they must agree with
+ * utf8_decode read one sequence after another.  The texts run to five
+ * blocks: random bytes, mostly Japanese with broken pieces now often and
+ * now seldom, and ASCII with a few pieces, so that a block of ASCII can
+ * follow a cut character.
  */
 static void test_count_find_vs_decode(void **state)
 {
 	static const unsigned char pick[] = {
 	    'a', ' ', '.', 0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe1,
 	    0xe3, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x9f};
-	/* Whole characters and broken ones, for runs of Japanese. */
+	/* Whole characters (the first four the most common), and broken
+	 * ones, for runs of Japanese. */
 	static const char *const pieces[] = {
-	    "あ", "委", "\xef\xbc\xa1", "\xe3\x81", "\xed\xa0\x80",
-	    "\xe0\x80\x80", "\xe0\xa0\x80", "\xee\x80\x80", "x",
-	    "\xc3\xa9", "\xf0\x9f\x98\x80", "\xff", "\x80"};
+	    "あ", "委", "\xc3\xa9", "\xf0\x9f\x98\x80", "\xef\xbc\xa1",
+	    "\xe3\x81", "\xed\xa0\x80", "\xe0\x80\x80", "\xe0\xa0\x80",
+	    "\xee\x80\x80", "x", "\xf4\x90\x80\x80", "\xff", "\x80",
+	    "\xf0\x9f\x98", "\xe5\xa7", "\xc3", "\xc1\xbf", "\xf0\x8f\xbf\xbf"};
 	unsigned long seed = 12345;
-	char buf[64];
+	char buf[320];
 	int round;
 
 	(void)state;
@@ -150,17 +156,27 @@ static void test_count_find_vs_decode(void **state)
 						 : (char)pick[(seed >> 20) %
 							      sizeof(pick)];
 		}
-		/* Every other round, pieces: mostly Japanese. */
+		/* Every other round, pieces: mostly Japanese, or ASCII. */
 		for (i = 0; round % 2 && i < len;) {
 			const char *pc;
-			size_t n;
+			size_t n, odds = round % 8 == 1   ? 4
+					 : round % 8 == 3 ? 200
+							  : 0;
 
 			seed = seed * 6364136223846793005ul +
 			       1442695040888963407ul;
-			pc = pieces[(seed >> 40) % 4 ? (seed >> 20) % 2
-						     : (seed >> 20) %
-							   (sizeof(pieces) /
-							    sizeof(*pieces))];
+			if (!odds) /* ASCII, a piece in 40 */
+				pc = (seed >> 40) % 40
+					     ? "x"
+					     : pieces[(seed >> 20) %
+						      (sizeof(pieces) /
+						       sizeof(*pieces))];
+			else
+				pc = pieces[(seed >> 40) % odds
+						    ? (seed >> 20) % 4
+						    : (seed >> 20) %
+							      (sizeof(pieces) /
+							       sizeof(*pieces))];
 			n = strlen(pc);
 			if (n > len - i)
 				n = len - i;
