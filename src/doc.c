@@ -683,7 +683,7 @@ struct parser {
 	const char *s;
 	uint32_t len;
 	struct sr_error *err;
-	size_t balloc, secalloc, sentalloc, fmalloc, auxalloc;
+	size_t balloc, secalloc, fmalloc, auxalloc;
 	struct block_aux *aux;
 	long open;        /* block that takes continuation lines */
 	long setext;      /* block on the previous line a setext underline
@@ -1320,22 +1320,21 @@ out:
 
 /* ---- sentences -------------------------------------------------------- */
 
-static int add_sentence(struct parser *p, size_t bi, uint32_t a, uint32_t b)
+static int add_sentence(const char *s, struct doc_sentences *out, size_t bi,
+			uint32_t a, uint32_t b)
 {
-	struct doc *doc = p->doc;
-
-	a = skip_space(p->s, a, b);
-	while (a < b && is_blank_byte((unsigned char)p->s[a]))
-		a = skip_space(p->s, a + 1, b);
-	b = rtrim_space(p->s, a, b);
+	a = skip_space(s, a, b);
+	while (a < b && is_blank_byte((unsigned char)s[a]))
+		a = skip_space(s, a + 1, b);
+	b = rtrim_space(s, a, b);
 	if (a >= b)
 		return 0;
-	if (SR_ALLOC_GROW(doc->sentences, doc->nsentences + 1, p->sentalloc) < 0)
-		return oom(p);
-	doc->sentences[doc->nsentences].start = a;
-	doc->sentences[doc->nsentences].end = b;
-	doc->sentences[doc->nsentences].block = bi;
-	doc->nsentences++;
+	if (SR_ALLOC_GROW(out->v, out->n + 1, out->alloc) < 0)
+		return SR_ENOMEM;
+	out->v[out->n].start = a;
+	out->v[out->n].end = b;
+	out->v[out->n].block = bi;
+	out->n++;
 	return 0;
 }
 
@@ -1456,10 +1455,9 @@ static uint32_t next_stop(const char *s, uint32_t i, uint32_t b)
 	return b;
 }
 
-static int split_sentences(struct parser *p, size_t bi, uint32_t a,
-			   uint32_t b, int table)
+static int split_sentences(const char *s, struct doc_sentences *out,
+			   size_t bi, uint32_t a, uint32_t b, int table)
 {
-	const char *s = p->s;
 	uint32_t i = a, st = a, j;
 	int ret = 0;
 
@@ -1470,7 +1468,7 @@ static int split_sentences(struct parser *p, size_t bi, uint32_t a,
 		switch (c) {
 		case '|':
 			if (table) {
-				if ((ret = add_sentence(p, bi, st, i)) < 0)
+				if ((ret = add_sentence(s, out, bi, st, i)) < 0)
 					return ret;
 				st = i + 1;
 			}
@@ -1502,44 +1500,85 @@ static int split_sentences(struct parser *p, size_t bi, uint32_t a,
 			break;
 		}
 		if (j) {
-			if ((ret = add_sentence(p, bi, st, j)) < 0)
+			if ((ret = add_sentence(s, out, bi, st, j)) < 0)
 				return ret;
 			st = i = j;
 		} else {
 			i++;
 		}
 	}
-	return add_sentence(p, bi, st, b);
+	return add_sentence(s, out, bi, st, b);
 }
 
-static int build_sentences(struct parser *p)
+/* Where each block's sentences are to be read from, when they are. */
+static void set_text_ranges(struct parser *p)
 {
 	struct doc *doc = p->doc;
 	size_t bi;
-	int ret = 0;
 
-	for (bi = 0; bi < doc->nblocks && ret == 0; bi++) {
-		const struct doc_block *b = &doc->blocks[bi];
+	for (bi = 0; bi < doc->nblocks; bi++) {
+		struct doc_block *b = &doc->blocks[bi];
 		const struct block_aux *a = &p->aux[bi];
 
 		switch (b->kind) {
 		case DOC_HEADING:
-			ret = add_sentence(p, bi, a->cstart, a->cend);
+			b->text_start = a->cstart;
+			b->text_end = a->cend;
 			break;
 		case DOC_PARAGRAPH:
-			ret = split_sentences(p, bi, a->cstart, b->end, 0);
+			b->text_start = a->cstart;
+			b->text_end = b->end;
 			break;
 		case DOC_LIST_ITEM:
-			ret = split_sentences(p, bi, a->rest, b->end, 0);
+			b->text_start = a->rest;
+			b->text_end = b->end;
 			break;
 		case DOC_TABLE_ROW:
-			ret = split_sentences(p, bi, b->start, b->end, 1);
+			b->text_start = b->start;
+			b->text_end = b->end;
 			break;
 		case DOC_CODE:
+			b->text_start = b->text_end = b->start;
 			break;
 		}
 	}
+}
+
+int doc_block_sentences(const struct doc *doc, size_t bi,
+			struct doc_sentences *out)
+{
+	const struct doc_block *b = &doc->blocks[bi];
+
+	switch (b->kind) {
+	case DOC_HEADING:
+		return add_sentence(doc->text, out, bi, b->text_start,
+				    b->text_end);
+	case DOC_PARAGRAPH:
+	case DOC_LIST_ITEM:
+	case DOC_TABLE_ROW:
+		return split_sentences(doc->text, out, bi, b->text_start,
+				       b->text_end, b->kind == DOC_TABLE_ROW);
+	case DOC_CODE:
+		break;
+	}
+	return 0;
+}
+
+int doc_sentences(const struct doc *doc, struct doc_sentences *out)
+{
+	size_t bi;
+	int ret = 0;
+
+	for (bi = 0; bi < doc->nblocks && ret == 0; bi++)
+		ret = doc_block_sentences(doc, bi, out);
 	return ret;
+}
+
+void doc_sentences_release(struct doc_sentences *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = s->alloc = 0;
 }
 
 /* ---- front matter ----------------------------------------------------- */
@@ -2022,8 +2061,9 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 			      _("invalid UTF-8 (shown as U+FFFD)"));
 	}
 	if ((ret = front_matter(&p)) < 0 || (ret = parse_body(&p)) < 0 ||
-	    (ret = build_sections(&p)) < 0 || (ret = build_sentences(&p)) < 0)
+	    (ret = build_sections(&p)) < 0)
 		goto out;
+	set_text_ranges(&p);
 	*out = doc;
 	doc = NULL;
 out:
@@ -2058,7 +2098,6 @@ void doc_free(struct doc *doc)
 	free(doc->blocks);
 	free(doc->names);
 	free(doc->sections);
-	free(doc->sentences);
 	free(doc);
 }
 

@@ -50,7 +50,9 @@
  *    etc., No., Art., an initial...).  A block without a sentence end is
  *    one sentence.  A heading is one sentence (its text without # marks
  *    or the setext underline).  Sentences may span lines.  Code blocks
- *    have none.
+ *    have none.  They are split when asked for (doc_block_sentences):
+ *    the matcher needs those of a few blocks, for items of sentence
+ *    scope, and nothing else needs them.
  *
  * Line numbers are 1-based and count from the first line of the file (the
  * front matter included), so evidence points at the real line.
@@ -82,6 +84,9 @@ struct doc_block {
 	long section;          /* index of the innermost section containing
 				* this block (the one it opens, for a
 				* heading), or -1 */
+	uint32_t text_start, text_end; /* what its sentences are read from:
+					* after a list marker or numbering,
+					* a heading's text; empty for code */
 };
 
 struct doc_section {
@@ -102,6 +107,14 @@ struct doc_sentence {
 	uint32_t start, end; /* byte range, trimmed of surrounding space */
 	size_t block;
 };
+
+/* Sentences as they are split, appended. */
+struct doc_sentences {
+	struct doc_sentence *v;
+	size_t n, alloc;
+};
+
+#define DOC_SENTENCES_INIT { NULL, 0, 0 }
 
 /* One front matter key; `values` has one entry for a scalar. */
 struct doc_fm_entry {
@@ -135,8 +148,6 @@ struct doc {
 	struct doc_section *sections;
 	size_t nsections;
 	char *names; /* the sections' numbers and titles, owned */
-	struct doc_sentence *sentences;
-	size_t nsentences;
 };
 
 /*
@@ -166,5 +177,15 @@ void doc_free(struct doc *doc);
 
 /* The front matter entry for `key`, or NULL. */
 const struct doc_fm_entry *doc_fm_get(const struct doc *doc, const char *key);
+
+/*
+ * Appends the sentences of block b to *out (none for a code block), or
+ * of every block, in order.  Returns 0 or SR_ENOMEM (*out keeps what was
+ * appended).
+ */
+int doc_block_sentences(const struct doc *doc, size_t b,
+			struct doc_sentences *out);
+int doc_sentences(const struct doc *doc, struct doc_sentences *out);
+void doc_sentences_release(struct doc_sentences *s);
 
 #endif

@@ -96,8 +96,9 @@ struct matcher {
 	size_t nregexes;
 	uint64_t rx_subj; /* items (item_bit) with a regex in their subject */
 	/* By the first ref of a pattern's slice: the items (item_bit) of the
-	 * terms in it, every bit when a by-reference phrase is one. */
-	uint64_t *slice_items;
+	 * terms in it, every bit when a by-reference phrase is one; and the
+	 * items whose subject (first group) one of its terms is. */
+	uint64_t *slice_items, *slice_subj;
 	/* DFA: delta[state * nclasses + class], OUT_FLAG marking moves into
 	 * states with output (while it is built, and when the 16-bit table
 	 * below does not fit). */
@@ -982,7 +983,8 @@ static int make_patterns(struct matcher *m, struct builder *b)
 	m->refs = calloc(b->n ? b->n : 1, sizeof(*m->refs));
 	m->pats = calloc(b->n ? b->n : 1, sizeof(*m->pats));
 	m->slice_items = calloc(b->n ? b->n : 1, sizeof(*m->slice_items));
-	if (!m->refs || !m->pats || !m->slice_items)
+	m->slice_subj = calloc(b->n ? b->n : 1, sizeof(*m->slice_subj));
+	if (!m->refs || !m->pats || !m->slice_items || !m->slice_subj)
 		return SR_ENOMEM;
 	for (i = 0; i < b->n; i = j) {
 		struct pattern *p = &m->pats[m->npats++];
@@ -1001,8 +1003,11 @@ static int make_patterns(struct matcher *m, struct builder *b)
 			p->nref[bd]++;
 			if (!is_steering(b->e[j].ref.kind))
 				p->nuse[bd]++;
-			if (is_subject(&b->e[j].ref))
+			if (is_subject(&b->e[j].ref)) {
 				p->subj[bd] |= item_bit(m->cl, b->e[j].ref.item);
+				m->slice_subj[p->ref0[bd]] |=
+					item_bit(m->cl, b->e[j].ref.item);
+			}
 			if (b->e[j].ref.kind == REF_TERM)
 				m->slice_items[p->ref0[bd]] |=
 					item_bit(m->cl, b->e[j].ref.item);
@@ -1357,6 +1362,7 @@ void matcher_free(struct matcher *m)
 	free(m->pats);
 	free(m->refs);
 	free(m->slice_items);
+	free(m->slice_subj);
 	for (i = 0; i < m->nregexes; i++)
 		pcre2_code_free(m->regexes[i].at);
 	free(m->regexes);
@@ -1499,6 +1505,10 @@ struct run {
 	uint8_t *needed;    /* regex i is run (regex_needed) */
 	uint8_t *item_kept; /* item i's hits are placed in ihits */
 	uint8_t *block_byref; /* block holds a by-reference phrase */
+	uint64_t sent_items; /* applicable items of sentence scope, named */
+	uint8_t *sent_need;  /* per block, when there are: its sentences are
+			      * needed (note_sentences) */
+	struct doc_sentences sent; /* of those blocks, in order */
 	struct unit_acc *acc;
 	size_t nacc, aacc;
 	struct unit_acc *acc2; /* room to merge acc into */
@@ -2273,6 +2283,66 @@ static void mark_covered(struct run *r)
 }
 
 /*
+ * Items of sentence scope are few, and splitting every block into
+ * sentences cost as much as normalizing it: only the sentences such an
+ * item's units can be are split.  Those of a block where its subject
+ * (first group) is hit, and of a heading with any of its hits and the
+ * heading's own body, as the heading's hits count for the sentences of
+ * its body (inherit_headings).  No status or evidence can be a sentence
+ * that has neither.  Block b holds a hit of such an item.
+ */
+static void note_sentences(struct run *r, size_t b, int subject)
+{
+	const struct doc *d = r->doc;
+	uint8_t *need = r->sent_need;
+	uint32_t be;
+	size_t k;
+	long sec;
+
+	if (subject && !need[b])
+		need[b] = 1;
+	if (need[b] == 2 || d->blocks[b].kind != DOC_HEADING ||
+	    (sec = d->blocks[b].section) < 0)
+		return;
+	/* The heading and its own body (which holds no heading), once. */
+	need[b] = 2;
+	be = own_body_end(d, (size_t)sec);
+	for (k = b + 1; k < d->nblocks && d->blocks[k].start < be; k++)
+		need[k] = 1;
+}
+
+/* Splits the blocks note_sentences noted, and gives the hits of items of
+ * sentence scope their sentence. */
+static int split_sentences(struct run *r)
+{
+	const struct doc *d = r->doc;
+	size_t i, k, sn;
+
+	for (i = 0; i < d->nblocks; i++)
+		if (r->sent_need[i] && doc_block_sentences(d, i, &r->sent) < 0)
+			return SR_ENOMEM;
+	for (k = 0; k < r->m->cl->nitems; k++) {
+		if (!(r->sent_items & item_bit(r->m->cl, (int)k)) ||
+		    r->m->cl->items[k].scope != CL_SENTENCE)
+			continue;
+		/* An item's hits are in document order. */
+		for (i = r->item_first[k], sn = 0; i < r->item_first[k + 1];
+		     i++) {
+			struct raw_hit *h = &r->hits[r->ihits[i].hit];
+			const struct doc_sentence *v = r->sent.v;
+
+			while (sn + 1 < r->sent.n && v[sn + 1].start <= h->ostart)
+				sn++;
+			h->sentence = r->sent.n && v[sn].start <= h->ostart &&
+						      h->oend <= v[sn].end
+					      ? (uint32_t)sn
+					      : NO_UNIT;
+		}
+	}
+	return 0;
+}
+
+/*
  * The refs of hit i that count for their items, those of named items
  * (the others are missing whatever they have): appended to r->ihits as
  * item hits, counted by item in r->item_first[item + 1], the items of
@@ -2312,6 +2382,9 @@ static int hit_items(struct run *r, size_t i)
 		first[ref->item + 1]++;
 		if (ref->group == 0)
 			kept[ref->item] = 1;
+		if ((r->sent_items & item_bit(r->m->cl, ref->item)) &&
+		    h->block != NO_UNIT)
+			note_sentences(r, h->block, ref->group == 0);
 	}
 	return 0;
 }
@@ -2323,7 +2396,7 @@ static int hit_items(struct run *r, size_t i)
  */
 static int distribute(struct run *r)
 {
-	size_t nitems = r->m->cl->nitems, i, b = 0, sn = 0;
+	size_t nitems = r->m->cl->nitems, i, b = 0;
 	const struct doc *d = r->doc;
 	struct item_hit *all;
 	size_t *fill = NULL;
@@ -2337,18 +2410,23 @@ static int distribute(struct run *r)
 		free(fill);
 		return SR_ENOMEM;
 	}
+	for (i = 0; i < nitems; i++)
+		if (r->m->cl->items[i].scope == CL_SENTENCE && r->applies[i])
+			r->sent_items |= item_bit(r->m->cl, (int)i);
+	if ((r->sent_items &= r->named) &&
+	    !(r->sent_need = calloc(d->nblocks ? d->nblocks : 1, 1))) {
+		free(fill);
+		return SR_ENOMEM;
+	}
 	if (r->excludes)
 		mark_covered(r);
-	/* Blocks and sentences of hits: all are in document order, so walk
-	 * them together (evaluating an item then looks nothing up). */
+	/* Blocks of hits: both are in document order, so walk them
+	 * together (evaluating an item then looks nothing up). */
 	for (i = 0; i < r->nhits; i++) {
 		struct raw_hit *h = &r->hits[i];
 
 		while (b + 1 < d->nblocks && d->blocks[b + 1].start <= h->ostart)
 			b++;
-		while (sn + 1 < d->nsentences &&
-		       d->sentences[sn + 1].start <= h->ostart)
-			sn++;
 		h->at_block = d->nblocks && d->blocks[b].start <= h->ostart
 				      ? (uint32_t)b
 				      : NO_UNIT;
@@ -2356,11 +2434,7 @@ static int distribute(struct run *r)
 					   h->oend <= d->blocks[b].end
 				   ? (uint32_t)b
 				   : NO_UNIT;
-		h->sentence = d->nsentences &&
-					      d->sentences[sn].start <= h->ostart &&
-					      h->oend <= d->sentences[sn].end
-				      ? (uint32_t)sn
-				      : NO_UNIT;
+		h->sentence = NO_UNIT;
 		if (hit_items(r, i) < 0) {
 			free(fill);
 			return SR_ENOMEM;
@@ -2396,7 +2470,7 @@ static int distribute(struct run *r)
 	r->nihits = r->item_first[nitems];
 	free(all);
 	free(fill);
-	return 0;
+	return r->sent_items ? split_sentences(r) : 0;
 }
 
 /* The unit of `scope` that holds hit h, or (size_t)-1. */
@@ -2424,13 +2498,15 @@ static size_t unit_of(const struct doc *d, enum cl_scope scope,
 	return (size_t)-1;
 }
 
-static void unit_range(const struct doc *d, enum cl_scope scope, size_t u,
+static void unit_range(const struct run *r, enum cl_scope scope, size_t u,
 		       uint32_t *start, uint32_t *end)
 {
+	const struct doc *d = r->doc;
+
 	switch (scope) {
 	case CL_SENTENCE:
-		*start = d->sentences[u].start;
-		*end = d->sentences[u].end;
+		*start = r->sent.v[u].start;
+		*end = r->sent.v[u].end;
 		return;
 	case CL_PARAGRAPH:
 		*start = d->blocks[u].start;
@@ -2464,22 +2540,24 @@ static int is_heading_block(const struct doc *d, size_t b)
 }
 
 /* The heading block a sentence or paragraph unit is, or (size_t)-1. */
-static size_t unit_heading(const struct doc *d, enum cl_scope scope, size_t u)
+static size_t unit_heading(const struct run *r, enum cl_scope scope,
+			   size_t u)
 {
-	size_t b = scope == CL_SENTENCE ? d->sentences[u].block : u;
+	size_t b = scope == CL_SENTENCE ? r->sent.v[u].block : u;
 
-	return is_heading_block(d, b) ? b : (size_t)-1;
+	return is_heading_block(r->doc, b) ? b : (size_t)-1;
 }
 
-static size_t nunits(const struct doc *d, enum cl_scope scope)
+static size_t nunits(const struct run *r, enum cl_scope scope)
 {
-	return scope == CL_SENTENCE ? d->nsentences : d->nblocks;
+	return scope == CL_SENTENCE ? r->sent.n : r->doc->nblocks;
 }
 
-static uint32_t unit_start(const struct doc *d, enum cl_scope scope, size_t u)
+static uint32_t unit_start(const struct run *r, enum cl_scope scope,
+			   size_t u)
 {
-	return scope == CL_SENTENCE ? d->sentences[u].start
-				    : d->blocks[u].start;
+	return scope == CL_SENTENCE ? r->sent.v[u].start
+				    : r->doc->blocks[u].start;
 }
 
 static int cmp_acc(const void *a, const void *b)
@@ -2534,7 +2612,7 @@ static int inherit_headings(struct run *r, enum cl_scope scope)
 	size_t i, n = r->nacc, out;
 
 	for (i = 0; i < n; i++) {
-		size_t hb = unit_heading(d, scope, r->acc[i].unit), u;
+		size_t hb = unit_heading(r, scope, r->acc[i].unit), u;
 		long s;
 		uint32_t bs, be;
 
@@ -2543,10 +2621,10 @@ static int inherit_headings(struct run *r, enum cl_scope scope)
 		bs = d->sections[s].body_start;
 		be = own_body_end(d, (size_t)s);
 		u = r->acc[i].unit + 1;
-		for (; u < nunits(d, scope) && unit_start(d, scope, u) < be; u++) {
+		for (; u < nunits(r, scope) && unit_start(r, scope, u) < be; u++) {
 			struct unit_acc *a;
 
-			if (unit_start(d, scope, u) < bs)
+			if (unit_start(r, scope, u) < bs)
 				continue;
 			if (SR_ALLOC_GROW(r->acc, r->nacc + 1, r->aacc) < 0)
 				return SR_ENOMEM;
@@ -2673,7 +2751,7 @@ static int unit_by_reference(const struct run *r, size_t item,
 		return 0;
 	if (it->scope == CL_SENTENCE || it->scope == CL_PARAGRAPH) {
 		size_t b = it->scope == CL_SENTENCE
-				   ? d->sentences[a->unit].block
+				   ? r->sent.v[a->unit].block
 				   : a->unit;
 
 		return r->block_byref[b] ||
@@ -2708,7 +2786,7 @@ static int add_evidence(struct run *r, struct finding *f, size_t item,
 			return SR_ENOMEM;
 	}
 	ev = &f->evidence[f->nevidence++];
-	unit_range(d, it->scope, u, &ev->start, &ev->end);
+	unit_range(r, it->scope, u, &ev->start, &ev->end);
 	/* The item's hits are in document order: from the first that
 	 * starts in the unit to the last. */
 	{
@@ -2938,6 +3016,8 @@ out:
 	free(r.applies);
 	free(r.needed);
 	free(r.block_byref);
+	free(r.sent_need);
+	doc_sentences_release(&r.sent);
 	free(r.acc);
 	free(r.acc2);
 	free(r.sec_acc);

@@ -51,11 +51,35 @@ static int range_is(const struct doc *doc, uint32_t start, uint32_t end,
 	return 1;
 }
 
+/* Sentence i of the doc, every block split (doc_sentences). */
+static struct doc_sentence sentence(const struct doc *doc, size_t i)
+{
+	struct doc_sentences all = DOC_SENTENCES_INIT;
+	struct doc_sentence one;
+
+	assert_int_equal(doc_sentences(doc, &all), 0);
+	assert_true(i < all.n);
+	one = all.v[i];
+	doc_sentences_release(&all);
+	return one;
+}
+
+static size_t nsentences(const struct doc *doc)
+{
+	struct doc_sentences all = DOC_SENTENCES_INIT;
+	size_t n;
+
+	assert_int_equal(doc_sentences(doc, &all), 0);
+	n = all.n;
+	doc_sentences_release(&all);
+	return n;
+}
+
 static void assert_sentence(const struct doc *doc, size_t i, const char *want)
 {
-	assert_true(i < doc->nsentences);
-	assert_true(range_is(doc, doc->sentences[i].start,
-			     doc->sentences[i].end, want));
+	struct doc_sentence one = sentence(doc, i);
+
+	assert_true(range_is(doc, one.start, one.end, want));
 }
 
 static void assert_block(const struct doc *doc, size_t i,
@@ -329,7 +353,7 @@ static void test_numbering_headings(void **state)
 			fail_msg("case %zu: number \"%s\"", i, sec->number);
 		if (strcmp(sec->title, c->title))
 			fail_msg("case %zu: title \"%s\"", i, sec->title);
-		assert_int_equal(doc->nsentences, 1);
+		assert_int_equal(nsentences(doc), 1);
 		doc_free(doc);
 	}
 }
@@ -650,7 +674,7 @@ static void test_wrapped_numbered_line_is_list_item(void **state)
 		       "れること。\n");
 	assert_int_equal(doc->nblocks, 1);
 	assert_int_equal(doc->blocks[0].kind, DOC_LIST_ITEM);
-	assert_int_equal(doc->nsentences, 1);
+	assert_int_equal(nsentences(doc), 1);
 	doc_free(doc);
 
 	/* a title ending otherwise stays a heading over its body */
@@ -670,7 +694,7 @@ static void test_english_paragraph_not_cut_by_numbers(void **state)
 		       "7.2.4 of this clause and the schedule.\n");
 	assert_int_equal(doc->nblocks, 1);
 	assert_int_equal(doc->blocks[0].kind, DOC_PARAGRAPH);
-	assert_int_equal(doc->nsentences, 1);
+	assert_int_equal(nsentences(doc), 1);
 	doc_free(doc);
 
 	doc = parse_ok("The contractor shall:\n1. Report incidents\n");
@@ -732,7 +756,7 @@ static void test_code_and_comments(void **state)
 	assert_int_equal(doc->blocks[0].nlines, 4);
 	assert_block(doc, 1, DOC_PARAGRAPH, "本文。");
 	assert_int_equal(doc->nsections, 0);
-	assert_int_equal(doc->nsentences, 1);
+	assert_int_equal(nsentences(doc), 1);
 	doc_free(doc);
 }
 
@@ -747,17 +771,17 @@ static void test_cjk_sentence_across_lines(void **state)
 		       "第三者に開示してはならない。また、業務終了後も\n"
 		       "同様とする。\n");
 	assert_int_equal(doc->nblocks, 1);
-	assert_int_equal(doc->nsentences, 2);
+	assert_int_equal(nsentences(doc), 2);
 	assert_sentence(doc, 0, "受託者は、本業務の実施に当たり知り得た情報を\n"
 				"第三者に開示してはならない。");
 	assert_sentence(doc, 1, "また、業務終了後も\n同様とする。");
-	assert_int_equal(doc->sentences[1].block, 0);
+	assert_int_equal(sentence(doc, 1).block, 0);
 	doc_free(doc);
 
 	/* closing brackets stay with the sentence; ！ ？ ． split */
 	doc = parse_ok("「速やかに報告すること。」とする。確認したか？はい！"
 		       "以上．終わり");
-	assert_int_equal(doc->nsentences, 6);
+	assert_int_equal(nsentences(doc), 6);
 	assert_sentence(doc, 0, "「速やかに報告すること。」");
 	assert_sentence(doc, 1, "とする。");
 	assert_sentence(doc, 2, "確認したか？");
@@ -769,7 +793,7 @@ static void test_cjk_sentence_across_lines(void **state)
 	/* A stray lead byte (invalid UTF-8) does not hide the stop after it,
 	 * nor does kana hide 。 right after it. */
 	doc = parse_ok("Stop\xE3. Next\xE3\x81。あ。");
-	assert_int_equal(doc->nsentences, 3);
+	assert_int_equal(nsentences(doc), 3);
 	assert_sentence(doc, 0, "Stop\xE3.");
 	assert_sentence(doc, 1, "Next\xE3\x81。");
 	assert_sentence(doc, 2, "あ。");
@@ -800,7 +824,7 @@ static void test_sentence_stops_at_every_offset(void **state)
 					 misses[m], stops[s]);
 				snprintf(text, sizeof(text), "%s 次の文。", want);
 				doc = parse_ok(text);
-				assert_int_equal(doc->nsentences, 2);
+				assert_int_equal(nsentences(doc), 2);
 				assert_sentence(doc, 0, want);
 				assert_sentence(doc, 1, "次の文。");
 				doc_free(doc);
@@ -822,7 +846,7 @@ static void test_page_footer(void **state)
 		       "速やかに当省に報告すること。\n");
 	assert_int_equal(doc->nblocks, 1);
 	assert_int_equal(doc->blocks[0].kind, DOC_LIST_ITEM);
-	assert_int_equal(doc->nsentences, 1);
+	assert_int_equal(nsentences(doc), 1);
 	assert_int_equal(doc->blocks[0].nlines, 5);
 	doc_free(doc);
 
@@ -869,7 +893,7 @@ static void test_english_sentences(void **state)
 		       "of the SOW. The vendor (i.e. the contractor) shall\n"
 		       "report incidents to the U.S. Government, etc. without "
 		       "delay! Is that clear? See No. 5 and Art. 3. Done");
-	assert_int_equal(doc->nsentences, 5);
+	assert_int_equal(nsentences(doc), 5);
 	assert_sentence(doc, 0, "Protect data, e.g. logs and backups, as in "
 				"section 1.1 of the SOW.");
 	assert_sentence(doc, 1, "The vendor (i.e. the contractor) shall\n"
@@ -882,7 +906,7 @@ static void test_english_sentences(void **state)
 
 	/* emphasis and a closing parenthesis stay with the sentence */
 	doc = parse_ok("**Data shall stay in the US.** (See the annex.) Next");
-	assert_int_equal(doc->nsentences, 3);
+	assert_int_equal(nsentences(doc), 3);
 	assert_sentence(doc, 0, "**Data shall stay in the US.**");
 	assert_sentence(doc, 1, "(See the annex.)");
 	doc_free(doc);
@@ -941,7 +965,7 @@ static void test_invalid_utf8_warns(void **state)
 	assert_int_equal(err.diags[0].col, 5);
 	assert_string_equal(err.diags[0].msg, "invalid UTF-8 (shown as U+FFFD)");
 	assert_int_equal(doc->nblocks, 2);
-	assert_int_equal(doc->nsentences, 2);
+	assert_int_equal(nsentences(doc), 2);
 	doc_free(doc);
 	sr_error_release(&err);
 }
@@ -1040,7 +1064,7 @@ static void test_copy_flag_and_empty(void **state)
 	assert_int_equal(doc_parse(&doc, "e.md", "", 0, 0, &err), 0);
 	assert_int_equal(doc->nblocks, 0);
 	assert_int_equal(doc->nsections, 0);
-	assert_int_equal(doc->nsentences, 0);
+	assert_int_equal(nsentences(doc), 0);
 	doc_free(doc);
 	doc_free(NULL);
 	assert_int_equal(err.n, 0);

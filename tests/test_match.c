@@ -168,6 +168,10 @@ static const struct {
 	{ "## 再委託の承認\n\n本章では概要を示す。\n", "SUB", FINDING_PARTIAL },
 	{ "## 再委託の承認\n\n別紙のとおりとする。\n", "SUB", FINDING_BY_REFERENCE },
 	{ "## 再委託の承認\n\n### 細目\n\n事前に承認を得ること。\n", "SUB", FINDING_PARTIAL },
+	/* ... the second group in the heading, the subject in its body */
+	{ "## 承認\n\n再委託する場合は、事前に申請すること。\n", "SUB", FINDING_SATISFIED },
+	{ "## Prior approval\n\nThe contractor may subcontract the work.\n", "SUB", FINDING_SATISFIED },
+	{ "## Prior approval\n\n### Scope\n\nThe contractor may subcontract.\n", "SUB", FINDING_PARTIAL },
 	/* 廃棄物 is waste, not disposal of information. */
 	{ "業務終了後、産業廃棄物の情報を届け出ること。", "DEL", FINDING_MISSING },
 	{ "業務終了時に、提供された情報を返却し、又は消去すること。", "DEL", FINDING_SATISFIED },

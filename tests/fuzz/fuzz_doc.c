@@ -79,24 +79,36 @@ static void check_sections(const struct doc *d)
 	}
 }
 
+/* Every block's sentences, split one block at a time, are the doc's. */
 static void check_sentences(const struct doc *d)
 {
+	struct doc_sentences all = DOC_SENTENCES_INIT, one = DOC_SENTENCES_INIT;
 	size_t i;
 
-	for (i = 0; i < d->nsentences; i++) {
-		const struct doc_sentence *s = &d->sentences[i];
+	CHECK(doc_sentences(d, &all) == 0);
+	for (i = 0; i < d->nblocks; i++)
+		CHECK(doc_block_sentences(d, i, &one) == 0);
+	CHECK(one.n == all.n);
+	for (i = 0; i < all.n; i++) {
+		const struct doc_sentence *s = &all.v[i];
 		const struct doc_block *b;
 
+		CHECK(s->start == one.v[i].start && s->end == one.v[i].end &&
+		      s->block == one.v[i].block);
 		CHECK(s->block < d->nblocks);
 		b = &d->blocks[s->block];
 		CHECK(b->kind != DOC_CODE);
 		CHECK(b->start <= s->start && s->start < s->end &&
 		      s->end <= b->end);
+		CHECK(b->start <= b->text_start && b->text_start <= s->start &&
+		      s->end <= b->text_end && b->text_end <= b->end);
 		if (i > 0) {
-			CHECK(d->sentences[i - 1].block <= s->block);
-			CHECK(d->sentences[i - 1].end <= s->start);
+			CHECK(all.v[i - 1].block <= s->block);
+			CHECK(all.v[i - 1].end <= s->start);
 		}
 	}
+	doc_sentences_release(&all);
+	doc_sentences_release(&one);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
