@@ -96,9 +96,8 @@ struct matcher {
 	size_t nregexes;
 	uint64_t rx_subj; /* items (item_bit) with a regex in their subject */
 	/* By the first ref of a pattern's slice: the items (item_bit) of the
-	 * terms in it, every bit when a by-reference phrase is one; and the
-	 * items whose subject (first group) one of its terms is. */
-	uint64_t *slice_items, *slice_subj;
+	 * terms in it, every bit when a by-reference phrase is one. */
+	uint64_t *slice_items;
 	/* DFA: delta[state * nclasses + class], OUT_FLAG marking moves into
 	 * states with output (while it is built, and when the 16-bit table
 	 * below does not fit). */
@@ -983,8 +982,7 @@ static int make_patterns(struct matcher *m, struct builder *b)
 	m->refs = calloc(b->n ? b->n : 1, sizeof(*m->refs));
 	m->pats = calloc(b->n ? b->n : 1, sizeof(*m->pats));
 	m->slice_items = calloc(b->n ? b->n : 1, sizeof(*m->slice_items));
-	m->slice_subj = calloc(b->n ? b->n : 1, sizeof(*m->slice_subj));
-	if (!m->refs || !m->pats || !m->slice_items || !m->slice_subj)
+	if (!m->refs || !m->pats || !m->slice_items)
 		return SR_ENOMEM;
 	for (i = 0; i < b->n; i = j) {
 		struct pattern *p = &m->pats[m->npats++];
@@ -1003,11 +1001,8 @@ static int make_patterns(struct matcher *m, struct builder *b)
 			p->nref[bd]++;
 			if (!is_steering(b->e[j].ref.kind))
 				p->nuse[bd]++;
-			if (is_subject(&b->e[j].ref)) {
+			if (is_subject(&b->e[j].ref))
 				p->subj[bd] |= item_bit(m->cl, b->e[j].ref.item);
-				m->slice_subj[p->ref0[bd]] |=
-					item_bit(m->cl, b->e[j].ref.item);
-			}
 			if (b->e[j].ref.kind == REF_TERM)
 				m->slice_items[p->ref0[bd]] |=
 					item_bit(m->cl, b->e[j].ref.item);
@@ -1362,7 +1357,6 @@ void matcher_free(struct matcher *m)
 	free(m->pats);
 	free(m->refs);
 	free(m->slice_items);
-	free(m->slice_subj);
 	for (i = 0; i < m->nregexes; i++)
 		pcre2_code_free(m->regexes[i].at);
 	free(m->regexes);
@@ -2313,7 +2307,7 @@ static void note_sentences(struct run *r, size_t b, int subject)
 
 /* Splits the blocks note_sentences noted, and gives the hits of items of
  * sentence scope their sentence. */
-static int split_sentences(struct run *r)
+static int split_needed_sentences(struct run *r)
 {
 	const struct doc *d = r->doc;
 	size_t i, k, sn;
@@ -2470,7 +2464,7 @@ static int distribute(struct run *r)
 	r->nihits = r->item_first[nitems];
 	free(all);
 	free(fill);
-	return r->sent_items ? split_sentences(r) : 0;
+	return r->sent_items ? split_needed_sentences(r) : 0;
 }
 
 /* The unit of `scope` that holds hit h, or (size_t)-1. */

@@ -195,7 +195,7 @@ static size_t find_invalid_bytewise(const unsigned char *s, size_t i,
 #define U8_TOO_SHORT 0x01      /* a lead, then no continuation */
 #define U8_TOO_LONG 0x02       /* ASCII, then a continuation */
 #define U8_OVERLONG_3 0x04     /* E0 80..9F */
-#define U8_TOO_LARGE 0x08      /* F4 90..BF, F5..FF 80..BF */
+#define U8_TOO_LARGE 0x08      /* F4..FF 90..BF */
 #define U8_SURROGATE 0x10      /* ED A0..BF */
 #define U8_OVERLONG_2 0x20     /* C0, C1 */
 #define U8_TOO_LARGE_1000 0x40 /* F5..FF 80..8F */
