@@ -289,14 +289,47 @@ static int de_int(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-static int de_pos(char **f, struct match_pos *p, uint32_t *start,
+/*
+ * The number after the tab at *s, up to the next tab or the end of the
+ * line, as de_int reads it; *s is left there.  Evidence and hit lines,
+ * most of a cached report, are read this way, in one pass.
+ */
+static int de_next(char **s, long min, long max, long *out)
+{
+	char *p = *s;
+	long v = 0;
+	int neg;
+
+	if (*p++ != '\t')
+		return SR_EPARSE;
+	neg = *p == '-';
+	p += neg;
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
+		return SR_EPARSE;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > 0xffffffffL)
+			return SR_EPARSE;
+		v = v * 10 + (*p - '0');
+	}
+	if (*p && *p != '\t')
+		return SR_EPARSE;
+	v = neg ? -v : v;
+	if (v < min || v > max)
+		return SR_EPARSE;
+	*out = v;
+	*s = p;
+	return 0;
+}
+
+/* A position and its offsets, six numbers after tabs at *s. */
+static int de_pos(char **s, struct match_pos *p, uint32_t *start,
 		  uint32_t *end)
 {
 	long v[6];
 	int i;
 
 	for (i = 0; i < 6; i++)
-		if (de_int(f[i], 0, i < 4 ? 0x7fffffff : 0xffffffffL, &v[i]) < 0)
+		if (de_next(s, 0, i < 4 ? 0x7fffffff : 0xffffffffL, &v[i]) < 0)
 			return SR_EPARSE;
 	p->line = (int)v[0];
 	p->col = (int)v[1];
@@ -307,14 +340,13 @@ static int de_pos(char **f, struct match_pos *p, uint32_t *start,
 	return 0;
 }
 
-/* The fields of a cache line of kind c: M, F, E, H or W. */
+/* The fields of a cache line of kind c: M, F or W (not E nor H lines,
+ * which de_next reads). */
 static size_t line_fields(char c)
 {
 	switch (c) {
 	case 'M': return 5;
 	case 'F': return 4;
-	case 'E': return 8;
-	case 'H': return 9;
 	case 'W': return 4;
 	}
 	return 1;
@@ -324,16 +356,28 @@ int check_report_deserialize(struct check_report *rep,
 			     const struct checklist *cl, const char *buf,
 			     size_t len)
 {
-	char *copy = sr_strndup(buf, len), *line, *next;
-	struct finding *f = NULL;
-	struct match_evidence *ev = NULL;
-	int ret = SR_EPARSE, r = 0;
-	long v;
+	char *copy = sr_strndup(buf, len);
 
 	if (!copy)
 		return SR_ENOMEM;
+	return check_report_deserialize_take(rep, cl, copy, len);
+}
+
+int check_report_deserialize_take(struct check_report *rep,
+				  const struct checklist *cl, char *copy,
+				  size_t len)
+{
+	char *line, *next;
+	struct finding *f = NULL;
+	struct match_evidence *ev = NULL;
+	size_t hits_alloc = 0; /* ev's */
+	int ret = SR_EPARSE, r = 0;
+	long v;
+
 	/* Quotes and hit texts are decoded in place, and stay there. */
 	rep->result.strings = copy;
+	if (memchr(copy, '\0', len))
+		goto out;
 	line = copy;
 	next = strchr(line, '\n');
 	if (!next || strncmp(line, "specreview-report 1\n", 20))
@@ -350,7 +394,7 @@ int check_report_deserialize(struct check_report *rep,
 		rep->result.findings[v].status = FINDING_MISSING;
 	}
 	for (line = next + 1; *line; line = next) {
-		char *fl[10];
+		char *fl[10], *p;
 		size_t n;
 
 		next = strchr(line, '\n');
@@ -360,7 +404,10 @@ int check_report_deserialize(struct check_report *rep,
 		/* A line's last field is what is left of it: the quote of
 		 * an E or H line is not read twice (its decoding refuses a
 		 * tab, as a line with one field too many). */
-		n = sr_fields_split(line, fl, line_fields(line[0]));
+		n = line[0] == 'E' || line[0] == 'H'
+			    ? 0
+			    : sr_fields_split(line, fl, line_fields(line[0]));
+		p = line + 1;
 		switch (line[0]) {
 		case 'M':
 			if (n != 5 || de_int(fl[1], 0, 0x7fffffff, &v) < 0)
@@ -385,7 +432,7 @@ int check_report_deserialize(struct check_report *rep,
 			f->groups_hit = (unsigned)v;
 			break;
 		case 'E':
-			if (!f || n != 8 || f->nevidence == MATCH_MAX_EVIDENCE)
+			if (!f || f->nevidence == MATCH_MAX_EVIDENCE)
 				goto out;
 			if (!f->evidence &&
 			    !(f->evidence = calloc(MATCH_MAX_EVIDENCE,
@@ -394,28 +441,31 @@ int check_report_deserialize(struct check_report *rep,
 				goto out;
 			}
 			ev = &f->evidence[f->nevidence++];
-			if (de_pos(fl + 1, &ev->pos, &ev->start, &ev->end) < 0)
+			hits_alloc = 0;
+			if (de_pos(&p, &ev->pos, &ev->start, &ev->end) < 0 ||
+			    *p != '\t')
 				goto out;
-			if ((r = sr_field_decode(fl[7], &ev->quote)) < 0)
+			if ((r = sr_field_decode(p + 1, &ev->quote)) < 0)
 				goto fail;
 			break;
 		case 'H': {
 			struct match_hit *h;
-			size_t alloc = ev ? ev->nhits : 0;
 
-			if (!ev || n != 9 ||
-			    de_int(fl[7], -1, MATCH_MAX_GROUPS, &v) < 0)
+			if (!ev)
 				goto out;
-			if (SR_ALLOC_GROW(ev->hits, ev->nhits + 1, alloc) < 0) {
+			if (SR_ALLOC_GROW(ev->hits, ev->nhits + 1, hits_alloc) <
+			    0) {
 				ret = SR_ENOMEM;
 				goto out;
 			}
 			h = &ev->hits[ev->nhits++];
 			memset(h, 0, sizeof(*h));
-			h->group = (int)v;
-			if (de_pos(fl + 1, &h->pos, &h->start, &h->end) < 0)
+			if (de_pos(&p, &h->pos, &h->start, &h->end) < 0 ||
+			    de_next(&p, -1, MATCH_MAX_GROUPS, &v) < 0 ||
+			    *p != '\t')
 				goto out;
-			if ((r = sr_field_decode(fl[8], &h->text)) < 0)
+			h->group = (int)v;
+			if ((r = sr_field_decode(p + 1, &h->text)) < 0)
 				goto fail;
 			break;
 		}

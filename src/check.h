@@ -131,6 +131,11 @@ int check_report_serialize(const struct check_report *rep,
 int check_report_deserialize(struct check_report *rep,
 			     const struct checklist *cl, const char *buf,
 			     size_t len);
+/* The same, taking buf (malloc'd, a NUL at buf[len]) over in any case:
+ * the report's strings are decoded in it. */
+int check_report_deserialize_take(struct check_report *rep,
+				  const struct checklist *cl, char *buf,
+				  size_t len);
 
 /* Whether a finding counts as a mandatory gap (see above). */
 int check_finding_fails(const struct finding *f);

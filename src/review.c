@@ -372,8 +372,9 @@ int review_check(struct review *rv, size_t i, struct check_report *rep)
 				ret = rep->status = SR_ENOMEM;
 				goto out;
 			}
-			ret = check_report_deserialize(rep, rv->cl, buf, len);
-			free(buf);
+			/* The report's strings stay in buf. */
+			ret = check_report_deserialize_take(rep, rv->cl, buf,
+							    len);
 			buf = NULL;
 			if (ret == 0) {
 				__atomic_add_fetch(&rv->cache_hits, 1,

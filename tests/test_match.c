@@ -559,22 +559,43 @@ static void test_serialize_round_trip(void **state)
 	assert_int_equal(back.summary.failing, f->rep.summary.failing);
 	assert_int_equal(back.diags.n, 1); /* the invalid byte's warning */
 	check_report_release(&back);
-	/* A tab in a quote, or a field too many, is damage too. */
+	/* A tab in a quote, or a field too many, is damage too; so are a
+	 * number that is not one, or not where it should be. */
 	{
+#define DAMAGED_F "specreview-report 1\nM\t1\t-\t-\t-\nF\t0\t0\t3\n"
 		static const char *const damaged[] = {
-		    "specreview-report 1\nM\t1\t-\t-\t-\nF\t0\t0\t3\n"
-		    "E\t1\t1\t1\t5\t0\t4\t+a\tb\n",
+		    DAMAGED_F "E\t1\t1\t1\t5\t0\t4\t+a\tb\n",
 		    "specreview-report 1\nM\t1\t-\t-\t-\nF\t0\t3\t0\t9\n",
 		    "specreview-report 1\nM\t1\t-\t-\t-\t-\n",
+		    DAMAGED_F "E\t1\t01\t1\t5\t0\t4\t+a\n",
+		    DAMAGED_F "E\t1\t1x\t1\t5\t0\t4\t+a\n",
+		    DAMAGED_F "E\t-1\t1\t1\t5\t0\t4\t+a\n",
+		    DAMAGED_F "E\t1\t1\t1\t5\t0\t\t+a\n",
+		    DAMAGED_F "E\t1\t1\t1\t5\t0\t4\n",
+		    DAMAGED_F "E\t1\t1\t1\t5\t0\t4\t+a\n"
+			      "H\t1\t1\t1\t2\t0\t1\t+a\n",
+		    DAMAGED_F "E\t1\t1\t1\t5\t0\t4\t+a\n"
+			      "H\t1\t1\t1\t2\t0\t1\t33\t+a\n",
+		    DAMAGED_F "E\t1\t1\t1\t5\t0\t99999999999\t+a\n",
+		    DAMAGED_F "E\t1\t1\t1\t5\t0\t"
+			      "123456789012345678901234567890\t+a\n",
 		};
+#undef DAMAGED_F
+		static const char nul[] = "specreview-report 1\nM\t1\t-\t-\t-"
+					  "\n\0F\t0\t0\t3\n";
 
-		for (size_t k = 0; k < 3; k++) {
+		for (size_t k = 0; k < sizeof(damaged) / sizeof(*damaged); k++) {
 			assert_int_equal(check_report_deserialize(&back, f->cl,
 								  damaged[k],
 								  strlen(damaged[k])),
 					 SR_EPARSE);
 			check_report_release(&back);
 		}
+		/* what follows a NUL is not left unread */
+		assert_int_equal(check_report_deserialize(&back, f->cl, nul,
+							  sizeof(nul) - 1),
+				 SR_EPARSE);
+		check_report_release(&back);
 	}
 	/* Anything damaged is refused, never half-used. */
 	for (size_t cut = 0; cut < a.len; cut += 7) {
