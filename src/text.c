@@ -1701,16 +1701,23 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 		    ((e & PLAIN_NOT) == E_TRIG && !(st->last & L_OKPRE))) {
 			uint32_t cls = e & L_ALL;
 			size_t o, lim;
+			char *buf;
+			uint32_t *map;
 
 			if (st->pend)
 				resolve(st, cp, cls);
+			/* In locals: a byte stored through st->buf could
+			 * change st's fields, for the compiler. */
+			buf = st->buf;
+			map = st->map;
 			o = st->o;
 			for (size_t k = 0; k < n; k++) {
-				st->buf[o + k] = (char)s[i + k];
-				st->map[o + k] = (uint32_t)i;
+				buf[o + k] = (char)s[i + k];
+				map[o + k] = (uint32_t)i;
 			}
 			/* Japanese text is mostly runs of such characters of
-			 * three bytes: copy them on while there is room. */
+			 * three bytes: copy them on while there is room (a
+			 * character's three offsets in one store). */
 			lim = st->cap - 8;
 			while (n == 3 && o + 6 <= lim && i + 5 < len) {
 				const unsigned char *q = s + i + 3;
@@ -1728,10 +1735,14 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 					break;
 				i += 3;
 				o += 3;
-				for (size_t k = 0; k < 3; k++) {
-					st->buf[o + k] = (char)q[k];
-					st->map[o + k] = (uint32_t)i;
-				}
+				memcpy(buf + o, q, 3);
+#ifdef __SSE2__
+				_mm_storeu_si128((__m128i *)(map + o),
+						 _mm_set1_epi32((int)i));
+#else
+				for (size_t k = 0; k < 3; k++)
+					map[o + k] = (uint32_t)i;
+#endif
 				cls = e2 & L_ALL;
 			}
 			cl_src = i;
