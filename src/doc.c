@@ -2059,6 +2059,8 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 		text_lines_pos(&doc->lines, bad, &line, &col);
 		sr_error_warn(err, path, line, col,
 			      _("invalid UTF-8 (shown as U+FFFD)"));
+	} else {
+		doc->lines.valid = 1;
 	}
 	if ((ret = front_matter(&p)) < 0 || (ret = parse_body(&p)) < 0 ||
 	    (ret = build_sections(&p)) < 0)

@@ -1882,6 +1882,7 @@ int text_lines_init_max(struct text_lines *l, const char *buf, size_t len,
 	l->n = 0;
 	l->buf = buf;
 	l->len = 0;
+	l->valid = 0;
 	if (long_line)
 		*long_line = 0;
 	if (len > UINT32_MAX)
@@ -1939,6 +1940,7 @@ void text_lines_release(struct text_lines *l)
 	l->n = 0;
 	l->buf = NULL;
 	l->len = 0;
+	l->valid = 0;
 }
 
 size_t text_lines_line(const struct text_lines *l, size_t off)
@@ -1958,6 +1960,43 @@ size_t text_lines_line(const struct text_lines *l, size_t off)
 	return lo + 1;
 }
 
+/*
+ * Code points in valid UTF-8: the bytes that are not continuations,
+ * sixteen at a time.  utf8_count reads invalid bytes as characters of
+ * their own, which this does not.
+ */
+static size_t count_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, n = 0;
+
+#ifdef __SSE2__
+	/* Continuations are 0x80..0xBF: as signed bytes, -128..-65. */
+	for (; len - i >= 16; i += 16)
+		n += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(
+			_mm_cmpgt_epi8(_mm_loadu_si128((const __m128i *)(s + i)),
+				       _mm_set1_epi8(-65))));
+#endif
+	/* Spans are mostly short: eight bytes at a time, a continuation
+	 * the top bit without the one below it. */
+	for (; len - i >= 8; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		n += 8 - (size_t)__builtin_popcountll(
+			     w & ~(w << 1) & 0x8080808080808080ull);
+	}
+	for (; i < len; i++)
+		n += (s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+static size_t count_cols(const struct text_lines *l, size_t from, size_t n)
+{
+	return l->valid ? count_valid(l->buf + from, n)
+			: utf8_count(l->buf + from, n);
+}
+
 void text_lines_pos(const struct text_lines *l, size_t off, int *line, int *col)
 {
 	size_t ln, s;
@@ -1969,7 +2008,7 @@ void text_lines_pos(const struct text_lines *l, size_t off, int *line, int *col)
 	if (line)
 		*line = ln > INT32_MAX ? INT32_MAX : (int)ln;
 	if (col) {
-		size_t c = utf8_count(l->buf + s, off - s) + 1;
+		size_t c = count_cols(l, s, off - s) + 1;
 
 		*col = c > INT32_MAX ? INT32_MAX : (int)c;
 	}
@@ -1991,7 +2030,7 @@ void text_lines_pos_at(const struct text_lines *l,
 		cur->col = *col;
 		return;
 	}
-	c = (size_t)cur->col + utf8_count(l->buf + cur->off, off - cur->off);
+	c = (size_t)cur->col + count_cols(l, cur->off, off - cur->off);
 	cur->off = off;
 	cur->col = c > INT32_MAX ? INT32_MAX : (int)c;
 	*line = (int)cur->line;

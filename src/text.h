@@ -185,9 +185,11 @@ struct text_lines {
 	size_t n;        /* number of lines (at least 1) */
 	const char *buf;
 	size_t len;
+	int valid; /* buf is valid UTF-8 (whoever checked it says so):
+		    * columns are then counted sixteen bytes at a time */
 };
 
-#define TEXT_LINES_INIT { NULL, 0, NULL, 0 }
+#define TEXT_LINES_INIT { NULL, 0, NULL, 0, 0 }
 
 int text_lines_init(struct text_lines *l, const char *buf, size_t len);
 /*

@@ -419,6 +419,61 @@ static void test_lines_random(void **state)
 	}
 }
 
+/*
+ * Columns counted sixteen bytes at a time, when the text is known valid,
+ * are the ones counted character by character: random texts of 1-, 2-,
+ * 3- and 4-byte characters (continuations from 0x80 to 0xBF) and lines.
+ */
+static void test_lines_valid_columns(void **state)
+{
+	static const char *const pieces[] = {
+		"a", " ", "\n", "\xc3\x80" /* À */, "\xc2\xbf" /* ¿ */,
+		"あ", "委", "\xef\xbd\xbf" /* ｿ */, "\xf0\x9f\x98\x80",
+		"\xe2\x82\xac" /* € */,
+	};
+	char buf[400];
+	uint32_t seed = 99;
+	int t;
+
+	(void)state;
+	for (t = 0; t < 500; t++) {
+		struct text_lines slow = TEXT_LINES_INIT, fast = TEXT_LINES_INIT;
+		struct text_pos_cursor cur = TEXT_POS_CURSOR_INIT;
+		size_t len = 0, off, want;
+
+		seed = seed * 1103515245u + 12345u;
+		want = (seed >> 8) % 380;
+		while (len < want) {
+			const char *pc;
+
+			seed = seed * 1103515245u + 12345u;
+			pc = pieces[(seed >> 16) %
+				    (sizeof(pieces) / sizeof(*pieces))];
+			memcpy(buf + len, pc, strlen(pc));
+			len += strlen(pc);
+		}
+		assert_int_equal(utf8_find_invalid(buf, len), len);
+		assert_int_equal(text_lines_init(&slow, buf, len), 0);
+		assert_int_equal(text_lines_init(&fast, buf, len), 0);
+		fast.valid = 1;
+		for (off = 0; off <= len; off++) {
+			int l1, c1, l2, c2, l3, c3;
+
+			if (off < len && ((unsigned char)buf[off] & 0xC0) == 0x80)
+				continue;
+			text_lines_pos(&slow, off, &l1, &c1);
+			text_lines_pos(&fast, off, &l2, &c2);
+			text_lines_pos_at(&fast, &cur, off, &l3, &c3);
+			if (l1 != l2 || c1 != c2 || l1 != l3 || c1 != c3)
+				fail_msg("text %d offset %zu: %d:%d, fast %d:%d, "
+					 "cursor %d:%d",
+					 t, off, l1, c1, l2, c2, l3, c3);
+		}
+		text_lines_release(&slow);
+		text_lines_release(&fast);
+	}
+}
+
 /* ---- widths ----------------------------------------------------- */
 
 static void test_cp_width_table(void **state)
@@ -1348,6 +1403,7 @@ int main(void)
 	    cmocka_unit_test(test_lines_trailing_newline),
 	    cmocka_unit_test(test_lines_limits),
 	    cmocka_unit_test(test_lines_random),
+	    cmocka_unit_test(test_lines_valid_columns),
 	    cmocka_unit_test(test_cp_width_table),
 	    cmocka_unit_test(test_width_strings),
 	    cmocka_unit_test(test_fit_never_cuts_wide_char),
