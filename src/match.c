@@ -1424,14 +1424,6 @@ struct positions {
 	size_t n, alloc;
 };
 
-static int positions_add(struct positions *p, uint32_t at)
-{
-	if (SR_ALLOC_GROW(p->v, p->n + 1, p->alloc) < 0)
-		return SR_ENOMEM;
-	p->v[p->n++] = at;
-	return 0;
-}
-
 /* Index of the first of v[lo, hi) >= at (hi for none); v ascending. */
 static size_t lower_bound(const uint32_t *v, size_t lo, size_t hi,
 			  uint32_t at)
@@ -1831,16 +1823,17 @@ static uint32_t block_end_at(const struct run *r, uint32_t at, size_t *hint)
  * tails of every regex in order. */
 static int prepare_regexes(struct run *r)
 {
-	const char *buf = r->norm.buf, *p = buf, *end = buf + r->norm.len;
 	size_t i, j, k, n = 0;
 
-	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
-		if (positions_add(&r->breaks, (uint32_t)(p - buf)) < 0)
-			return SR_ENOMEM;
-		p++;
-	}
-	if (positions_add(&r->breaks, (uint32_t)r->norm.len) < 0)
+	/* The normalizer noted them: the text is not read for them. */
+	r->breaks.v = malloc((r->norm.nbreaks + 1) * sizeof(*r->breaks.v));
+	if (!r->breaks.v)
 		return SR_ENOMEM;
+	if (r->norm.nbreaks)
+		memcpy(r->breaks.v, r->norm.breaks,
+		       r->norm.nbreaks * sizeof(*r->breaks.v));
+	r->breaks.v[r->norm.nbreaks] = (uint32_t)r->norm.len;
+	r->breaks.n = r->breaks.alloc = r->norm.nbreaks + 1;
 	/* Each bucket in a slice of one array (a counting sort: they
 	 * stay in the order they were found). */
 	r->lit_at = malloc((r->nlit_hits ? r->nlit_hits : 1) *

@@ -749,6 +749,8 @@ struct norm {
 	unsigned rewrites; /* okurigana rewrites so far */
 	const uint32_t *starts; /* of blocks, ascending */
 	size_t nstarts, istart;  /* ... and the next one not yet passed */
+	uint32_t *breaks; /* where the '\n' of paragraph breaks went */
+	size_t nbreaks, abreaks;
 };
 
 static int norm_reserve(struct norm *st, size_t extra)
@@ -861,6 +863,19 @@ static int okuri(struct norm *st)
 }
 
 /* Settles pending whitespace (and 行ない) before `next` is emitted. */
+/*
+ * A '\n' goes to st->o: noted (later rewrites are of a tail of Japanese
+ * words, so where it goes it stays).  Out of the way of resolve, which
+ * runs at every space.
+ */
+static __attribute__((noinline)) void note_break(struct norm *st)
+{
+	if (SR_ALLOC_GROW(st->breaks, st->nbreaks + 1, st->abreaks) < 0)
+		st->oom = 1;
+	else
+		st->breaks[st->nbreaks++] = (uint32_t)st->o;
+}
+
 static void resolve(struct norm *st, uint32_t next, uint32_t next_cls)
 {
 	if (st->pend & P_GYONAI) {
@@ -869,6 +884,7 @@ static void resolve(struct norm *st, uint32_t next, uint32_t next_cls)
 	}
 	if ((st->pend & P_WS) && st->o > 0) {
 		if (st->pend & P_PARA) {
+			note_break(st);
 			st->buf[st->o] = '\n';
 			st->map[st->o++] = st->pend_off;
 			st->last = 0;
@@ -1766,8 +1782,11 @@ void text_norm_release(struct text_norm *n)
 {
 	free(n->buf);
 	free(n->map);
+	free(n->breaks);
 	n->buf = NULL;
 	n->map = NULL;
+	n->breaks = NULL;
+	n->nbreaks = 0;
 	n->len = 0;
 	n->invalid = 0;
 	n->first_invalid = 0;
@@ -1810,11 +1829,15 @@ int text_normalize_blocks(struct text_norm *out, const char *src, size_t len,
 	out->len = st.o;
 	out->invalid = st.invalid;
 	out->first_invalid = st.first_invalid;
+	out->breaks = st.breaks;
+	out->nbreaks = st.nbreaks;
 	st.buf = NULL;
 	st.map = NULL;
+	st.breaks = NULL;
 out:
 	free(st.buf);
 	free(st.map);
+	free(st.breaks);
 	return ret;
 }
 

@@ -128,9 +128,12 @@ struct text_norm {
 			* original length */
 	size_t invalid;       /* number of invalid UTF-8 sequences seen */
 	size_t first_invalid; /* offset of the first one (when invalid > 0) */
+	uint32_t *breaks;     /* where buf has a '\n' (paragraph and block
+			       * breaks: it has no other), ascending */
+	size_t nbreaks;
 };
 
-#define TEXT_NORM_INIT { NULL, 0, NULL, 0, 0 }
+#define TEXT_NORM_INIT { NULL, 0, NULL, 0, 0, NULL, 0 }
 
 /*
  * Normalizes src[0..len) (at most UINT32_MAX bytes) into *out, which must

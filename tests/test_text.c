@@ -597,6 +597,8 @@ struct norm_case {
 /* Checks the invariants every result has: NUL, valid UTF-8, the map. */
 static void check_invariants(const struct text_norm *n, size_t srclen)
 {
+	size_t k = 0;
+
 	assert_int_equal(n->buf[n->len], '\0');
 	assert_int_equal(utf8_find_invalid(n->buf, n->len), n->len);
 	assert_int_equal(n->map[n->len], srclen);
@@ -604,7 +606,13 @@ static void check_invariants(const struct text_norm *n, size_t srclen)
 		assert_true(n->map[i] < srclen);
 		if (i > 0)
 			assert_true(n->map[i - 1] <= n->map[i]);
+		/* breaks are the '\n', every one */
+		if (n->buf[i] == '\n') {
+			assert_true(k < n->nbreaks);
+			assert_int_equal(n->breaks[k++], i);
+		}
 	}
+	assert_int_equal(k, n->nbreaks);
 }
 
 static void run_cases(const struct norm_case *cases, size_t ncases,

@@ -72,6 +72,7 @@ static void check_norm(const char *s, size_t len, unsigned flags)
 {
 	struct text_norm n = TEXT_NORM_INIT;
 	char *str = NULL;
+	size_t k = 0;
 
 	if (text_normalize(&n, s, len, flags) < 0)
 		return;
@@ -82,7 +83,11 @@ static void check_norm(const char *s, size_t len, unsigned flags)
 		assert(n.map[i] < len);
 		if (i > 0)
 			assert(n.map[i - 1] <= n.map[i]);
+		/* breaks are the '\n', every one */
+		if (n.buf[i] == '\n')
+			assert(k < n.nbreaks && n.breaks[k++] == i);
 	}
+	assert(k == n.nbreaks);
 	/* Markup that is dropped (a link's URL, a comment) is not read. */
 	if (!flags) {
 		assert((n.invalid == 0) == (utf8_find_invalid(s, len) == len));
