@@ -793,17 +793,30 @@ static void add_ws(struct norm *st, size_t off, int newline)
 }
 
 /* Replaces `cut` bytes at buf[at] by `rep`; new bytes map where buf[at] did. */
+/* The output from `at` on is made again: the breaks noted there go. */
+static void drop_breaks(struct norm *st, size_t at)
+{
+	while (st->nbreaks && st->breaks[st->nbreaks - 1] >= at)
+		st->nbreaks--;
+}
+
+/* Replaces `cut` bytes of the output at `at` by rep: words, no break. */
 static void splice(struct norm *st, size_t at, size_t cut, const char *rep,
 		   size_t replen)
 {
 	uint32_t m = st->map[at];
+	size_t k;
 
 	assert(st->cap - st->o >= replen);
+	assert(!memchr(rep, '\n', replen) && !memchr(st->buf + at, '\n', cut));
+	/* The breaks after the cut move with the text. */
+	for (k = st->nbreaks; k > 0 && st->breaks[k - 1] >= at + cut; k--)
+		st->breaks[k - 1] = (uint32_t)(st->breaks[k - 1] - cut + replen);
 	memmove(st->buf + at + replen, st->buf + at + cut, st->o - at - cut);
 	memmove(st->map + at + replen, st->map + at + cut,
 		(st->o - at - cut) * sizeof(uint32_t));
 	memcpy(st->buf + at, rep, replen);
-	for (size_t k = 0; k < replen; k++)
+	for (k = 0; k < replen; k++)
 		st->map[at + k] = m;
 	st->o = st->o + replen - cut;
 }
@@ -864,9 +877,9 @@ static int okuri(struct norm *st)
 
 /* Settles pending whitespace (and 行ない) before `next` is emitted. */
 /*
- * A '\n' goes to st->o: noted (later rewrites are of a tail of Japanese
- * words, so where it goes it stays).  Out of the way of resolve, which
- * runs at every space.
+ * A '\n' goes to st->o: noted (rewrites of the output move the notes
+ * with it: move_breaks).  Out of the way of resolve, which runs at every
+ * space.
  */
 static __attribute__((noinline)) void note_break(struct norm *st)
 {
@@ -1048,6 +1061,8 @@ static size_t cluster(struct norm *st, const char *s, size_t len, size_t src,
 		goto out;
 	}
 	if (have_base) {
+		/* The cluster is made again from `out` on. */
+		drop_breaks(st, out);
 		st->o = out;
 		st->last = last_class(st);
 	}

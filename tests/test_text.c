@@ -926,6 +926,34 @@ static void test_norm_block_starts(void **state)
 	}
 }
 
+/*
+ * The normalizer notes where it writes each '\n' (the matcher's block
+ * ends): a mark after a blank line makes the character before it again,
+ * over the break, which must then go from the notes (fuzz_text found
+ * it); check_invariants compares the notes with the text.
+ */
+static void test_norm_breaks_noted(void **state)
+{
+	static const char *const texts[] = {
+		"a\n\n\xcb\x9a\xcc\x81",
+		"x\n\n\xcb\x9a\xcc\x81y\n\nz",
+		"委託\n\n行なう。\n\n\xcc\x81又は\n\nb",
+		"- a\n\n  b\n\n# c\n\nd",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
+		for (unsigned flags = 0; flags <= TEXT_NORM_MARKUP; flags++) {
+			struct text_norm n = TEXT_NORM_INIT;
+			size_t len = strlen(texts[i]);
+
+			assert_int_equal(
+				text_normalize(&n, texts[i], len, flags), 0);
+			check_invariants(&n, len);
+			text_norm_release(&n);
+		}
+}
+
 static void test_norm_invisible_characters(void **state)
 {
 	static const struct norm_case cases[] = {
@@ -1412,6 +1440,7 @@ int main(void)
 	    cmocka_unit_test(test_lines_limits),
 	    cmocka_unit_test(test_lines_random),
 	    cmocka_unit_test(test_lines_valid_columns),
+	    cmocka_unit_test(test_norm_breaks_noted),
 	    cmocka_unit_test(test_cp_width_table),
 	    cmocka_unit_test(test_width_strings),
 	    cmocka_unit_test(test_fit_never_cuts_wide_char),
