@@ -792,7 +792,6 @@ static void add_ws(struct norm *st, size_t off, int newline)
 		st->pend |= P_PARA;
 }
 
-/* Replaces `cut` bytes at buf[at] by `rep`; new bytes map where buf[at] did. */
 /* The output from `at` on is made again: the breaks noted there go. */
 static void drop_breaks(struct norm *st, size_t at)
 {
@@ -800,7 +799,8 @@ static void drop_breaks(struct norm *st, size_t at)
 		st->nbreaks--;
 }
 
-/* Replaces `cut` bytes of the output at `at` by rep: words, no break. */
+/* Replaces `cut` bytes at buf[at] by `rep` (words, never a break); new
+ * bytes map where buf[at] did. */
 static void splice(struct norm *st, size_t at, size_t cut, const char *rep,
 		   size_t replen)
 {
@@ -875,11 +875,10 @@ static int okuri(struct norm *st)
 	return 0;
 }
 
-/* Settles pending whitespace (and 行ない) before `next` is emitted. */
 /*
- * A '\n' goes to st->o: noted (rewrites of the output move the notes
- * with it: move_breaks).  Out of the way of resolve, which runs at every
- * space.
+ * A '\n' goes to st->o: noted (rewrites of the output keep the notes
+ * with it: drop_breaks, splice).  Out of the way of resolve, which runs
+ * at every space.
  */
 static __attribute__((noinline)) void note_break(struct norm *st)
 {
@@ -889,6 +888,7 @@ static __attribute__((noinline)) void note_break(struct norm *st)
 		st->breaks[st->nbreaks++] = (uint32_t)st->o;
 }
 
+/* Settles pending whitespace (and 行ない) before `next` is emitted. */
 static void resolve(struct norm *st, uint32_t next, uint32_t next_cls)
 {
 	if (st->pend & P_GYONAI) {
