@@ -69,8 +69,7 @@ void format_quote(struct strbuf *out, const char *text, size_t start,
 			const unsigned char *q =
 				(const unsigned char *)text + i + n;
 
-			if (q[0] < 0xE1 || q[0] > 0xEF || q[0] == 0xED ||
-			    (q[1] & 0xC0) != 0x80 || (q[2] & 0xC0) != 0x80 ||
+			if (!utf8_is_common3(q) ||
 			    (q[0] == 0xE3 && q[1] == 0x80 && q[2] == 0x80))
 				break;
 		}

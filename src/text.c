@@ -125,8 +125,7 @@ static size_t utf8_seq_len(const unsigned char *s, size_t len)
 		return 1;
 	/* Most of Japanese: with these lead bytes any continuation bytes
 	 * make a character (E0 and ED restrict the second one). */
-	if (c >= 0xE1 && c <= 0xEF && c != 0xED && len >= 3 &&
-	    (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
+	if (len >= 3 && utf8_is_common3(s))
 		return 3;
 	if (c >= 0xC2 && c <= 0xDF && len >= 2 && (s[1] & 0xC0) == 0x80)
 		return 2;
@@ -168,9 +167,7 @@ static size_t find_invalid_bytewise(const unsigned char *s, size_t i,
 			continue;
 		}
 		/* Runs of most of Japanese, as in utf8_seq_len. */
-		while (len - i >= 3 && s[i] >= 0xE1 && s[i] <= 0xEF &&
-		       s[i] != 0xED && (s[i + 1] & 0xC0) == 0x80 &&
-		       (s[i + 2] & 0xC0) == 0x80)
+		while (len - i >= 3 && utf8_is_common3(s + i))
 			i += 3;
 		if (i == len || s[i] < 0x80)
 			continue;
@@ -1693,8 +1690,7 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 			}
 			continue;
 		}
-		if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < len &&
-		    (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+		if (i + 2 < len && utf8_is_common3(s + i)) {
 			/*
 			 * Most of Japanese: three bytes, and with these lead
 			 * bytes never overlong nor a surrogate.
@@ -1754,8 +1750,7 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 				const unsigned char *q = s + i + 3;
 				uint32_t e2;
 
-				if (q[0] < 0xE1 || q[0] > 0xEF || q[0] == 0xED ||
-				    (q[1] & 0xC0) != 0x80 || (q[2] & 0xC0) != 0x80)
+				if (!utf8_is_common3(q))
 					break;
 				e2 = norm_tab[((uint32_t)(q[0] & 0x0F) << 12) |
 					      ((uint32_t)(q[1] & 0x3F) << 6) |

@@ -76,6 +76,18 @@
  */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp, int *valid);
 
+/*
+ * Whether the three bytes at s (all readable) are a character of the
+ * commonest kind, most of Japanese: a lead E1..EF but ED, with which any
+ * two continuations are valid, never overlong nor a surrogate.  The hot
+ * loops over text take such runs without decoding them.
+ */
+static inline int utf8_is_common3(const unsigned char *s)
+{
+	return s[0] >= 0xE1 && s[0] <= 0xEF && s[0] != 0xED &&
+	       (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80;
+}
+
 /* Encodes `cp` into `out` (4 bytes of room); returns the byte count. */
 size_t utf8_encode(uint32_t cp, char *out);
 
