@@ -111,8 +111,9 @@ struct matcher {
 	uint32_t coff[256];
 	size_t nstates;
 	/* Outputs of state s: out[out0[s] .. out0[s]+outn[s]), the
-	 * patterns, while the DFA is built; then oslices[] the same way,
-	 * their slices with refs (make_out_slices). */
+	 * patterns, while the DFA is built; then their slices with refs,
+	 * oslices[out0[s] .. out0[s + 1]) (make_out_slices: out0 has a
+	 * last entry, outn is gone). */
 	uint32_t *out0, *outn, *out;
 	struct out_slice *oslices;
 	uint64_t *state_subj; /* per state: subj of the patterns it outputs,
@@ -1093,6 +1094,7 @@ static int make_out_slices(struct matcher *m)
 {
 	size_t s, k, n = 0, a = 0;
 	unsigned bd;
+	uint32_t *o0;
 
 	for (s = 0; s < m->nstates; s++) {
 		size_t first = n;
@@ -1121,10 +1123,16 @@ static int make_out_slices(struct matcher *m)
 			}
 		}
 		m->out0[s] = (uint32_t)first;
-		m->outn[s] = (uint32_t)(n - first);
 	}
+	/* States in order, so each one's slices end where the next one's
+	 * start: one load finds both ends. */
+	if (!(o0 = realloc(m->out0, (m->nstates + 1) * sizeof(*o0))))
+		return SR_ENOMEM;
+	m->out0 = o0;
+	m->out0[m->nstates] = (uint32_t)n;
+	free(m->outn);
 	free(m->out);
-	m->out = NULL;
+	m->outn = m->out = NULL;
 	return 0;
 }
 
@@ -1571,18 +1579,17 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 {
 	const struct matcher *m = r->m;
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
-	size_t n = r->norm.len;
 	const struct out_slice *o = &m->oslices[m->out0[s]];
-	const struct out_slice *e = o + m->outn[s];
-	unsigned end = i + 1 < n && is_word_byte(t[i + 1]) ? BOUND_END : 0;
+	const struct out_slice *e = &m->oslices[m->out0[s + 1]];
 
 	for (; o < e; o++) {
 		uint32_t st = (uint32_t)(i + 1 - o->len);
-		unsigned bad = end;
 
-		if (st > 0 && is_word_byte(t[st - 1]))
-			bad |= BOUND_START;
-		if (o->bound & bad)
+		/* Only the boundaries the slice needs are looked at (most
+		 * of Japanese needs none); t[i + 1] is at most the NUL. */
+		if (((o->bound & BOUND_END) && is_word_byte(t[i + 1])) ||
+		    ((o->bound & BOUND_START) && st > 0 &&
+		     is_word_byte(t[st - 1])))
 			continue;
 		/* Terms of items that are missing whatever is found
 		 * (regex_needed) make no hit. */
