@@ -436,9 +436,8 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
  * bounded length ("(情報|データ)[^。]{0,30}", not "\s+"), the part must
  * also start within that many characters (of at most four bytes) of the
  * attempt.  The part with the longest shortest literal is taken (the
- * rarest, as a rule).  Literals must be
- * ASCII (lowercased: regexes are caseless, the text folded) or kana and
- * kanji (which have no case), and at least TAIL_MIN bytes.  Anything the
+ * rarest, as a rule).  Literals must be such as the folded text shows
+ * as they are (tail_literal_ok), and at least TAIL_MIN bytes.  Anything the
  * reader does not know (inline flags, \Q, verbs, POSIX classes) gives no
  * tail: the regex is then tried at every anchor, as before.
  */
@@ -450,7 +449,14 @@ struct tail_set {
 	size_t at; /* where in the pattern the part starts */
 };
 
-/* Whether literal s (len bytes) is one the folded text shows as is. */
+/*
+ * Whether literal s (len bytes) is one the folded text shows as is, so
+ * that finding its bytes finds every place a caseless regex can match
+ * it: ASCII (lowercased by the caller), kana and kanji, and the general
+ * punctuation block (U+2000..U+206F: ’ “ ” †), which has no case.  The
+ * normalizer rewrites some of that block (… to ..., ‐ ― to -), but then
+ * neither the literal nor the regex finds them in the text.
+ */
 static int tail_literal_ok(const char *s, size_t len)
 {
 	size_t i = 0;
@@ -461,7 +467,8 @@ static int tail_literal_ok(const char *s, size_t len)
 		size_t k = utf8_decode(s + i, len - i, &cp, &valid);
 
 		if (!valid || cp == 0 ||
-		    (cp >= 0x80 && (cp < 0x3000 || cp > 0x9FFF)))
+		    (cp >= 0x80 && !(cp >= 0x2000 && cp <= 0x206F) &&
+		     (cp < 0x3000 || cp > 0x9FFF)))
 			return 0;
 		i += k;
 	}

@@ -408,6 +408,47 @@ static void test_shared_regex(void **state)
 }
 
 /*
+ * A regex that starts with punctuation of no case (’ and “, as specs
+ * type them) is tried where the automaton finds it, byte for byte in
+ * the folded text: every place it matches is still found, a curly
+ * apostrophe beside a straight one, in Japanese text too.
+ */
+static void test_punctuation_anchor(void **state)
+{
+	static const char *yaml =
+		"id: s\nversion: '1'\ntitle: {ja: a, en: a}\nitems:\n"
+		"  - id: Q\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      scope: document\n      all:\n"
+		"        - regex: ['(?:''|\u2019)s\\s+(\\S+\\s+){0,3}security\\s+"
+		"polic(y|ies)\\b', '\u201c[^\u201d]{1,20}\u201d']\n";
+	struct checklist *cl = NULL;
+	struct matcher *m = own_matcher(yaml, strlen(yaml), &cl);
+	struct check_report rep = CHECK_REPORT_INIT;
+	const char *text = "The agency\u2019s IT Security Policy and the "
+			   "bureau's security policies apply.\n\n"
+			   "\u300c\u898f\u7a0b\u300d\u2019s security policy "
+			   "\u201cnamed\u201d.";
+	const struct finding *f;
+
+	(void)state;
+	assert_int_equal(check_buffer(&rep, m, "s", text, strlen(text)), 0);
+	f = &rep.result.findings[0];
+	assert_int_equal(f->status, FINDING_SATISFIED);
+	assert_int_equal(f->nevidence, 1);
+	assert_int_equal(f->evidence[0].nhits, 4);
+	assert_string_equal(f->evidence[0].hits[0].text,
+			    "\u2019s IT Security Policy");
+	assert_string_equal(f->evidence[0].hits[1].text,
+			    "'s security policies");
+	assert_string_equal(f->evidence[0].hits[2].text,
+			    "\u2019s security policy");
+	assert_string_equal(f->evidence[0].hits[3].text, "\u201cnamed\u201d");
+	check_report_release(&rep);
+	matcher_free(m);
+	checklist_free(cl);
+}
+
+/*
  * Two regexes of two groups finding the same words: the evidence shows
  * them once, as the first group's, whether a regex is tried where its
  * anchor was found (the first) or over the whole text (the second).
@@ -1076,6 +1117,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_alone_only, setup, teardown),
 		cmocka_unit_test(test_same_bytes_different_rules),
 		cmocka_unit_test(test_shared_regex),
+		cmocka_unit_test(test_punctuation_anchor),
 		cmocka_unit_test(test_same_words_two_regexes),
 		cmocka_unit_test(test_subject_decides),
 		cmocka_unit_test(test_regex_needs_subject),
