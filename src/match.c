@@ -64,6 +64,9 @@ struct mregex {
 	/* The same pattern compiled anchored (owned): JIT does not take
 	 * PCRE2_ANCHORED at match time, only at compile time. */
 	pcre2_code *at;
+	/* code, at were JIT-compiled: pcre2_jit_match runs them, without
+	 * pcre2_match's checks of its arguments on every call. */
+	int jit, at_jit;
 	/* Items often share a regex (a clause in two of their groups, two
 	 * items on the same words): it runs once, as the first regex with
 	 * its pattern and options, and each match is a hit for every one.
@@ -813,6 +816,14 @@ static int add_literal(struct matcher *m, struct builder *b, const char *lit,
 	return 0;
 }
 
+static int jit_compiled(const pcre2_code *code)
+{
+	size_t size = 0;
+
+	return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 &&
+	       size > 0;
+}
+
 static int add_regex(struct matcher *m, size_t *alloc,
 		     const struct cl_regex *r, struct ref ref,
 		     struct builder *b)
@@ -832,6 +843,7 @@ static int add_regex(struct matcher *m, size_t *alloc,
 	m->regexes[idx].tailed = 0;
 	m->regexes[idx].reach = UNBOUNDED;
 	m->regexes[idx].at = NULL;
+	m->regexes[idx].jit = m->regexes[idx].at_jit = 0;
 	m->regexes[idx].first = idx;
 	m->regexes[idx].next = NO_REGEX;
 	m->nregexes++;
@@ -858,6 +870,7 @@ static int add_regex(struct matcher *m, size_t *alloc,
 	 * JIT code and reports false errors in it. */
 	if (!getenv("SPECREVIEW_NO_JIT"))
 		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+	m->regexes[idx].jit = jit_compiled(r->code);
 	n = regex_anchors(r->pattern, anchors);
 	/* A caseless regex finds "É" as "é" in the folded text; an anchor
 	 * is found byte for byte.  Anchors with letters that have case
@@ -902,6 +915,8 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		if (m->regexes[idx].at && !getenv("SPECREVIEW_NO_JIT"))
 			pcre2_jit_compile(m->regexes[idx].at,
 					  PCRE2_JIT_COMPLETE);
+		m->regexes[idx].at_jit =
+		    m->regexes[idx].at && jit_compiled(m->regexes[idx].at);
 	}
 	return 0;
 }
@@ -1903,6 +1918,23 @@ static int regex_needed(const struct run *r, size_t i)
 	return 0;
 }
 
+/*
+ * Runs code over the normalized text's first len bytes from start.  The
+ * text is valid UTF-8 by construction: checking it on every call would
+ * be quadratic.  pcre2_jit_match takes no PCRE2_ANCHORED (the anchored
+ * form is compiled so), so a JIT-compiled pattern goes without it.
+ */
+static int rx_match(const struct run *r, const pcre2_code *code, int jit,
+		    size_t len, size_t start, uint32_t opts,
+		    pcre2_match_data *md)
+{
+	if (jit)
+		return pcre2_jit_match(code, (PCRE2_SPTR)r->norm.buf, len,
+				       start, 0, md, NULL);
+	return pcre2_match(code, (PCRE2_SPTR)r->norm.buf, len, start,
+			   opts | PCRE2_NO_UTF_CHECK, md, NULL);
+}
+
 static int scan_regexes(struct run *r)
 {
 	const struct matcher *m = r->m;
@@ -1917,20 +1949,17 @@ static int scan_regexes(struct run *r)
 		return SR_ENOMEM;
 	if ((ret = prepare_regexes(r)) < 0)
 		goto out;
-	/* Normalized text is valid UTF-8 by construction: checking it on
-	 * every call would be quadratic. */
 	for (i = 0; i < m->nregexes; i++) {
+		const struct mregex *rx = &m->regexes[i];
 		PCRE2_SIZE off = 0;
 
-		if (m->regexes[i].anchored || !needed[i])
+		if (rx->anchored || !needed[i])
 			continue;
 		while (off < r->norm.len) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 			uint32_t end;
-			int rc = pcre2_match(m->regexes[i].code,
-					     (PCRE2_SPTR)r->norm.buf,
-					     r->norm.len, off,
-					     PCRE2_NO_UTF_CHECK, md, NULL);
+			int rc = rx_match(r, rx->code, rx->jit, r->norm.len, off,
+					  0, md);
 
 			if (rc < 0)
 				break; /* no match, or a match limit: stop */
@@ -1938,9 +1967,8 @@ static int scan_regexes(struct run *r)
 			/* Into the next block: look again inside the first
 			 * (no match starts before ov[0]). */
 			if (ov[1] > end &&
-			    pcre2_match(m->regexes[i].code,
-					(PCRE2_SPTR)r->norm.buf, end, ov[0],
-					PCRE2_NO_UTF_CHECK, md, NULL) < 0) {
+			    rx_match(r, rx->code, rx->jit, end, ov[0], 0, md) <
+				    0) {
 				off = end + 1;
 				continue;
 			}
@@ -1984,11 +2012,10 @@ static int scan_regexes(struct run *r)
 				continue;
 			/* Anchored at compile time, so JIT runs it; an
 			 * anchored match-time option would not be JIT'd. */
-			if (pcre2_match(rx->at ? rx->at : rx->code,
-					(PCRE2_SPTR)r->norm.buf, end, start,
-					PCRE2_NO_UTF_CHECK |
-						(rx->at ? 0 : PCRE2_ANCHORED),
-					md, NULL) >= 0 &&
+			if ((rx->at ? rx_match(r, rx->at, rx->at_jit, end,
+					       start, 0, md)
+				    : rx_match(r, rx->code, 0, end, start,
+					       PCRE2_ANCHORED, md)) >= 0 &&
 			    (ret = regex_hit(r, md, i)) < 0)
 				goto out;
 		}
