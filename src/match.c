@@ -54,13 +54,20 @@ struct pattern {
 	uint64_t subj[4]; /* items (item_bit) whose subject a term of it is */
 };
 
+/* Parts every match of a regex holds, that steer it (regex_tails). */
+#define MAX_TAILS 2
+/* Literals found of regex i: bucket LIT_BUCKETS * i + k for its tail k,
+ * and + MAX_TAILS for an anchor. */
+#define LIT_BUCKETS (MAX_TAILS + 1)
+
 struct mregex {
 	pcre2_code *code;    /* borrowed from the checklist */
 	const char *pattern; /* ... and its source */
 	struct ref ref;
 	int anchored; /* runs only where one of its anchors was found */
-	int tailed;   /* ... and only where a tail follows in the block */
-	size_t reach; /* ... at most this many bytes on, or UNBOUNDED */
+	/* ... and only where each of its tails (regex_tails) follows in
+	 * the block, tail k at most reach[k] bytes on (or UNBOUNDED) */
+	size_t ntails, reach[MAX_TAILS];
 	/* The same pattern compiled anchored (owned): JIT does not take
 	 * PCRE2_ANCHORED at match time, only at compile time. */
 	pcre2_code *at;
@@ -429,22 +436,28 @@ static size_t regex_anchors(const char *p, char anchors[][ANCHOR_BYTES])
 /*
  * Regex tails.  Most anchored attempts fail, and most fail because what
  * the regex needs further on is not there: "(情報|データ)[^。]{0,30}(返却|
- * 返還)" is tried at every 情報 of a spec that never says 返却.  So one
- * more part every match must hold is read off the pattern: a literal
- * run, or a group of alternatives each starting with a literal, that is
- * not optional, at the top level, after the anchor.  Those literals go
- * into the automaton too, and an attempt is skipped when none of them
+ * 返還)" is tried at every 情報 of a spec that never says 返却.  So parts
+ * every match must hold are read off the pattern: a literal run, or a
+ * group of alternatives each starting with a literal, that is not
+ * optional, at the top level, after the anchor.  Their literals go into
+ * the automaton too, and an attempt is skipped when none of a part's
  * starts between it and the end of its block (a match stays inside one
- * block): it cannot match.  When what comes before the part has a
- * bounded length ("(情報|データ)[^。]{0,30}", not "\s+"), the part must
- * also start within that many characters (of at most four bytes) of the
+ * block): it cannot match.  When what comes before a part has a bounded
+ * length ("(情報|データ)[^。]{0,30}", not "\s+"), the part must also
+ * start within that many characters (of at most four bytes) of the
  * attempt.  The part with the longest shortest literal is taken (the
- * rarest, as a rule).  Literals must be such as the folded text shows
- * as they are (tail_literal_ok), and at least TAIL_MIN bytes.  Anything the
- * reader does not know (inline flags, \Q, verbs, POSIX classes) gives no
- * tail: the regex is then tried at every anchor, as before.
+ * rarest, as a rule), and the best of the others that is one literal of
+ * TAIL_MORE_MIN bytes or more: in "\b(agency|office)\s+(\S+\s+){0,3}
+ * security\s+polic(y|ies)", "security" and "polic", the second pruning
+ * where a spec says security often and security policy never.  Literals
+ * must be such as the folded text shows as they are (tail_literal_ok),
+ * and at least TAIL_MIN bytes.  Anything the reader does not know
+ * (inline flags, \Q, verbs, POSIX classes) gives no tail: the regex is
+ * then tried at every anchor, as before.
  */
 #define TAIL_MIN 3
+#define TAIL_PARTS 4 /* read off a pattern, for MAX_TAILS tails */
+#define TAIL_MORE_MIN 5 /* bytes, for a tail after the first */
 
 struct tail_set {
 	char lit[MAX_ANCHORS][ANCHOR_BYTES];
@@ -515,12 +528,23 @@ static int tail_group(const char *p, size_t i, size_t end,
 	return set->n > 0 && p[j - 1] != '|';
 }
 
-/* A candidate replaces the best so far when its shortest literal is at
- * least as long (later parts are as rare and prune more). */
+/* A candidate goes before the best so far when its shortest literal is
+ * at least as long (later parts are as rare and prune more); best[] is
+ * kept in that order, the first TAIL_PARTS of the pattern's parts. */
 static void tail_offer(struct tail_set *best, const struct tail_set *c)
 {
-	if (c->n && (!best->n || c->shortest >= best->shortest))
-		*best = *c;
+	size_t k, j;
+
+	if (!c->n)
+		return;
+	for (k = 0; k < TAIL_PARTS; k++)
+		if (!best[k].n || c->shortest >= best[k].shortest)
+			break;
+	if (k == TAIL_PARTS)
+		return;
+	for (j = TAIL_PARTS - 1; j > k; j--)
+		best[j] = best[j - 1];
+	best[k] = *c;
 }
 
 /* The quantifier at p[*i], if any: advances past it and gives how often
@@ -557,7 +581,7 @@ static void quantifier(const char *p, size_t *i, size_t *min, size_t *max)
 		(*i)++; /* lazy or possessive */
 }
 
-/* The literal run being read in regex_tail(). */
+/* The literal run being read in regex_tails(). */
 struct tail_run {
 	size_t start, len;
 	size_t item; /* where its first item starts */
@@ -736,15 +760,17 @@ static size_t max_chars(const char *p, size_t i, size_t end)
 	return sum > most ? sum : most;
 }
 
-/* Fills `best` with the tail of pattern p (best->n == 0: none). */
-static void regex_tail(const char *p, struct tail_set *best)
+/* Fills best[0 .. TAIL_PARTS) with the parts of pattern p that can be
+ * tails, the best first (n == 0: no more). */
+static void regex_tails(const char *p, struct tail_set *best)
 {
 	struct tail_run run = { 0, 0, 0, 0 };
 	struct tail_set grp;
-	size_t i = 0;
+	size_t i = 0, k;
 	int first = 1; /* nothing consumed yet: still at the anchor */
 
-	best->n = 0;
+	for (k = 0; k < TAIL_PARTS; k++)
+		best[k].n = 0;
 	if (has_top_level_bar(p))
 		return;
 	while (p[i]) {
@@ -790,13 +816,14 @@ static void regex_tail(const char *p, struct tail_set *best)
 	tail_flush(p, &run, best, &first);
 	return;
 none:
-	best->n = 0;
+	for (k = 0; k < TAIL_PARTS; k++)
+		best[k].n = 0;
 }
 
 /* Puts a literal of regex `idx` (an anchor or a tail) into the
  * automaton; the matcher owns its copy. */
 static int add_literal(struct matcher *m, struct builder *b, const char *lit,
-		       enum ref_kind kind, size_t idx)
+		       enum ref_kind kind, size_t idx, int tail)
 {
 	struct pat_entry *pe;
 
@@ -810,7 +837,7 @@ static int add_literal(struct matcher *m, struct builder *b, const char *lit,
 	pe->bound = 0;
 	pe->ref.kind = kind;
 	pe->ref.item = (int)idx;
-	pe->ref.group = -1;
+	pe->ref.group = tail; /* which tail, for REF_TAIL */
 	pe->ref.weak = 0;
 	pe->seq = b->n - 1;
 	return 0;
@@ -840,8 +867,7 @@ static int add_regex(struct matcher *m, size_t *alloc,
 	m->regexes[idx].pattern = r->pattern;
 	m->regexes[idx].ref = ref;
 	m->regexes[idx].anchored = 0;
-	m->regexes[idx].tailed = 0;
-	m->regexes[idx].reach = UNBOUNDED;
+	m->regexes[idx].ntails = 0;
 	m->regexes[idx].at = NULL;
 	m->regexes[idx].jit = m->regexes[idx].at_jit = 0;
 	m->regexes[idx].first = idx;
@@ -884,26 +910,43 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		for (s = anchors[k]; *s; s++)
 			if (*s >= 'A' && *s <= 'Z')
 				*s = (char)(*s - 'A' + 'a');
-		if (add_literal(m, b, anchors[k], REF_ANCHOR, idx) < 0)
+		if (add_literal(m, b, anchors[k], REF_ANCHOR, idx, -1) < 0)
 			return SR_ENOMEM;
 	}
 	m->regexes[idx].anchored = n > 0;
 	/* SPECREVIEW_NO_TAILS turns the filter off, to compare (fuzz_tails
 	 * does, on arbitrary patterns and texts). */
 	if (n && !getenv("SPECREVIEW_NO_TAILS")) {
-		struct tail_set tails;
+		struct tail_set parts[TAIL_PARTS];
+		size_t p, t = 0;
 
-		regex_tail(r->pattern, &tails);
-		for (k = 0; k < tails.n; k++)
-			if (add_literal(m, b, tails.lit[k], REF_TAIL, idx) < 0)
-				return SR_ENOMEM;
-		m->regexes[idx].tailed = tails.n > 0;
-		/* What comes before the tail, if bounded: characters of at
-		 * most four bytes. */
-		reach = tails.n ? max_chars(r->pattern, 0, tails.at)
-				: UNBOUNDED;
-		if (reach != UNBOUNDED && reach < UINT32_MAX / 4)
-			m->regexes[idx].reach = reach * 4;
+		/* The best part, and the best long literal of the others:
+		 * a group's alternatives are as a rule common words, as are
+		 * short literals (で, " in "), and every place they occur
+		 * costs the automaton more than they spare the regex (taking
+		 * the second best part whatever it was cost the scan 14 ms
+		 * on the bench corpus, and spared the regexes 3). */
+		regex_tails(r->pattern, parts);
+		for (p = 0; p < TAIL_PARTS && parts[p].n && t < MAX_TAILS;
+		     p++) {
+			struct mregex *rx = &m->regexes[idx];
+
+			if (t && (parts[p].n > 1 ||
+				  parts[p].shortest < TAIL_MORE_MIN))
+				continue;
+			for (k = 0; k < parts[p].n; k++)
+				if (add_literal(m, b, parts[p].lit[k],
+						REF_TAIL, idx, (int)t) < 0)
+					return SR_ENOMEM;
+			/* What comes before the tail, if bounded:
+			 * characters of at most four bytes. */
+			reach = max_chars(r->pattern, 0, parts[p].at);
+			rx->reach[t++] = reach != UNBOUNDED &&
+						 reach < UINT32_MAX / 4
+					     ? reach * 4
+					     : UNBOUNDED;
+		}
+		m->regexes[idx].ntails = t;
 	}
 	if (n) {
 		int e;
@@ -1499,8 +1542,7 @@ static size_t positions_seek(const struct positions *p, uint32_t at,
 	return seek(p->v, p->n, at, hint);
 }
 
-/* A literal of regex i found at `at`: bucket 2 * i for a tail,
- * 2 * i + 1 for an anchor. */
+/* A literal of regex i found at `at`, in its bucket (LIT_BUCKETS). */
 struct lit_hit {
 	uint32_t bucket, at;
 };
@@ -1588,8 +1630,10 @@ static int steer(struct run *r, uint32_t st, size_t ref0, size_t nref)
 	l = r->lit_hits + r->nlit_hits;
 	for (k = 0; k < nref; k++)
 		if (r->needed[refs[k].item]) {
-			l->bucket = 2 * (uint32_t)refs[k].item +
-				    (refs[k].kind == REF_ANCHOR);
+			l->bucket = LIT_BUCKETS * (uint32_t)refs[k].item +
+				    (refs[k].kind == REF_ANCHOR
+					     ? MAX_TAILS
+					     : (uint32_t)refs[k].group);
 			l++->at = st;
 		}
 	r->nlit_hits = (size_t)(l - r->lit_hits);
@@ -1871,7 +1915,7 @@ static int prepare_regexes(struct run *r)
 		return SR_ENOMEM;
 	for (i = 0; i < r->nlit_hits; i++)
 		r->lits[r->lit_hits[i].bucket].n++;
-	for (i = 0; i < 2 * r->m->nregexes; i++) {
+	for (i = 0; i < LIT_BUCKETS * r->m->nregexes; i++) {
 		r->lits[i].v = r->lit_at + n;
 		n += r->lits[i].n;
 		r->lits[i].n = 0;
@@ -1882,7 +1926,7 @@ static int prepare_regexes(struct run *r)
 		t->v[t->n++] = r->lit_hits[i].at;
 	}
 	/* Found in order of their end: nearly in order of their start. */
-	for (i = 0; i < 2 * r->m->nregexes; i++) {
+	for (i = 0; i < LIT_BUCKETS * r->m->nregexes; i++) {
 		uint32_t *v = r->lits[i].v;
 
 		for (j = 1; j < r->lits[i].n; j++) {
@@ -1983,15 +2027,15 @@ static int scan_regexes(struct run *r)
 	}
 	/*
 	 * Anchored regexes: tried only where an anchor was found, and
-	 * what they need further on (a tail, when they have one) is in the
-	 * block, as near as the regex needs it.  A regex's anchors and
-	 * tails are walked together, each start tried once.
+	 * what they need further on (their tails, when they have some) is
+	 * in the block, as near as the regex needs it.  A regex's anchors
+	 * and tails are walked together, each start tried once.
 	 */
 	for (i = 0; i < m->nregexes; i++) {
 		const struct mregex *rx = &m->regexes[i];
-		const struct positions *a = &r->lits[2 * i + 1],
-				       *t = &r->lits[2 * i];
-		size_t k, p = 0;
+		const struct positions *t = &r->lits[LIT_BUCKETS * i],
+				       *a = &t[MAX_TAILS];
+		size_t k, j, p[MAX_TAILS] = { 0 };
 
 		hint = 0;
 		for (k = 0; k < a->n; k++) {
@@ -1999,16 +2043,22 @@ static int scan_regexes(struct run *r)
 
 			if (k && start == a->v[k - 1])
 				continue;
-			if (rx->tailed) {
-				while (p < t->n && t->v[p] < start)
-					p++;
-				if (p == t->n)
-					break; /* none after: nothing to find */
-				if (t->v[p] - start > rx->reach)
-					continue;
+			/* The first of each tail at or after the start. */
+			for (j = 0; j < rx->ntails; j++) {
+				while (p[j] < t[j].n && t[j].v[p[j]] < start)
+					p[j]++;
+				if (p[j] == t[j].n)
+					goto next; /* none after: none to find */
+				if (t[j].v[p[j]] - start > rx->reach[j])
+					break;
 			}
+			if (j < rx->ntails)
+				continue;
 			end = block_end_at(r, start, &hint);
-			if (rx->tailed && t->v[p] >= end)
+			for (j = 0; j < rx->ntails; j++)
+				if (t[j].v[p[j]] >= end)
+					break;
+			if (j < rx->ntails)
 				continue;
 			/* Anchored at compile time, so JIT runs it; an
 			 * anchored match-time option would not be JIT'd. */
@@ -2019,6 +2069,7 @@ static int scan_regexes(struct run *r)
 			    (ret = regex_hit(r, md, i)) < 0)
 				goto out;
 		}
+next:;
 	}
 out:
 	pcre2_match_data_free(md);
@@ -3003,7 +3054,7 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 	if ((ret = normalize_body(&r)) < 0)
 		goto out;
 	if ((m->nregexes &&
-	     (!(r.lits = calloc(2 * m->nregexes, sizeof(*r.lits))) ||
+	     (!(r.lits = calloc(LIT_BUCKETS * m->nregexes, sizeof(*r.lits))) ||
 	      !(r.needed = malloc(m->nregexes)))) ||
 	    !(r.applies = malloc(nitems ? nitems : 1))) {
 		ret = SR_ENOMEM;

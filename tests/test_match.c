@@ -1011,6 +1011,13 @@ static const struct {
 	{ "(cyber)?security[^.]{0,6}(operations?|upkeep)",
 	  { "cyber", "security", "operation", "operations", "upkeep", "x",
 	    "." } },
+	/* two tails, each of which must follow (security and polic; 一時
+	 * within 7 characters, 中止 or 停止 within 12) */
+	{ "(agency|office)\\s+(\\S+\\s+){0,3}security\\s+polic(y|ies)\\b",
+	  { "agency", "office", "security", "policy", "policies", "police",
+	    "it", "." } },
+	{ "(本業務|作業)[^。]{0,4}一時[^。]{0,3}(中止|停止)",
+	  { "本業務", "作業", "を", "一時", "中止", "停止", "。" } },
 };
 
 static void test_regex_tails_are_sound(void **state)
