@@ -1980,7 +1980,7 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 	struct parser p;
 	struct doc *doc = NULL;
 	struct text_lines lines = TEXT_LINES_INIT;
-	size_t bad, long_line;
+	size_t bad, long_line, nb;
 	int ret = 0;
 
 	*out = NULL;
@@ -2061,6 +2061,15 @@ int doc_parse(struct doc **out, const char *path, const char *text,
 			      _("invalid UTF-8 (shown as U+FFFD)"));
 	} else {
 		doc->lines.valid = 1;
+	}
+	/* Room at once for as many blocks as a spec usually has (one in
+	 * every other line, one in 64 bytes at most: lines of nothing make
+	 * none); grown one at a time, they were reallocated a dozen times. */
+	nb = (doc->lines.n < len / 32 ? doc->lines.n : len / 32) / 2 + 8;
+	if (SR_ALLOC_GROW(doc->blocks, nb, p.balloc) < 0 ||
+	    SR_ALLOC_GROW(p.aux, nb, p.auxalloc) < 0) {
+		ret = oom(&p);
+		goto out;
 	}
 	if ((ret = front_matter(&p)) < 0 || (ret = parse_body(&p)) < 0 ||
 	    (ret = build_sections(&p)) < 0)

@@ -1844,6 +1844,14 @@ static int scan(struct run *r)
 	if (m->nregexes &&
 	    SR_ALLOC_GROW(r->lit_hits, n / 16 + 16, r->alit_hits) < 0)
 		return SR_ENOMEM;
+	/* ... and for the outputs they come from (one in 8 bytes, more
+	 * than most specs have) */
+	for (c = 0; c < SCAN_CHAINS; c++)
+		if (SR_ALLOC_GROW(outs[c].v, n / (8 * SCAN_CHAINS) + 16,
+				  outs[c].alloc) < 0) {
+			ret = SR_ENOMEM;
+			goto out;
+		}
 	ret = m->delta16 && n >= SCAN_SPLIT ? scan_chains(r, outs)
 					    : scan_one(r, outs);
 	if (ret < 0)

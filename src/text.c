@@ -1823,7 +1823,10 @@ int text_normalize_blocks(struct text_norm *out, const char *src, size_t len,
 	st.starts = starts;
 	st.nstarts = nstarts;
 	st.budget = 4 * len + 65536;
-	if (norm_reserve(&st, len + len / 8 + 64) < 0) {
+	/* A break before each block and about as many again (blank lines
+	 * in paragraphs, the ends of lists): room for them at once. */
+	if (norm_reserve(&st, len + len / 8 + 64) < 0 ||
+	    SR_ALLOC_GROW(st.breaks, 2 * nstarts + 16, st.abreaks) < 0) {
 		ret = SR_ENOMEM;
 		goto out;
 	}
