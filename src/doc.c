@@ -1249,7 +1249,10 @@ static int build_sections(struct parser *p)
 		goto out;
 	stack = malloc(nheadings * sizeof(*stack));
 	shift = malloc(nheadings * sizeof(*shift));
-	if (!stack || !shift) {
+	/* A section per heading: room for them at once. */
+	if (!stack || !shift ||
+	    SR_ALLOC_GROW(doc->sections, nheadings, p->secalloc) < 0 ||
+	    SR_ALLOC_GROW(p->name_off, 2 * nheadings, p->name_alloc) < 0) {
 		ret = oom(p);
 		goto out;
 	}
