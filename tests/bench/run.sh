@@ -35,11 +35,11 @@ run grep env LC_ALL=C.UTF-8 grep -c -F -f "$dir/terms.txt" -r "$dir/corpus"
 run check "$prog" check --format json "$dir/corpus"
 
 awk -v bytes="$bytes" '
-	FNR == 1 { split($1, a, "="); t[FILENAME] = a[2]; split($2, b, "="); r[FILENAME] = b[2] }
+	FNR == 1 { split($1, a, "="); t[FILENAME] = a[2]; split($2, b, "="); r[FILENAME] = b[2]; split($4, u, "="); cpu[FILENAME] = u[2] }
 	END {
 		for (f in t) if (f ~ /grep/) g = f; else c = f
-		printf "grep -c -F -f TERMS : %7.3f s  %7.1f MB/s  peak RSS %6.1f MB\n", t[g], bytes / 1048576 / t[g], r[g] / 1024
-		printf "specreview check    : %7.3f s  %7.1f MB/s  peak RSS %6.1f MB\n", t[c], bytes / 1048576 / t[c], r[c] / 1024
+		printf "grep -c -F -f TERMS : %7.3f s  %7.1f MB/s  peak RSS %6.1f MB  CPU %6.3f s\n", t[g], bytes / 1048576 / t[g], r[g] / 1024, cpu[g]
+		printf "specreview check    : %7.3f s  %7.1f MB/s  peak RSS %6.1f MB  CPU %6.3f s\n", t[c], bytes / 1048576 / t[c], r[c] / 1024, cpu[c]
 		printf "ratio check/grep    : %7.2f  (target <= 2.0; RSS target < 64 MB)\n", t[c] / t[g]
 	}' "$dir/grep.m" "$dir/check.m"
 
