@@ -530,7 +530,7 @@ static int tail_group(const char *p, size_t i, size_t end,
 
 /* A candidate goes before the best so far when its shortest literal is
  * at least as long (later parts are as rare and prune more); best[] is
- * kept in that order, the first TAIL_PARTS of the pattern's parts. */
+ * kept in that order, the best TAIL_PARTS of the pattern's parts. */
 static void tail_offer(struct tail_set *best, const struct tail_set *c)
 {
 	size_t k, j;
@@ -1973,14 +1973,15 @@ static int regex_needed(const struct run *r, size_t i)
 /*
  * Runs code over the normalized text's first len bytes from start.  The
  * text is valid UTF-8 by construction: checking it on every call would
- * be quadratic.  pcre2_jit_match takes no PCRE2_ANCHORED (the anchored
- * form is compiled so), so a JIT-compiled pattern goes without it.
+ * be quadratic.  pcre2_jit_match would ignore PCRE2_ANCHORED (hence the
+ * regexes' anchored forms, compiled so): with an option, pcre2_match
+ * runs the pattern.
  */
 static int rx_match(const struct run *r, const pcre2_code *code, int jit,
 		    size_t len, size_t start, uint32_t opts,
 		    pcre2_match_data *md)
 {
-	if (jit)
+	if (jit && !opts)
 		return pcre2_jit_match(code, (PCRE2_SPTR)r->norm.buf, len,
 				       start, 0, md, NULL);
 	return pcre2_match(code, (PCRE2_SPTR)r->norm.buf, len, start,
@@ -2072,7 +2073,7 @@ static int scan_regexes(struct run *r)
 			 * anchored match-time option would not be JIT'd. */
 			if ((rx->at ? rx_match(r, rx->at, rx->at_jit, end,
 					       start, 0, md)
-				    : rx_match(r, rx->code, 0, end, start,
+				    : rx_match(r, rx->code, rx->jit, end, start,
 					       PCRE2_ANCHORED, md)) >= 0 &&
 			    (ret = regex_hit(r, md, i)) < 0)
 				goto out;
