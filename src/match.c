@@ -891,12 +891,6 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		x->next = idx;
 		return 0;
 	}
-	/* JIT is an optimisation: without it pcre2_match interprets.
-	 * SPECREVIEW_NO_JIT turns it off for valgrind, which cannot follow
-	 * JIT code and reports false errors in it. */
-	if (!getenv("SPECREVIEW_NO_JIT"))
-		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
-	m->regexes[idx].jit = jit_compiled(r->code);
 	n = regex_anchors(r->pattern, anchors);
 	/* A caseless regex finds "É" as "é" in the folded text; an anchor
 	 * is found byte for byte.  Anchors with letters that have case
@@ -961,6 +955,14 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		m->regexes[idx].at_jit =
 		    m->regexes[idx].at && jit_compiled(m->regexes[idx].at);
 	}
+	/* JIT is an optimisation: without it pcre2_match interprets.
+	 * SPECREVIEW_NO_JIT turns it off for valgrind, which cannot follow
+	 * JIT code and reports false errors in it.  A regex tried where its
+	 * anchors are runs its anchored form: its own is compiled only when
+	 * it runs over the whole text (every check pays for compiling). */
+	if (!m->regexes[idx].at && !getenv("SPECREVIEW_NO_JIT"))
+		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+	m->regexes[idx].jit = jit_compiled(r->code);
 	return 0;
 }
 
