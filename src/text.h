@@ -175,6 +175,14 @@ int text_normalize_blocks(struct text_norm *out, const char *src, size_t len,
 void text_norm_release(struct text_norm *n);
 
 /*
+ * Builds the normalizer's tables (about a millisecond), which the first
+ * normalization does otherwise: a program may have another thread build
+ * them while it does something else.  Safe to call from any thread, any
+ * number of times.
+ */
+void text_norm_tables(void);
+
+/*
  * Normalizes a short string (a checklist term) without markup stripping
  * and without a map.  *out is a new NUL-terminated string (caller frees).
  * Leading and trailing spaces are removed.  Returns 0 or SR_ENOMEM.
