@@ -186,16 +186,33 @@ void strbuf_add_printable(struct strbuf *sb, const char *s)
 	}
 }
 
+/* Two digits at a time: a check's JSON has four numbers a position. */
 void strbuf_add_int(struct strbuf *sb, long long v)
 {
+	static const char pairs[] = "00010203040506070809"
+				    "10111213141516171819"
+				    "20212223242526272829"
+				    "30313233343536373839"
+				    "40414243444546474849"
+				    "50515253545556575859"
+				    "60616263646566676869"
+				    "70717273747576777879"
+				    "80818283848586878889"
+				    "90919293949596979899";
 	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
 	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v
 				     : (unsigned long long)v;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	for (; u >= 100; u /= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (u % 100), 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
 	if (v < 0)
 		*--p = '-';
 	strbuf_add(sb, p, (size_t)(e - p));

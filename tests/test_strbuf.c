@@ -5,6 +5,8 @@
  */
 #include "testutil.h"
 
+#include <limits.h>
+
 #include "error.h"
 #include "strbuf.h"
 
@@ -114,6 +116,38 @@ static void test_json_str_examples(void **state)
  * need escaping, bytes that look like them (0x20, 0x5b, 0x80, 0xa2, 0xdc,
  * 0xff) and plain text, at every alignment, the result is the reference.
  */
+/* Numbers as printf writes them: every width, both signs, the ends. */
+static void test_add_int_vs_printf(void **state)
+{
+	struct strbuf got = STRBUF_INIT;
+	unsigned long long seed = 11;
+	char want[32];
+	int round;
+
+	(void)state;
+	for (round = 0; round < 200000; round++) {
+		long long v;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		if (round < 2000)
+			v = round - 1000;
+		else if (round == 2000)
+			v = LLONG_MIN;
+		else if (round == 2001)
+			v = LLONG_MAX;
+		else /* any number of digits */
+			v = (long long)(seed >> (1 + seed % 63));
+		if (round > 2001 && (seed & 1))
+			v = -v;
+		strbuf_reset(&got);
+		strbuf_add_int(&got, v);
+		snprintf(want, sizeof(want), "%lld", v);
+		if (strcmp(got.buf, want))
+			fail_msg("%s, want %s", got.buf, want);
+	}
+	strbuf_release(&got);
+}
+
 static void test_json_str_vs_reference(void **state)
 {
 	static const unsigned char pick[] = {
@@ -158,6 +192,7 @@ int main(void)
 	    cmocka_unit_test(test_failed_is_sticky),
 	    cmocka_unit_test(test_json_str_examples),
 	    cmocka_unit_test(test_json_str_vs_reference),
+	    cmocka_unit_test(test_add_int_vs_printf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
