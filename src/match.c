@@ -843,10 +843,18 @@ static int add_literal(struct matcher *m, struct builder *b, const char *lit,
 	return 0;
 }
 
-static int jit_compiled(const pcre2_code *code)
+/*
+ * JIT-compiles code; whether it was (pcre2_jit_match may then run it).
+ * JIT is an optimisation: without it pcre2_match interprets.
+ * SPECREVIEW_NO_JIT turns it off for valgrind, which cannot follow JIT
+ * code and reports false errors in it.
+ */
+static int jit_compile(pcre2_code *code)
 {
 	size_t size = 0;
 
+	if (!getenv("SPECREVIEW_NO_JIT"))
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 &&
 	       size > 0;
 }
@@ -949,20 +957,15 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		m->regexes[idx].at = pcre2_compile(
 			(PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
 			opts | PCRE2_ANCHORED, &e, &eo, NULL);
-		if (m->regexes[idx].at && !getenv("SPECREVIEW_NO_JIT"))
-			pcre2_jit_compile(m->regexes[idx].at,
-					  PCRE2_JIT_COMPLETE);
 		m->regexes[idx].at_jit =
-		    m->regexes[idx].at && jit_compiled(m->regexes[idx].at);
+		    m->regexes[idx].at && jit_compile(m->regexes[idx].at);
+	} else {
+		/* Only a regex run over the whole text runs its own form
+		 * through JIT (a regex tried where its anchors are runs the
+		 * anchored one, or asks PCRE2_ANCHORED, which JIT cannot
+		 * take): every check pays for compiling. */
+		m->regexes[idx].jit = jit_compile(r->code);
 	}
-	/* JIT is an optimisation: without it pcre2_match interprets.
-	 * SPECREVIEW_NO_JIT turns it off for valgrind, which cannot follow
-	 * JIT code and reports false errors in it.  A regex tried where its
-	 * anchors are runs its anchored form: its own is compiled only when
-	 * it runs over the whole text (every check pays for compiling). */
-	if (!m->regexes[idx].at && !getenv("SPECREVIEW_NO_JIT"))
-		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
-	m->regexes[idx].jit = jit_compiled(r->code);
 	return 0;
 }
 
