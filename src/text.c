@@ -1465,7 +1465,8 @@ static size_t markup_line(struct norm *st, const unsigned char *s, size_t len,
 		for (; k < len && s[k] != '\n'; k++)
 			if (!is_ascii_space(s[k]))
 				return 0;
-	} else if (c && strchr("-=+:|*_", c)) {
+	} else if (c == '-' || c == '=' || c == '+' || c == ':' || c == '|' ||
+		   c == '*' || c == '_') {
 		for (k = j; k < len && s[k] != '\n'; k++) {
 			c = s[k];
 			if (c == '-' || c == '=' || c == '*' || c == '_') {
@@ -2012,20 +2013,38 @@ static size_t count_valid(const char *str, size_t len)
 	size_t i = 0, n = 0;
 
 #ifdef __SSE2__
-	/* Continuations are 0x80..0xBF: as signed bytes, -128..-65. */
-	for (; len - i >= 16; i += 16)
-		n += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(
-			_mm_cmpgt_epi8(_mm_loadu_si128((const __m128i *)(s + i)),
-				       _mm_set1_epi8(-65))));
+	/*
+	 * Continuations are 0x80..0xBF: as signed bytes, -128..-65.  The
+	 * others count one each, summed by psadbw into two 64-bit halves
+	 * (a popcount is a call into libgcc on the baseline x86-64).
+	 */
+	if (len >= 16) {
+		const __m128i one = _mm_set1_epi8(1), zero = _mm_setzero_si128();
+		__m128i acc = zero;
+
+		for (; len - i >= 16; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+
+			acc = _mm_add_epi64(
+			    acc, _mm_sad_epu8(_mm_and_si128(_mm_cmpgt_epi8(
+							  x, _mm_set1_epi8(-65)),
+						      one),
+					      zero));
+		}
+		/* Each half is below 2^32: a text's offsets are 32-bit. */
+		n += (uint32_t)_mm_cvtsi128_si32(acc) +
+		     (uint32_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc));
+	}
 #endif
 	/* Spans are mostly short: eight bytes at a time, a continuation
-	 * the top bit without the one below it. */
+	 * the top bit without the one below it; a multiply adds the eight
+	 * top bits up in the top byte. */
 	for (; len - i >= 8; i += 8) {
 		uint64_t w;
 
 		memcpy(&w, s + i, 8);
-		n += 8 - (size_t)__builtin_popcountll(
-			     w & ~(w << 1) & 0x8080808080808080ull);
+		w = (w & ~(w << 1) & 0x8080808080808080ull) >> 7;
+		n += 8 - (size_t)((w * 0x0101010101010101ull) >> 56);
 	}
 	for (; i < len; i++)
 		n += (s[i] & 0xC0) != 0x80;
