@@ -1359,7 +1359,12 @@ static uint32_t skip_closers(const char *s, uint32_t i, uint32_t end)
 			i++;
 			continue;
 		}
-		if (c < 0x80 || end - i < 3)
+		/* Each closer starts E3 80, E2 80 or EF BC; most sentences
+		 * are followed by a letter, kana or kanji. */
+		if (c < 0x80 || end - i < 3 ||
+		    !(((c == 0xE3 || c == 0xE2) &&
+		       (unsigned char)s[i + 1] == 0x80) ||
+		      (c == 0xEF && (unsigned char)s[i + 1] == 0xBC)))
 			break;
 		for (k = 0; k < SR_ARRAY_SIZE(closers); k++)
 			if (!memcmp(s + i, closers[k], 3))

@@ -790,6 +790,18 @@ static void test_cjk_sentence_across_lines(void **state)
 	assert_sentence(doc, 5, "終わり");
 	doc_free(doc);
 
+	/* curly quotes (E2 80 ..) and 』 too, and a kana or a letter after
+	 * the stop is no closer */
+	doc = parse_ok("He wrote “Report it at once.” Then ‘stop.’ "
+		       "『終わり。』次。あ");
+	assert_int_equal(nsentences(doc), 5);
+	assert_sentence(doc, 0, "He wrote “Report it at once.”");
+	assert_sentence(doc, 1, "Then ‘stop.’");
+	assert_sentence(doc, 2, "『終わり。』");
+	assert_sentence(doc, 3, "次。");
+	assert_sentence(doc, 4, "あ");
+	doc_free(doc);
+
 	/* A stray lead byte (invalid UTF-8) does not hide the stop after it,
 	 * nor does kana hide 。 right after it. */
 	doc = parse_ok("Stop\xE3. Next\xE3\x81。あ。");
