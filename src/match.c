@@ -1518,27 +1518,39 @@ static size_t lower_bound(const uint32_t *v, size_t lo, size_t hi,
 }
 
 /*
- * The same over v[0, n), for offsets asked in nearly ascending order:
- * *hint is the answer before, and the next one is usually it or a few
- * places on.  From there steps grow twice as long, then the last is
- * halved.
+ * The same over v[0, n), looked for from a guess g at where it is: steps
+ * grow twice as long from g, forward or back, until they pass it, then
+ * the last is halved.  A good guess costs a probe or two.
  */
-static size_t seek(const uint32_t *v, size_t n, uint32_t at, size_t *hint)
+static size_t seek_near(const uint32_t *v, size_t n, uint32_t at, size_t g)
 {
-	size_t lo = *hint, hi, step = 1;
+	size_t lo, hi, step = 1;
 
-	if (lo > n || (lo > 0 && v[lo - 1] >= at)) {
-		lo = lower_bound(v, 0, n, at);
-	} else {
-		/* Every one before lo is < at. */
-		for (hi = lo; hi < n && v[hi] < at; step *= 2) {
+	if (g > n)
+		g = n;
+	if (g < n && v[g] < at) {
+		/* Every one up to lo is < at. */
+		for (lo = hi = g + 1; hi < n && v[hi] < at; step *= 2) {
 			lo = hi + 1;
 			hi += step;
 		}
-		lo = lower_bound(v, lo, hi < n ? hi : n, at);
+		return lower_bound(v, lo, hi < n ? hi : n, at);
 	}
-	*hint = lo;
-	return lo;
+	/* v[hi] >= at, or hi is n. */
+	for (hi = g; hi > 0; step *= 2) {
+		lo = hi > step ? hi - step : 0;
+		if (v[lo] < at)
+			return lower_bound(v, lo + 1, hi, at);
+		hi = lo;
+	}
+	return 0;
+}
+
+/* For offsets asked in nearly ascending order: *hint is the answer
+ * before, and the next one is usually it or a few places on. */
+static size_t seek(const uint32_t *v, size_t n, uint32_t at, size_t *hint)
+{
+	return *hint = seek_near(v, n, at, *hint);
 }
 
 static size_t positions_seek(const struct positions *p, uint32_t at,
@@ -2200,13 +2212,25 @@ static size_t section_of(const struct doc *d, size_t b, uint32_t start,
 	return (size_t)-1;
 }
 
-/* Normalized offset of the first normalized byte at or after `orig`;
- * *hint as for seek. */
+/*
+ * Normalized offset of the first normalized byte at or after `orig`;
+ * *hint as for seek.  Most text is as long normalized as it was (ASCII,
+ * and Japanese in its three bytes), so the guess is the hint moved on
+ * by as many bytes as the original was: sections' bodies are asked for
+ * a few hundred bytes apart.
+ */
 static uint32_t norm_of(const struct run *r, uint32_t orig, size_t *hint)
 {
+	const uint32_t *map = r->norm.map;
+	size_t g = *hint, n = r->norm.len;
+	uint32_t at;
+
 	if (orig < r->base)
 		return 0;
-	return (uint32_t)seek(r->norm.map, r->norm.len, orig - r->base, hint);
+	at = orig - r->base;
+	if (g < n && map[g] < at)
+		g += at - map[g];
+	return (uint32_t)(*hint = seek_near(map, n, at, g));
 }
 
 static int is_trim_byte(unsigned char c)
