@@ -116,9 +116,11 @@ struct matcher {
 	uint32_t *delta;
 	/* The same with 16-bit entries, when it fits, and by class: row c
 	 * holds every state's move on class c, at delta16[coff[byte] + s]
-	 * (states renumbered breadth first: make_delta16). */
+	 * (states renumbered breadth first, those with output last, from
+	 * out_min on: make_delta16). */
 	uint16_t *delta16;
 	uint32_t coff[256];
+	uint32_t out_min;
 	size_t nstates;
 	/* Outputs of state s: out[out0[s] .. out0[s]+outn[s]), the
 	 * patterns, while the DFA is built; then their slices with refs,
@@ -1103,16 +1105,18 @@ static int make_patterns(struct matcher *m, struct builder *b)
 
 static int make_delta16(struct matcher *m, const uint32_t *queue)
 {
-	size_t ns = m->nstates, K = m->nclasses, s, t, c, t0;
+	size_t ns = m->nstates, K = m->nclasses, s, t, c, t0, nn = 1;
 	uint32_t *perm = malloc(ns * sizeof(*perm)), *o0 = NULL, *on = NULL;
+	uint32_t *old = malloc(ns * sizeof(*old));
 	uint64_t *sj = NULL;
 
 	m->delta16 = malloc(ns * K * sizeof(*m->delta16));
 	o0 = malloc(ns * sizeof(*o0));
 	on = malloc(ns * sizeof(*on));
 	sj = malloc(ns * sizeof(*sj));
-	if (!perm || !m->delta16 || !o0 || !on || !sj) {
+	if (!perm || !old || !m->delta16 || !o0 || !on || !sj) {
 		free(perm);
+		free(old);
 		free(o0);
 		free(on);
 		free(sj);
@@ -1120,9 +1124,20 @@ static int make_delta16(struct matcher *m, const uint32_t *queue)
 		m->delta16 = NULL;
 		return SR_ENOMEM;
 	}
-	perm[0] = 0;
+	/* The root (which has no output: no pattern is empty) is 0, the
+	 * states without output follow breadth first, then those with. */
+	perm[0] = old[0] = 0;
 	for (s = 0; s + 1 < ns; s++)
-		perm[queue[s]] = (uint32_t)(s + 1);
+		if (!m->outn[queue[s]]) {
+			old[nn] = queue[s];
+			perm[queue[s]] = (uint32_t)nn++;
+		}
+	m->out_min = (uint32_t)nn;
+	for (s = 0; s + 1 < ns; s++)
+		if (m->outn[queue[s]]) {
+			old[nn] = queue[s];
+			perm[queue[s]] = (uint32_t)nn++;
+		}
 	/* A transposition, in tiles of DELTA16_TILE new states: their
 	 * rows are read once and each class's entries written together
 	 * (written a state at a time, every store went to its own cache
@@ -1132,12 +1147,9 @@ static int make_delta16(struct matcher *m, const uint32_t *queue)
 
 		for (c = 0; c < K; c++)
 			for (t = t0; t < t1; t++) {
-				uint32_t d = m->delta[(t ? queue[t - 1] : 0) *
-							      K + c];
+				uint32_t d = m->delta[old[t] * K + c];
 
-				m->delta16[c * ns + t] =
-					(uint16_t)(perm[d] |
-						   (m->outn[d] ? 0x8000u : 0));
+				m->delta16[c * ns + t] = (uint16_t)perm[d];
 			}
 	}
 	for (s = 0; s < ns; s++) {
@@ -1154,6 +1166,7 @@ static int make_delta16(struct matcher *m, const uint32_t *queue)
 	m->outn = on;
 	m->state_subj = sj;
 	free(perm);
+	free(old);
 	free(m->delta);
 	m->delta = NULL;
 	return 0;
@@ -1366,7 +1379,7 @@ static int build_dfa(struct matcher *m)
 		}
 	/* Mark transitions into states with output (the 16-bit table,
 	 * when it fits, does as it is made; else the 32-bit one serves). */
-	if (m->nstates >= 0x8000 || tail + 1 != m->nstates ||
+	if (m->nstates > 0x10000 || m->outn[0] || tail + 1 != m->nstates ||
 	    make_delta16(m, queue) < 0)
 		for (i = 0; i < m->nstates * m->nclasses; i++)
 			if (m->outn[m->delta[i]])
@@ -1725,8 +1738,9 @@ static int outs_add(struct scan_outs *o, uint32_t state, size_t at)
 	return 0;
 }
 
-/* The outputs a chain kept in a block, `at` counted from `from`. */
-static int outs_add_block(struct scan_outs *o, const struct scan_out *block,
+/* The outputs a chain kept in a block, each its offset counted from
+ * `from` in the high half and its state in the low one. */
+static int outs_add_block(struct scan_outs *o, const uint64_t *block,
 			  size_t n, size_t from)
 {
 	size_t j;
@@ -1734,8 +1748,8 @@ static int outs_add_block(struct scan_outs *o, const struct scan_out *block,
 	if (SR_ALLOC_GROW(o->v, o->n + n, o->alloc) < 0)
 		return SR_ENOMEM;
 	for (j = 0; j < n; j++) {
-		o->v[o->n].state = block[j].state;
-		o->v[o->n++].at = (uint32_t)(from + block[j].at);
+		o->v[o->n].state = (uint32_t)block[j];
+		o->v[o->n++].at = (uint32_t)(from + (block[j] >> 32));
 	}
 	return 0;
 }
@@ -1748,18 +1762,17 @@ static uint32_t scan_warm(const struct matcher *m, const unsigned char *t,
 	uint32_t s = 0;
 
 	for (; j < from; j++)
-		s = m->delta16[m->coff[t[j]] + s] & 0x7fffu;
+		s = m->delta16[m->coff[t[j]] + s];
 	return s;
 }
 
-/* Byte i of part c: state s<c> moves on; an output is kept in b<c>. */
+/* Byte i of part c: state s<c> moves on; an output is kept in b<c>
+ * (with i, in one store: at_ is i in the high half). */
 #define SCAN_STEP(c)                                                          \
 	do {                                                                  \
-		uint16_t next_ = delta[coff[t##c[i]] + s##c];                 \
-		s##c = next_ & 0x7fffu;                                       \
-		b##c[k##c].state = s##c;                                      \
-		b##c[k##c].at = (uint32_t)i;                                  \
-		k##c += next_ >> 15;                                          \
+		s##c = delta[coff[t##c[i]] + s##c];                           \
+		b##c[k##c] = at_ | s##c;                                      \
+		k##c += s##c >= out_min;                                      \
 	} while (0)
 
 /* The outputs of part c go to outs[c], those after the last part too. */
@@ -1769,12 +1782,13 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
 	const uint32_t *coff = m->coff;
 	const uint16_t *delta = m->delta16;
+	const uint32_t out_min = m->out_min;
 	size_t n = r->norm.len, part = n / SCAN_CHAINS, i, j;
 	const unsigned char *t0 = t, *t1 = t + part, *t2 = t + 2 * part,
 			    *t3 = t + 3 * part;
 	uint32_t s0 = 0, s1 = scan_warm(m, t, part),
 		 s2 = scan_warm(m, t, 2 * part), s3 = scan_warm(m, t, 3 * part);
-	struct scan_out b0[SCAN_BLOCK], b1[SCAN_BLOCK], b2[SCAN_BLOCK],
+	uint64_t b0[SCAN_BLOCK], b1[SCAN_BLOCK], b2[SCAN_BLOCK],
 		b3[SCAN_BLOCK];
 
 	for (i = 0; i < part;) {
@@ -1782,6 +1796,8 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 		size_t k0 = 0, k1 = 0, k2 = 0, k3 = 0;
 
 		for (; i < stop; i++) {
+			uint64_t at_ = (uint64_t)i << 32;
+
 			SCAN_STEP(0);
 			SCAN_STEP(1);
 			SCAN_STEP(2);
@@ -1795,10 +1811,8 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 	}
 	/* What is left after the last part: n is not a multiple. */
 	for (j = 4 * part; j < n; j++) {
-		uint16_t next = delta[coff[t[j]] + s3];
-
-		s3 = next & 0x7fffu;
-		if ((next & 0x8000u) && outs_add(&outs[3], s3, j) < 0)
+		s3 = delta[coff[t[j]] + s3];
+		if (s3 >= out_min && outs_add(&outs[3], s3, j) < 0)
 			return SR_ENOMEM;
 	}
 	return 0;
@@ -1817,10 +1831,8 @@ static int scan_one(struct run *r, struct scan_outs *outs)
 		const uint16_t *delta = m->delta16;
 
 		for (i = 0; i < n; i++) {
-			uint16_t next = delta[m->coff[t[i]] + s];
-
-			s = next & 0x7fffu;
-			if ((next & 0x8000u) && outs_add(outs, s, i) < 0)
+			s = delta[m->coff[t[i]] + s];
+			if (s >= m->out_min && outs_add(outs, s, i) < 0)
 				return SR_ENOMEM;
 		}
 		return 0;
