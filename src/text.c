@@ -1535,19 +1535,23 @@ static void finish(struct norm *st)
 
 /*
  * At `line`, the start of a line after a newline: when a block starts on
- * it (after its indentation), the newline is a paragraph break.
+ * it (after its indentation), the newline is a paragraph break.  There
+ * is no newline between them: looked for back from the block's start,
+ * which is its indentation away from the last one (from the line, it was
+ * the whole line, every line of a paragraph).
  */
 static void block_break(struct norm *st, const unsigned char *s,
 			size_t line)
 {
-	uint32_t b;
+	size_t b;
 
 	while (st->istart < st->nstarts && st->starts[st->istart] < line)
 		st->istart++;
 	if (st->istart == st->nstarts)
 		return;
-	b = st->starts[st->istart];
-	if (!memchr(s + line, '\n', b - line)) {
+	for (b = st->starts[st->istart]; b > line && s[b - 1] != '\n'; b--)
+		;
+	if (b == line) {
 		st->pend |= P_PARA;
 		st->istart++;
 	}
