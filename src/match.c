@@ -1377,8 +1377,9 @@ static int build_dfa(struct matcher *m)
 			m->state_subj[i] |= p->subj[0] | p->subj[1] |
 					    p->subj[2] | p->subj[3];
 		}
-	/* Mark transitions into states with output (the 16-bit table,
-	 * when it fits, does as it is made; else the 32-bit one serves). */
+	/* The 16-bit table, when the states fit, numbers those with output
+	 * last (make_delta16); else the 32-bit one serves, its moves into
+	 * them marked. */
 	if (m->nstates > 0x10000 || m->outn[0] || tail + 1 != m->nstates ||
 	    make_delta16(m, queue) < 0)
 		for (i = 0; i < m->nstates * m->nclasses; i++)

@@ -820,24 +820,24 @@ static void test_long_text_parts(void **state)
 }
 
 /*
- * More terms than 16-bit entries can number the automaton's states of
- * (1,200 random words of 32 letters: about 37,000 states), so the
- * matcher keeps its 32-bit table: it finds what a matcher of the few
- * terms the texts use finds, in short texts and in long ones (which the
- * 16-bit table reads in parts).
+ * A matcher of many terms (random words of 32 letters) finds what a
+ * matcher of the few terms the texts use finds, in short texts and in
+ * long ones (which the 16-bit table reads in parts).  1,200 words make
+ * 36,551 states: the 16-bit table, numbered past 32,767 (where a flag
+ * bit was once kept); 2,400 make 72,521, more than 16 bits number, so
+ * the matcher keeps its 32-bit table.
  */
-#define WIDE_TERMS 1200
 #define WIDE_LEN 32
 
-static void test_wide_automaton(void **state)
+static void wide_automaton(size_t nterms)
 {
 	static const char *const head =
 		"id: w\nversion: '1'\ntitle: {ja: a, en: a}\nitems:\n"
 		"  - id: W\n    title: {ja: a, en: a}\n    severity: mandatory\n"
 		"    match:\n      scope: sentence\n      all:\n"
 		"        - any: [keystone]\n        - any: [";
-	static const int used[] = { 7, 500, WIDE_TERMS - 1 };
-	char (*terms)[WIDE_LEN + 1] = calloc(WIDE_TERMS, sizeof(*terms));
+	const size_t used[] = { 7, 500, nterms - 1 };
+	char (*terms)[WIDE_LEN + 1] = calloc(nterms, sizeof(*terms));
 	struct strbuf wide = STRBUF_INIT, narrow = STRBUF_INIT,
 		      text = STRBUF_INIT;
 	struct checklist *wcl = NULL, *ncl = NULL;
@@ -845,9 +845,8 @@ static void test_wide_automaton(void **state)
 	uint32_t x = 2463534242u;
 	size_t i, k, t;
 
-	(void)state;
 	assert_non_null(terms);
-	for (i = 0; i < WIDE_TERMS; i++)
+	for (i = 0; i < nterms; i++)
 		for (k = 0; k < WIDE_LEN; k++) {
 			x ^= x << 13;
 			x ^= x >> 17;
@@ -855,7 +854,7 @@ static void test_wide_automaton(void **state)
 			terms[i][k] = (char)('a' + x % 26);
 		}
 	strbuf_addstr(&wide, head);
-	for (i = 0; i < WIDE_TERMS; i++)
+	for (i = 0; i < nterms; i++)
 		strbuf_addf(&wide, "%s%s", i ? ", " : "", terms[i]);
 	strbuf_addstr(&wide, "]\n");
 	strbuf_addstr(&narrow, head);
@@ -889,7 +888,7 @@ static void test_wide_automaton(void **state)
 			strbuf_addf(&text, "Keystone %s. ", terms[500]);
 			for (k = 0; k < 3000; k++)
 				strbuf_addstr(&text, "z ");
-			strbuf_addf(&text, "%s keystone", terms[WIDE_TERMS - 1]);
+			strbuf_addf(&text, "%s keystone", terms[nterms - 1]);
 			break;
 		case 3:
 			strbuf_addf(&text, "%s %s.", terms[7], terms[500]);
@@ -930,6 +929,18 @@ static void test_wide_automaton(void **state)
 	strbuf_release(&narrow);
 	strbuf_release(&text);
 	free(terms);
+}
+
+static void test_wide_automaton(void **state)
+{
+	(void)state;
+	wide_automaton(1200);
+}
+
+static void test_wider_automaton(void **state)
+{
+	(void)state;
+	wide_automaton(2400);
 }
 
 /*
@@ -1139,6 +1150,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_text_parts, setup, teardown),
 		cmocka_unit_test(test_wide_automaton),
+		cmocka_unit_test(test_wider_automaton),
 		cmocka_unit_test(test_regex_tails_are_sound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
