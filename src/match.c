@@ -1623,6 +1623,10 @@ static uint32_t orig_end_of(const struct run *r, uint32_t nend)
 
 	if ((unsigned char)r->doc->text[o] < 0x80)
 		return o + 1;
+	/* Most of Japanese, without decoding it */
+	if (r->doc->len - o >= 3 &&
+	    utf8_is_common3((const unsigned char *)r->doc->text + o))
+		return o + 3;
 	n = utf8_decode(r->doc->text + o, r->doc->len - o, &cp, NULL);
 	return o + (uint32_t)n;
 }
