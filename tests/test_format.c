@@ -155,6 +155,25 @@ static void test_quote_vs_reference(void **state)
 		assert_int_equal(got.len, want.len);
 		assert_memory_equal(got.buf, want.buf, got.len);
 	}
+	/* Words of two letters between single spaces (copied as one run),
+	 * after a space or not: the room runs out on a space and on each
+	 * letter. */
+	for (round = 0; round < 8; round++) {
+		size_t len = 0, k;
+
+		for (k = 0; k < (size_t)round / 2; k++)
+			text[len++] = 'a';
+		if (round % 2)
+			text[len++] = ' ';
+		for (k = 0; k < 120; k++, len += 3)
+			memcpy(text + len, "ab ", 3);
+		strbuf_reset(&got);
+		strbuf_reset(&want);
+		format_quote(&got, text, 0, len);
+		quote_reference(&want, text, 0, len);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.buf, want.buf, got.len);
+	}
 	strbuf_release(&got);
 	strbuf_release(&want);
 }
