@@ -31,14 +31,18 @@ static int is_graphic_ascii(unsigned char c)
 	return c > 0x20 && c < 0x7f;
 }
 
+static int is_blank_ascii(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 void format_quote(struct strbuf *out, const char *text, size_t start,
 		  size_t end)
 {
 	size_t i = start, room = FORMAT_MAX_QUOTE;
 	int space = 0;
 
-	while (i < end && (text[i] == ' ' || text[i] == '\t' ||
-			   text[i] == '\n' || text[i] == '\r'))
+	while (i < end && is_blank_ascii(text[i]))
 		i++;
 	while (i < end) {
 		uint32_t cp;
@@ -99,6 +103,11 @@ void format_quote(struct strbuf *out, const char *text, size_t start,
 			i += n;
 			continue;
 		}
+		if (is_blank_ascii(text[i])) {
+			space = 1;
+			i++;
+			continue;
+		}
 		/* A run of three-byte characters (most of Japanese) but the
 		 * ideographic space, copied as it is too. */
 		for (n = 0; i + n + 3 <= end && n + 3 <= room; n += 3) {
@@ -120,12 +129,6 @@ void format_quote(struct strbuf *out, const char *text, size_t start,
 			strbuf_add(out, text + i, n);
 			room -= n;
 			i += n;
-			continue;
-		}
-		if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
-		    text[i] == '\r') {
-			space = 1;
-			i++;
 			continue;
 		}
 		n = utf8_decode(text + i, end - i, &cp, NULL);
