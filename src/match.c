@@ -2250,6 +2250,28 @@ static uint32_t norm_of(const struct run *r, uint32_t orig, size_t *hint)
 	return (uint32_t)(*hint = seek_near(map, n, at, g));
 }
 
+/*
+ * The same for the bodies of sections, asked in order: a body starts
+ * where its heading's block ends, where the normalized text has a
+ * paragraph break, so the first break mapped at or after `orig` is the
+ * guess (*k: that break, the last time).  From the last answer the guess
+ * overshot what markup and blank lines take out (8 to 63 bytes, mostly).
+ */
+static uint32_t norm_of_body(const struct run *r, uint32_t orig, size_t *k)
+{
+	const uint32_t *map = r->norm.map, *br = r->norm.breaks;
+	size_t nb = r->norm.nbreaks;
+	uint32_t at;
+
+	if (orig < r->base)
+		return 0;
+	at = orig - r->base;
+	while (*k < nb && map[br[*k]] < at)
+		(*k)++;
+	return (uint32_t)seek_near(map, r->norm.len, at,
+				   *k < nb ? br[*k] : r->norm.len);
+}
+
 static int is_trim_byte(unsigned char c)
 {
 	return c == ' ' || c == '\n' || c == '.' || c == ':' || c == '-' ||
@@ -2322,7 +2344,7 @@ static uint32_t own_body_end(const struct doc *d, size_t s)
 static void drop_empty_sections(struct run *r)
 {
 	const struct doc *d = r->doc;
-	size_t s, i, hint = 0;
+	size_t s, i, k = 0;
 
 	for (s = 0; s < d->nsections; s++) {
 		const struct doc_section *sec = &d->sections[s];
@@ -2332,8 +2354,8 @@ static void drop_empty_sections(struct run *r)
 		if (sec->body_start >= body_end)
 			continue;
 		/* Sections come in order; a body's end is after its start. */
-		ns = norm_of(r, sec->body_start, &hint);
-		end_hint = hint;
+		ns = norm_of_body(r, sec->body_start, &k);
+		end_hint = ns;
 		if (!is_empty_marker(r, ns, body_end, &end_hint))
 			continue;
 		/* Hits are sorted by position: find the first in range. */
