@@ -2229,33 +2229,22 @@ static size_t section_of(const struct doc *d, size_t b, uint32_t start,
 	return (size_t)-1;
 }
 
-/*
- * Normalized offset of the first normalized byte at or after `orig`;
- * *hint as for seek.  Most text is as long normalized as it was (ASCII,
- * and Japanese in its three bytes), so the guess is the hint moved on
- * by as many bytes as the original was: sections' bodies are asked for
- * a few hundred bytes apart.
- */
+/* Normalized offset of the first normalized byte at or after `orig`;
+ * *hint as for seek. */
 static uint32_t norm_of(const struct run *r, uint32_t orig, size_t *hint)
 {
-	const uint32_t *map = r->norm.map;
-	size_t g = *hint, n = r->norm.len;
-	uint32_t at;
-
 	if (orig < r->base)
 		return 0;
-	at = orig - r->base;
-	if (g < n && map[g] < at)
-		g += at - map[g];
-	return (uint32_t)(*hint = seek_near(map, n, at, g));
+	return (uint32_t)seek(r->norm.map, r->norm.len, orig - r->base, hint);
 }
 
 /*
  * The same for the bodies of sections, asked in order: a body starts
  * where its heading's block ends, where the normalized text has a
  * paragraph break, so the first break mapped at or after `orig` is the
- * guess (*k: that break, the last time).  From the last answer the guess
- * overshot what markup and blank lines take out (8 to 63 bytes, mostly).
+ * guess (*k: that break, the last time): it is the answer for nearly all.
+ * (The last body's answer moved on by the original's distance overshot
+ * by what markup and blank lines take out, 8 to 63 bytes mostly.)
  */
 static uint32_t norm_of_body(const struct run *r, uint32_t orig, size_t *k)
 {
