@@ -94,6 +94,33 @@ static void test_quote_examples(void **state)
 	assert_quote(long_text, want);
 }
 
+/* Quotes text[start, end) both ways into got and want: the same? */
+static int same_as_reference(struct strbuf *got, struct strbuf *want,
+			     const char *text, size_t start, size_t end)
+{
+	strbuf_reset(got);
+	strbuf_reset(want);
+	format_quote(got, text, start, end);
+	quote_reference(want, text, start, end);
+	return got->len == want->len && !memcmp(got->buf, want->buf, got->len);
+}
+
+/* `a` letters, a space when `space`, then `piece` n times: where the
+ * quote's room runs out is set by a.  Returns the length. */
+static size_t run_text(char *text, size_t a, int space, const char *piece,
+		       size_t n)
+{
+	size_t len = 0, k;
+
+	for (k = 0; k < a; k++)
+		text[len++] = 'a';
+	if (space)
+		text[len++] = ' ';
+	for (k = 0; k < n; k++, len += strlen(piece))
+		memcpy(text + len, piece, strlen(piece));
+	return len;
+}
+
 /*
  * Random texts of visible ASCII, spaces, controls, Japanese, C1 and
  * invalid bytes, quoted whole and in parts, against the reference.
@@ -130,50 +157,27 @@ static void test_quote_vs_reference(void **state)
 		start = len ? (seed >> 16) % (len + 1) : 0;
 		seed = seed * 1103515245u + 12345u;
 		end = start + (len > start ? (seed >> 16) % (len - start + 1) : 0);
-		strbuf_reset(&got);
-		strbuf_reset(&want);
-		format_quote(&got, text, start, end);
-		quote_reference(&want, text, start, end);
-		if (got.len != want.len || memcmp(got.buf, want.buf, got.len))
+		if (!same_as_reference(&got, &want, text, start, end))
 			fail_msg("round %d [%zu, %zu): got \"%s\", want \"%s\"",
 				 round, start, end, got.buf, want.buf);
 	}
 	/* A long run of Japanese after a space, the quote's room running
 	 * out inside it at each of the three bytes of a character. */
-	for (round = 0; round < 9; round++) {
-		size_t len = 0, k;
-
-		for (k = 0; k < (size_t)round; k++)
-			text[len++] = 'a';
-		text[len++] = ' ';
-		for (k = 0; k < 200; k++, len += 3)
-			memcpy(text + len, "委", 3);
-		strbuf_reset(&got);
-		strbuf_reset(&want);
-		format_quote(&got, text, 0, len);
-		quote_reference(&want, text, 0, len);
-		assert_int_equal(got.len, want.len);
-		assert_memory_equal(got.buf, want.buf, got.len);
-	}
+	for (round = 0; round < 9; round++)
+		if (!same_as_reference(&got, &want, text, 0,
+				       run_text(text, (size_t)round, 1, "委",
+						200)))
+			fail_msg("Japanese after %d letters: got \"%s\"", round,
+				 got.buf);
 	/* Words of two letters between single spaces (copied as one run),
 	 * after a space or not: the room runs out on a space and on each
 	 * letter. */
-	for (round = 0; round < 8; round++) {
-		size_t len = 0, k;
-
-		for (k = 0; k < (size_t)round / 2; k++)
-			text[len++] = 'a';
-		if (round % 2)
-			text[len++] = ' ';
-		for (k = 0; k < 120; k++, len += 3)
-			memcpy(text + len, "ab ", 3);
-		strbuf_reset(&got);
-		strbuf_reset(&want);
-		format_quote(&got, text, 0, len);
-		quote_reference(&want, text, 0, len);
-		assert_int_equal(got.len, want.len);
-		assert_memory_equal(got.buf, want.buf, got.len);
-	}
+	for (round = 0; round < 8; round++)
+		if (!same_as_reference(&got, &want, text, 0,
+				       run_text(text, (size_t)round / 2,
+						round % 2, "ab ", 120)))
+			fail_msg("words after %d letters: got \"%s\"", round,
+				 got.buf);
 	strbuf_release(&got);
 	strbuf_release(&want);
 }
