@@ -67,7 +67,9 @@ int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
 				 (long long)st.st_size, limit);
 		goto out;
 	}
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	/* A regular file's size, the NUL, and a byte for the read that
+	 * finds its end (at size + 1 the buffer was doubled for it). */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 65536;
 	for (;;) {
 		ssize_t n;
 
