@@ -130,6 +130,15 @@ struct matcher {
 	struct out_slice *oslices;
 	uint64_t *state_subj; /* per state: subj of the patterns it outputs,
 			       * whatever their word boundaries */
+	/* Per state: the set of buckets (LIT_BUCKETS) its outputs steer
+	 * literals to, as an id, 0 for none; set i's buckets are
+	 * steer_buckets[steer_first[i] .. steer_first[i + 1]). */
+	uint32_t *state_steer;
+	uint32_t *steer_first, *steer_buckets;
+	size_t nsteer; /* sets, the empty one (0) included */
+	/* Per state: the items (item_bit) its terms may make a hit for,
+	 * every bit for an exclusion (which makes one for any item). */
+	uint64_t *state_use;
 	size_t max_exclude_len;
 	size_t max_len; /* the longest pattern */
 	char **empty_markers; /* normalized, borrowed */
@@ -1393,6 +1402,105 @@ out:
 	return ret;
 }
 
+/* The bucket a steering ref's literals go to (steer). */
+static uint32_t steer_bucket(const struct ref *ref)
+{
+	return LIT_BUCKETS * (uint32_t)ref->item +
+	       (ref->kind == REF_ANCHOR ? MAX_TAILS : (uint32_t)ref->group);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The buckets each state's outputs steer literals to, as sets numbered
+ * once each (m->state_steer): a spec notes which sets its outputs have
+ * before anything is steered, and a regex lacking its anchors or one of
+ * its tails is neither steered nor run (regex_live).  On the benchmark's
+ * corpus that is most literals: a regex's anchors are common words, its
+ * tails rare ones.
+ */
+static int make_steer_sets(struct matcher *m)
+{
+	size_t ns = m->nstates, s, k, nb = 0, ab = 0, nt, cap = 0;
+	uint32_t *tab = NULL, *set = NULL, *bk = NULL;
+	int ret = SR_ENOMEM;
+
+	m->nsteer = 1;
+	m->state_steer = calloc(ns ? ns : 1, sizeof(*m->state_steer));
+	m->state_use = calloc(ns ? ns : 1, sizeof(*m->state_use));
+	m->steer_first = malloc(2 * sizeof(*m->steer_first));
+	/* Open addressing over the sets, by a hash of their buckets. */
+	for (nt = 64; nt < 2 * ns; nt *= 2)
+		;
+	tab = calloc(nt, sizeof(*tab));
+	if (!m->state_steer || !m->state_use || !m->steer_first || !tab)
+		goto out;
+	m->steer_first[0] = m->steer_first[1] = 0;
+	for (s = 0; s < ns; s++)
+		for (k = m->out0[s]; k < m->out0[s + 1]; k++)
+			if (m->oslices[k].nuse)
+				m->state_use[s] |=
+				    m->oslices[k].excl
+					    ? ~(uint64_t)0
+					    : m->slice_items[m->oslices[k].ref0];
+	for (s = 0; s < ns; s++) {
+		const struct out_slice *o = &m->oslices[m->out0[s]],
+				       *e = &m->oslices[m->out0[s + 1]];
+		size_t n = 0, h, j;
+		uint32_t hash = 2166136261u;
+
+		for (; o < e; o++)
+			for (k = o->ref0 + o->nuse; k < o->ref0 + o->nref; k++) {
+				if (SR_ALLOC_GROW(set, n + 1, cap) < 0)
+					goto out;
+				set[n++] = steer_bucket(&m->refs[k]);
+			}
+		if (!n)
+			continue;
+		qsort(set, n, sizeof(*set), cmp_u32);
+		for (k = j = 1; k < n; k++)
+			if (set[k] != set[j - 1])
+				set[j++] = set[k];
+		n = j;
+		for (k = 0; k < n; k++)
+			hash = (hash ^ set[k]) * 16777619u;
+		for (h = hash & (nt - 1); tab[h]; h = (h + 1) & (nt - 1)) {
+			uint32_t id = tab[h], f = m->steer_first[id];
+
+			if (m->steer_first[id + 1] - f == n &&
+			    !memcmp(bk + f, set, n * sizeof(*set)))
+				break;
+		}
+		if (!tab[h]) {
+			uint32_t *sf;
+
+			if (SR_ALLOC_GROW(bk, nb + n, ab) < 0 ||
+			    !(sf = realloc(m->steer_first,
+					   (m->nsteer + 2) * sizeof(*sf))))
+				goto out;
+			m->steer_first = sf;
+			memcpy(bk + nb, set, n * sizeof(*set));
+			nb += n;
+			tab[h] = (uint32_t)m->nsteer;
+			m->steer_first[++m->nsteer] = (uint32_t)nb;
+		}
+		m->state_steer[s] = tab[h];
+	}
+	m->steer_buckets = bk;
+	bk = NULL;
+	ret = 0;
+out:
+	free(tab);
+	free(set);
+	free(bk);
+	return ret;
+}
+
 int matcher_new(struct matcher **out, const struct checklist *cl,
 		struct sr_error *err)
 {
@@ -1415,7 +1523,7 @@ int matcher_new(struct matcher **out, const struct checklist *cl,
 				    _("out of memory"));
 	m->cl = cl;
 	if ((ret = collect(m, &b)) < 0 || (ret = make_patterns(m, &b)) < 0 ||
-	    (ret = build_dfa(m)) < 0)
+	    (ret = build_dfa(m)) < 0 || (ret = make_steer_sets(m)) < 0)
 		goto out;
 	for (i = 0; i < m->nregexes; i++)
 		if (is_subject(&m->regexes[i].ref))
@@ -1459,6 +1567,10 @@ void matcher_free(struct matcher *m)
 	free(m->out);
 	free(m->oslices);
 	free(m->state_subj);
+	free(m->state_steer);
+	free(m->state_use);
+	free(m->steer_first);
+	free(m->steer_buckets);
 	free(m->empty_markers);
 	for (i = 0; i < m->nanchors; i++)
 		free(m->anchors[i]);
@@ -1591,7 +1703,9 @@ struct run {
 	uint8_t *applies;   /* item i applies to the document */
 	uint64_t named;     /* items (item_bit) whose subject a term may be,
 			     * or a regex */
-	uint8_t *needed;    /* regex i is run (regex_needed) */
+	uint8_t *needed;    /* regex i is run (regex_needed, regex_live) */
+	uint8_t *steer_seen; /* the steering sets (matcher->nsteer) the
+			      * outputs have, then the buckets they fill */
 	uint8_t *item_kept; /* item i's hits are placed in ihits */
 	uint8_t *block_byref; /* block holds a by-reference phrase */
 	uint64_t sent_items; /* applicable items of sentence scope, named */
@@ -1682,7 +1796,13 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
 	const struct out_slice *o = &m->oslices[m->out0[s]];
 	const struct out_slice *e = &m->oslices[m->out0[s + 1]];
+	/* Whether a regex that runs has a literal here (note_live_sets). */
+	int steers = r->steer_seen[m->state_steer[s]];
 
+	/* A third of the outputs on the benchmark's corpus do nothing.
+	 * (With nothing named, an exclusion's hit would change nothing.) */
+	if (!steers && !(m->state_use[s] & r->named))
+		return 0;
 	for (; o < e; o++) {
 		uint32_t st = (uint32_t)(i + 1 - o->len);
 
@@ -1699,7 +1819,7 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 		    push_hit(r, st, (uint32_t)i + 1, o->ref0, o->nuse, NULL,
 			     o->excl) < 0)
 			return SR_ENOMEM;
-		if (o->nuse < o->nref &&
+		if (steers && o->nuse < o->nref &&
 		    steer(r, st, o->ref0 + o->nuse, o->nref - o->nuse) < 0)
 			return SR_ENOMEM;
 	}
@@ -1854,6 +1974,63 @@ static int scan_one(struct run *r, struct scan_outs *outs)
 
 static int regex_needed(const struct run *r, size_t i);
 
+/* The buckets the outputs will steer literals to, from the sets seen
+ * (each set once): bytes after the sets in r->steer_seen. */
+static void note_buckets(struct run *r)
+{
+	const struct matcher *m = r->m;
+	uint8_t *filled = r->steer_seen + m->nsteer;
+	size_t id, k;
+
+	for (id = 1; id < m->nsteer; id++)
+		if (r->steer_seen[id])
+			for (k = m->steer_first[id]; k < m->steer_first[id + 1];
+			     k++)
+				filled[m->steer_buckets[k]] = 1;
+}
+
+/* Which sets steer a literal to a regex that runs: r->steer_seen[id]
+ * says so now (the states of the others skip steer altogether). */
+static void note_live_sets(struct run *r)
+{
+	const struct matcher *m = r->m;
+	size_t id, k;
+
+	r->steer_seen[0] = 0; /* the states that steer nothing */
+	for (id = 1; id < m->nsteer; id++) {
+		uint8_t live = 0;
+
+		if (r->steer_seen[id])
+			for (k = m->steer_first[id];
+			     k < m->steer_first[id + 1] && !live; k++)
+				live = r->needed[m->steer_buckets[k] /
+						 LIT_BUCKETS];
+		r->steer_seen[id] = live;
+	}
+}
+
+/*
+ * Can regex i find anything?  One tried where its anchors are needs one
+ * of them and each of its tails (a match holds them all): without, what
+ * the scan found of them is not steered, and the regex not run.
+ */
+static int regex_live(const struct run *r, size_t i)
+{
+	const struct matcher *m = r->m;
+	const struct mregex *rx = &m->regexes[i];
+	const uint8_t *filled = r->steer_seen + m->nsteer;
+	size_t j;
+
+	if (!rx->anchored)
+		return 1;
+	if (!filled[LIT_BUCKETS * i + MAX_TAILS])
+		return 0;
+	for (j = 0; j < rx->ntails; j++)
+		if (!filled[LIT_BUCKETS * i + j])
+			return 0;
+	return 1;
+}
+
 /*
  * One pass of the DFA over the normalized text.  The table is halved to
  * 16-bit entries when the states fit, which keeps more of it in cache
@@ -1866,7 +2043,7 @@ static int scan(struct run *r)
 	const struct matcher *m = r->m;
 	struct scan_outs outs[SCAN_CHAINS];
 	size_t n = r->norm.len, c, k;
-	uint64_t applies = 0;
+	uint64_t applies = 0, named = 0;
 	int ret;
 
 	memset(outs, 0, sizeof(outs));
@@ -1893,12 +2070,26 @@ static int scan(struct run *r)
 	for (k = 0; k < m->cl->nitems; k++)
 		if (r->applies[k])
 			applies |= item_bit(m->cl, (int)k);
-	for (c = 0; c < SCAN_CHAINS; c++)
-		for (k = 0; k < outs[c].n; k++)
-			r->named |= m->state_subj[outs[c].v[k].state];
-	r->named = (r->named | m->rx_subj) & applies;
+	for (c = 0; c < SCAN_CHAINS; c++) {
+		/* In locals: a store through uint8_t could change any of
+		 * them, for the compiler. */
+		const struct scan_out *v = outs[c].v;
+		const uint64_t *subj = m->state_subj;
+		const uint32_t *steer = m->state_steer;
+		uint8_t *seen = r->steer_seen;
+		size_t nout = outs[c].n;
+
+		for (k = 0; k < nout; k++) {
+			named |= subj[v[k].state];
+			seen[steer[v[k].state]] = 1;
+		}
+	}
+	r->named = (named | m->rx_subj) & applies;
+	note_buckets(r);
 	for (k = 0; k < m->nregexes; k++)
-		r->needed[k] = m->regexes[k].first == k && regex_needed(r, k);
+		r->needed[k] = m->regexes[k].first == k && regex_live(r, k) &&
+			       regex_needed(r, k);
+	note_live_sets(r);
 	for (c = 0; c < SCAN_CHAINS; c++)
 		for (k = 0; k < outs[c].n; k++)
 			if ((ret = emit_outputs(r, outs[c].v[k].state,
@@ -3123,6 +3314,8 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 	if ((m->nregexes &&
 	     (!(r.lits = calloc(LIT_BUCKETS * m->nregexes, sizeof(*r.lits))) ||
 	      !(r.needed = malloc(m->nregexes)))) ||
+	    !(r.steer_seen = calloc(m->nsteer + LIT_BUCKETS * m->nregexes + 1,
+				    1)) ||
 	    !(r.applies = malloc(nitems ? nitems : 1))) {
 		ret = SR_ENOMEM;
 		goto out;
@@ -3161,6 +3354,7 @@ out:
 	free(r.item_kept);
 	free(r.applies);
 	free(r.needed);
+	free(r.steer_seen);
 	free(r.block_byref);
 	free(r.sent_need);
 	doc_sentences_release(&r.sent);
