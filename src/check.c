@@ -58,8 +58,7 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 {
 	const struct text_lines *lines = &doc->lines;
 	struct strbuf q = STRBUF_INIT;
-	size_t i, e, h;
-	const char *p;
+	size_t i, e, h, *at = NULL, nat = 0, aat = 0;
 	int l, c;
 
 	if ((doc->meta.title && !(rep->title = strdup(doc->meta.title))) ||
@@ -79,7 +78,11 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 			text_lines_pos_at(lines, &cur, ev->start,
 					  &ev->pos.line, &ev->pos.col);
 			/* Quotes go one after the other into q, their
-			 * pointers are set below: q may move as it grows. */
+			 * pointers are set below from where each starts (at):
+			 * q may move as it grows. */
+			if (SR_ALLOC_GROW(at, nat + ev->nhits + 1, aat) < 0)
+				goto nomem;
+			at[nat++] = q.len;
 			format_quote(&q, doc->text, ev->start, ev->end);
 			strbuf_addch(&q, '\0');
 			for (h = 0; h < ev->nhits; h++) {
@@ -91,6 +94,7 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 				text_lines_pos_at(lines, &cur, hit->end,
 						  &hit->pos.end_line,
 						  &hit->pos.end_col);
+				at[nat++] = q.len;
 				format_quote(&q, doc->text, hit->start,
 					     hit->end);
 				strbuf_addch(&q, '\0');
@@ -99,29 +103,28 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 					  &ev->pos.end_line, &ev->pos.end_col);
 		}
 	}
-	if (q.failed) {
-		strbuf_release(&q);
-		return SR_ENOMEM;
-	}
-	/* Quotes hold no NUL (format_quote drops control characters). */
-	p = q.buf;
+	if (q.failed)
+		goto nomem;
+	nat = 0;
 	for (i = 0; i < rep->result.nfindings; i++) {
 		struct finding *f = &rep->result.findings[i];
 
 		for (e = 0; e < f->nevidence; e++) {
 			struct match_evidence *ev = &f->evidence[e];
 
-			ev->quote = (char *)p;
-			p += strlen(p) + 1;
-			for (h = 0; h < ev->nhits; h++) {
-				ev->hits[h].text = (char *)p;
-				p += strlen(p) + 1;
-			}
+			ev->quote = q.buf + at[nat++];
+			for (h = 0; h < ev->nhits; h++)
+				ev->hits[h].text = q.buf + at[nat++];
 		}
 	}
+	free(at);
 	free(rep->result.strings);
 	rep->result.strings = strbuf_detach(&q, NULL);
 	return 0;
+nomem:
+	free(at);
+	strbuf_release(&q);
+	return SR_ENOMEM;
 }
 
 /* Parses, matches and resolves; the document is not kept. */
