@@ -1449,17 +1449,19 @@ static int make_steer_sets(struct matcher *m)
 					    ? ~(uint64_t)0
 					    : m->slice_items[m->oslices[k].ref0];
 	for (s = 0; s < ns; s++) {
-		const struct out_slice *o = &m->oslices[m->out0[s]],
-				       *e = &m->oslices[m->out0[s + 1]];
-		size_t n = 0, h, j;
+		size_t n = 0, h, j, x;
 		uint32_t hash = 2166136261u;
 
-		for (; o < e; o++)
+		/* (By index: with no pattern there are no slices at all.) */
+		for (x = m->out0[s]; x < m->out0[s + 1]; x++) {
+			const struct out_slice *o = &m->oslices[x];
+
 			for (k = o->ref0 + o->nuse; k < o->ref0 + o->nref; k++) {
 				if (SR_ALLOC_GROW(set, n + 1, cap) < 0)
 					goto out;
 				set[n++] = steer_bucket(&m->refs[k]);
 			}
+		}
 		if (!n)
 			continue;
 		qsort(set, n, sizeof(*set), cmp_u32);

@@ -408,6 +408,47 @@ static void test_shared_regex(void **state)
 }
 
 /*
+ * A checklist whose one regex has no literal to steer it gives the
+ * automaton no pattern at all: the regex is run over the whole text.
+ * (fuzz_tails found the matcher's build taking a state's slices from a
+ * null pointer then: clang's UBSan, as the fuzz build has it, traps it
+ * here; GCC's does not see it.)
+ */
+static void test_no_pattern_at_all(void **state)
+{
+	static const char *yaml =
+		"id: s\nversion: '1'\ntitle: {ja: a, en: a}\nitems:\n"
+		"  - id: DIGITS\n    title: {ja: a, en: a}\n"
+		"    severity: mandatory\n"
+		"    match:\n      all:\n        - regex: ['\\d\\d+']\n";
+	static const struct {
+		const char *text;
+		enum finding_status st;
+	} digit_cases[] = {
+		{ "Within 24 hours.", FINDING_SATISFIED },
+		{ "Within a day.", FINDING_MISSING },
+		{ "", FINDING_MISSING },
+	};
+	struct checklist *cl = NULL;
+	struct matcher *m = NULL;
+	struct check_report rep = CHECK_REPORT_INIT;
+	size_t i;
+
+	(void)state;
+	m = own_matcher(yaml, strlen(yaml), &cl);
+	for (i = 0; i < sizeof(digit_cases) / sizeof(*digit_cases); i++) {
+		assert_int_equal(check_buffer(&rep, m, "s", digit_cases[i].text,
+					      strlen(digit_cases[i].text)),
+				 0);
+		assert_int_equal(rep.result.findings[0].status,
+				 digit_cases[i].st);
+		check_report_release(&rep);
+	}
+	matcher_free(m);
+	checklist_free(cl);
+}
+
+/*
  * A regex that starts with punctuation of no case (’ and “, as specs
  * type them) is tried where the automaton finds it, byte for byte in
  * the folded text: every place it matches is still found, a curly
@@ -1135,6 +1176,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_alone_only, setup, teardown),
 		cmocka_unit_test(test_same_bytes_different_rules),
 		cmocka_unit_test(test_shared_regex),
+		cmocka_unit_test(test_no_pattern_at_all),
 		cmocka_unit_test(test_punctuation_anchor),
 		cmocka_unit_test(test_same_words_two_regexes),
 		cmocka_unit_test(test_subject_decides),
