@@ -2991,12 +2991,69 @@ static int inherit_headings(struct run *r, enum cl_scope scope)
 	return 0;
 }
 
-/* Collects the per-unit group masks of item `it` into r->acc. */
+/* The mask of a unit that hits every group of the item. */
+static unsigned all_groups(const struct cl_item *it)
+{
+	return it->ngroups >= 32 ? ~0u : (1u << it->ngroups) - 1;
+}
+
+/*
+ * The last heading unit with hits before the unit being read, whose
+ * groups count for the units of its section's own body [bs, be) too
+ * (inherit_headings).
+ */
+struct heading_acc {
+	int have;
+	uint32_t bs, be;
+	unsigned mask;
+};
+
+/*
+ * Unit a (sentence or paragraph scope) is read to its end: does it
+ * satisfy the item, with what its heading adds (as inherit_headings will
+ * add it)?  A heading unit satisfies nothing (its hits are not its own),
+ * and becomes *h if it opens a section.
+ */
+static int unit_done(const struct run *r, enum cl_scope scope,
+		     const struct unit_acc *a, struct heading_acc *h,
+		     unsigned full)
+{
+	const struct doc *d = r->doc;
+	size_t hb = unit_heading(r, scope, a->unit);
+	uint32_t st;
+
+	if (hb != (size_t)-1) {
+		long s = d->blocks[hb].section;
+
+		if (s >= 0) {
+			h->have = 1;
+			h->bs = d->sections[s].body_start;
+			h->be = own_body_end(d, (size_t)s);
+			h->mask = a->mask;
+		}
+		return 0;
+	}
+	st = unit_start(r, scope, a->unit);
+	return a->own && (a->mask | (h->have && st >= h->bs && st < h->be
+					     ? h->mask
+					     : 0)) == full;
+}
+
+/*
+ * Collects the per-unit group masks of item `it` into r->acc.  At
+ * sentence and paragraph scope, it stops after the unit that is the
+ * MATCH_MAX_EVIDENCE-th to satisfy the item: evaluate takes the first
+ * ones, in order, and looks no further when there are some.  On the
+ * benchmark's corpus, seven in ten of the items' hits came after them.
+ */
 static int accumulate(struct run *r, size_t item)
 {
 	const struct cl_item *it = &r->m->cl->items[item];
 	const struct doc *d = r->doc;
-	size_t i;
+	unsigned full = all_groups(it);
+	int stops = it->scope == CL_SENTENCE || it->scope == CL_PARAGRAPH;
+	struct heading_acc head = { 0, 0, 0, 0 };
+	size_t i, nsat = 0;
 
 	r->nacc = 0;
 	if (it->scope == CL_SECTION)
@@ -3015,6 +3072,12 @@ static int accumulate(struct run *r, size_t item)
 		} else {
 			/* Hits are in document order, so are units. */
 			if (!r->nacc || r->acc[r->nacc - 1].unit != u) {
+				if (stops && r->nacc &&
+				    unit_done(r, it->scope,
+					      &r->acc[r->nacc - 1], &head,
+					      full) &&
+				    ++nsat == MATCH_MAX_EVIDENCE)
+					break;
 				if (SR_ALLOC_GROW(r->acc, r->nacc + 1,
 						  r->aacc) < 0)
 					return SR_ENOMEM;
@@ -3196,7 +3259,7 @@ static int add_evidence(struct run *r, struct finding *f, size_t item,
 static int evaluate(struct run *r, size_t item, struct finding *f)
 {
 	const struct cl_item *it = &r->m->cl->items[item];
-	unsigned full = it->ngroups >= 32 ? ~0u : (1u << it->ngroups) - 1;
+	unsigned full = all_groups(it);
 	size_t i;
 	int best = 0, ret;
 

@@ -712,6 +712,68 @@ static void test_evidence_cap(void **state)
 }
 
 /*
+ * The evidence is the first units to satisfy an item, in order, however
+ * many come after: accumulate stops reading at the last of them, and
+ * counts as satisfying only what evaluate will (a heading's words count
+ * for its own body, not for a later section's, and a heading alone
+ * satisfies nothing, though it holds every group).
+ */
+static void test_evidence_first_satisfying_units(void **state)
+{
+	static const char *text =
+		"## 業務終了時の措置\n\n"
+		"情報を消去する。\n\n"             /* with its heading: 1 */
+		"データを返却する。\n\n"           /* 2 */
+		"## 別の節\n\n"
+		"情報を消去する。\n\n"             /* no end of the work */
+		"業務終了後に情報を廃棄する。\n\n" /* 3 */
+		"## 業務終了時の情報の消去\n\n"    /* a heading: none */
+		"以上。\n\n"
+		"データを消去する。\n\n"           /* with its heading: 4 */
+		"契約終了時にデータを消去する。\n\n" /* 5 */
+		"業務終了時に情報を返却する。\n";    /* 6: not shown */
+	static const char *const want[] = {
+		"情報を消去する。", "データを返却する。",
+		"業務終了後に情報を廃棄する。", "データを消去する。",
+		"契約終了時にデータを消去する。",
+	};
+	/* ... nor a unit whose every word is not_alone */
+	static const char *weak_yaml =
+		"id: w\nversion: '1'\ntitle: {ja: a, en: a}\nitems:\n"
+		"  - id: W\n    title: {ja: a, en: a}\n    severity: mandatory\n"
+		"    match:\n      scope: paragraph\n      all:\n"
+		"        - any: [alpha, alfa]\n        - any: [beta, bet]\n"
+		"      not_alone: [alfa, bet]\n";
+	static const char *weak_text =
+		"Alpha beta one.\n\nAlfa bet.\n\nAlpha beta two.\n\n"
+		"Alpha beta three.\n\nAlpha beta four.\n\n"
+		"Alpha beta five.\n\nAlpha beta six.\n";
+	struct fixture *f = *state;
+	const struct finding *fd = run(f, text, "DEL");
+	struct checklist *cl = NULL;
+	struct matcher *m;
+	struct check_report rep = CHECK_REPORT_INIT;
+	size_t i;
+
+	assert_int_equal(fd->status, FINDING_SATISFIED);
+	assert_int_equal(fd->nevidence, MATCH_MAX_EVIDENCE);
+	for (i = 0; i < MATCH_MAX_EVIDENCE; i++)
+		assert_string_equal(fd->evidence[i].quote, want[i]);
+
+	m = own_matcher(weak_yaml, strlen(weak_yaml), &cl);
+	assert_int_equal(check_buffer(&rep, m, "w", weak_text,
+				      strlen(weak_text)),
+			 0);
+	fd = &rep.result.findings[0];
+	assert_int_equal(fd->status, FINDING_SATISFIED);
+	assert_int_equal(fd->nevidence, MATCH_MAX_EVIDENCE);
+	assert_string_equal(fd->evidence[4].quote, "Alpha beta five.");
+	check_report_release(&rep);
+	matcher_free(m);
+	checklist_free(cl);
+}
+
+/*
  * A heading over an empty body is no evidence, wherever it is among many
  * sections with long bodies (their ends are looked up from the last).
  */
@@ -1183,6 +1245,8 @@ int main(void)
 		cmocka_unit_test(test_regex_needs_subject),
 		cmocka_unit_test_setup_teardown(test_evidence_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_evidence_first_satisfying_units, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_serialize_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_section_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_sections_among_many,
