@@ -1792,7 +1792,8 @@ static int steer(struct run *r, uint32_t st, size_t ref0, size_t nref)
 }
 
 /* Records every pattern that ends at i (the DFA is in state s). */
-static int emit_outputs(struct run *r, uint32_t s, size_t i)
+static inline __attribute__((always_inline)) int
+emit_outputs(struct run *r, uint32_t s, size_t i)
 {
 	const struct matcher *m = r->m;
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
@@ -1801,10 +1802,6 @@ static int emit_outputs(struct run *r, uint32_t s, size_t i)
 	/* Whether a regex that runs has a literal here (note_live_sets). */
 	int steers = r->steer_seen[m->state_steer[s]];
 
-	/* A third of the outputs on the benchmark's corpus do nothing.
-	 * (With nothing named, an exclusion's hit would change nothing.) */
-	if (!steers && !(m->state_use[s] & r->named))
-		return 0;
 	for (; o < e; o++) {
 		uint32_t st = (uint32_t)(i + 1 - o->len);
 
@@ -2093,10 +2090,18 @@ static int scan(struct run *r)
 			       regex_needed(r, k);
 	note_live_sets(r);
 	for (c = 0; c < SCAN_CHAINS; c++)
-		for (k = 0; k < outs[c].n; k++)
-			if ((ret = emit_outputs(r, outs[c].v[k].state,
-						outs[c].v[k].at)) < 0)
+		for (k = 0; k < outs[c].n; k++) {
+			uint32_t st = outs[c].v[k].state;
+
+			/* A third of the outputs on the benchmark's corpus
+			 * can neither make a hit nor steer (with nothing
+			 * named, an exclusion's hit would change nothing). */
+			if (!r->steer_seen[m->state_steer[st]] &&
+			    !(m->state_use[st] & r->named))
+				continue;
+			if ((ret = emit_outputs(r, st, outs[c].v[k].at)) < 0)
 				goto out;
+		}
 out:
 	for (c = 0; c < SCAN_CHAINS; c++)
 		free(outs[c].v);
