@@ -748,6 +748,17 @@ static void test_evidence_first_satisfying_units(void **state)
 		"Alpha beta one.\n\nAlfa bet.\n\nAlpha beta two.\n\n"
 		"Alpha beta three.\n\nAlpha beta four.\n\n"
 		"Alpha beta five.\n\nAlpha beta six.\n";
+	/* ... at sentence scope too (the first sentence under 別の節 is
+	 * split, its paragraph naming the subject, but it does not) */
+	static const char *sent_text =
+		"## 再委託\n\n承認を得る。禁止する。\n\n"
+		"## 別の節\n\n承認を得る。再委託は禁止する。\n\n"
+		"再委託には承認を要する。再委託は承認制とする。"
+		"再委託は禁止。\n";
+	static const char *const sent_want[] = {
+		"承認を得る。", "禁止する。", "再委託は禁止する。",
+		"再委託には承認を要する。", "再委託は承認制とする。",
+	};
 	struct fixture *f = *state;
 	const struct finding *fd = run(f, text, "DEL");
 	struct checklist *cl = NULL;
@@ -759,6 +770,11 @@ static void test_evidence_first_satisfying_units(void **state)
 	assert_int_equal(fd->nevidence, MATCH_MAX_EVIDENCE);
 	for (i = 0; i < MATCH_MAX_EVIDENCE; i++)
 		assert_string_equal(fd->evidence[i].quote, want[i]);
+	fd = run(f, sent_text, "SUB");
+	assert_int_equal(fd->status, FINDING_SATISFIED);
+	assert_int_equal(fd->nevidence, MATCH_MAX_EVIDENCE);
+	for (i = 0; i < MATCH_MAX_EVIDENCE; i++)
+		assert_string_equal(fd->evidence[i].quote, sent_want[i]);
 
 	m = own_matcher(weak_yaml, strlen(weak_yaml), &cl);
 	assert_int_equal(check_buffer(&rep, m, "w", weak_text,
