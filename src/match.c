@@ -1604,13 +1604,16 @@ static size_t unit_index(uint32_t u)
 	return u == NO_UNIT ? (size_t)-1 : u;
 }
 
-/* One hit of one item's group. */
+/* One hit of one item's group, and the item's next (NO_HIT: none). */
 struct item_hit {
 	uint32_t hit; /* index in hits */
+	uint32_t next;
 	uint16_t item;
 	uint8_t group;
 	uint8_t weak;
 };
+
+#define NO_HIT UINT32_MAX
 
 /*
  * Accumulated groups of one unit for one item: every hit (mask), the
@@ -1622,6 +1625,8 @@ struct item_hit {
 struct unit_acc {
 	size_t unit;
 	unsigned mask, strong, own;
+	uint32_t from; /* the unit's first item hit; NO_HIT: none, or not
+			* known (section scope) */
 };
 
 /* Offsets into the normalized text, ascending once sorted. */
@@ -1699,9 +1704,11 @@ struct run {
 	uint32_t base; /* original offset of norm.buf[0] */
 	struct raw_hit *hits;
 	size_t nhits, ahits;
+	/* Item hits in document order; item i's from ihits[item_head[i]]
+	 * on, each giving the next (NO_HIT: none). */
 	struct item_hit *ihits;
 	size_t nihits, aihits;
-	size_t *item_first; /* ihits of item i: [item_first[i], [i+1]) */
+	uint32_t *item_head, *item_tail;
 	uint8_t *applies;   /* item i applies to the document */
 	uint64_t named;     /* items (item_bit) whose subject a term may be,
 			     * or a regex */
@@ -2669,8 +2676,8 @@ static int split_needed_sentences(struct run *r)
 		    r->m->cl->items[k].scope != CL_SENTENCE)
 			continue;
 		/* An item's hits are in document order. */
-		for (i = r->item_first[k], sn = 0; i < r->item_first[k + 1];
-		     i++) {
+		for (i = r->item_head[k], sn = 0; i != NO_HIT;
+		     i = r->ihits[i].next) {
 			struct raw_hit *h = &r->hits[r->ihits[i].hit];
 			const struct doc_sentence *v = r->sent.v;
 
@@ -2688,17 +2695,18 @@ static int split_needed_sentences(struct run *r)
 /*
  * The refs of hit i that count for their items, those of named items
  * (the others are missing whatever they have): appended to r->ihits as
- * item hits, counted by item in r->item_first[item + 1], the items of
- * subjects noted kept; a by-reference phrase's block is noted.
+ * item hits, each linked from its item's last, the items of subjects
+ * noted kept; a by-reference phrase's block is noted.
  */
 static int hit_items(struct run *r, size_t i)
 {
 	const struct raw_hit *h = &r->hits[i];
 	const struct ref *refs = h->rref ? h->rref : &r->m->refs[h->ref0];
 	size_t k, n = hit_nrefs(h);
+	uint32_t j;
 	/* In locals: a store through uint8_t could change r's fields, for
 	 * the compiler, which would read them again after each. */
-	size_t *first = r->item_first;
+	uint32_t *head = r->item_head, *tail = r->item_tail;
 	uint8_t *kept = r->item_kept;
 	uint64_t named = r->named;
 	int covered = h->covered;
@@ -2719,10 +2727,15 @@ static int hit_items(struct run *r, size_t i)
 			continue;
 		if (SR_ALLOC_GROW(r->ihits, r->nihits + 1, r->aihits) < 0)
 			return SR_ENOMEM;
-		r->ihits[r->nihits++] = (struct item_hit){
-			(uint32_t)i, (uint16_t)ref->item, (uint8_t)ref->group,
-			(uint8_t)ref->weak};
-		first[ref->item + 1]++;
+		j = (uint32_t)r->nihits++;
+		r->ihits[j] = (struct item_hit){
+			(uint32_t)i, NO_HIT, (uint16_t)ref->item,
+			(uint8_t)ref->group, (uint8_t)ref->weak};
+		if (tail[ref->item] == NO_HIT)
+			head[ref->item] = j;
+		else
+			r->ihits[tail[ref->item]].next = j;
+		tail[ref->item] = j;
 		if (ref->group == 0)
 			kept[ref->item] = 1;
 		if ((r->sent_items & item_bit(r->m->cl, ref->item)) &&
@@ -2733,34 +2746,33 @@ static int hit_items(struct run *r, size_t i)
 }
 
 /*
- * Sorts the hits that count out to their items (r->ihits, sliced by
- * r->item_first: a counting sort, so within an item they stay in
- * document order) and notes which blocks hold a by-reference phrase.
+ * Gives the hits that count to their items (r->ihits, a list for each
+ * item in document order: accumulate reads an item's up to its last unit
+ * of evidence, often a small part, and a sort of them all by item cost
+ * more than the rest of their reading) and notes which blocks hold a
+ * by-reference phrase.
  */
 static int distribute(struct run *r)
 {
 	size_t nitems = r->m->cl->nitems, i, b = 0;
 	const struct doc *d = r->doc;
-	struct item_hit *all;
-	size_t *fill = NULL;
 
-	r->item_first = calloc(nitems + 1, sizeof(*r->item_first));
+	r->item_head = malloc((nitems ? nitems : 1) * sizeof(*r->item_head));
+	r->item_tail = malloc((nitems ? nitems : 1) * sizeof(*r->item_tail));
 	r->item_kept = calloc(nitems ? nitems : 1, 1);
 	r->block_byref = calloc(d->nblocks ? d->nblocks : 1, 1);
-	fill = calloc(nitems + 1, sizeof(*fill));
-	if (!r->item_first || !r->item_kept || !r->block_byref || !fill ||
-	    SR_ALLOC_GROW(r->ihits, r->nhits + 16, r->aihits) < 0) {
-		free(fill);
+	if (!r->item_head || !r->item_tail || !r->item_kept ||
+	    !r->block_byref ||
+	    SR_ALLOC_GROW(r->ihits, r->nhits + 16, r->aihits) < 0)
 		return SR_ENOMEM;
-	}
-	for (i = 0; i < nitems; i++)
+	for (i = 0; i < nitems; i++) {
+		r->item_head[i] = r->item_tail[i] = NO_HIT;
 		if (r->m->cl->items[i].scope == CL_SENTENCE && r->applies[i])
 			r->sent_items |= item_bit(r->m->cl, (int)i);
-	if ((r->sent_items &= r->named) &&
-	    !(r->sent_need = calloc(d->nblocks ? d->nblocks : 1, 1))) {
-		free(fill);
-		return SR_ENOMEM;
 	}
+	if ((r->sent_items &= r->named) &&
+	    !(r->sent_need = calloc(d->nblocks ? d->nblocks : 1, 1)))
+		return SR_ENOMEM;
 	if (r->excludes)
 		mark_covered(r);
 	/* Blocks of hits: both are in document order, so walk them
@@ -2778,41 +2790,18 @@ static int distribute(struct run *r)
 				   ? (uint32_t)b
 				   : NO_UNIT;
 		h->sentence = NO_UNIT;
-		if (hit_items(r, i) < 0) {
-			free(fill);
+		if (hit_items(r, i) < 0)
 			return SR_ENOMEM;
-		}
 	}
 	/*
 	 * An item that does not apply, or whose subject (the first group)
 	 * the spec never names, is missing whatever else it names: every
 	 * status but missing needs the subject in the unit.  Its hits are
-	 * not placed (most of them are such, as most items are missing).
+	 * not read (most of them are such, as most items are missing).
 	 */
-	for (i = 0; i < nitems; i++) {
-		if (!r->applies[i])
-			r->item_kept[i] = 0;
-		if (!r->item_kept[i])
-			r->item_first[i + 1] = 0;
-	}
 	for (i = 0; i < nitems; i++)
-		r->item_first[i + 1] += r->item_first[i];
-	all = r->ihits;
-	r->ihits = malloc((r->item_first[nitems] ? r->item_first[nitems] : 1) *
-			  sizeof(*r->ihits));
-	if (!r->ihits) {
-		r->ihits = all;
-		free(fill);
-		return SR_ENOMEM;
-	}
-	r->aihits = r->item_first[nitems];
-	memcpy(fill, r->item_first, nitems * sizeof(*fill));
-	for (i = 0; i < r->nihits; i++)
-		if (r->item_kept[all[i].item])
-			r->ihits[fill[all[i].item]++] = all[i];
-	r->nihits = r->item_first[nitems];
-	free(all);
-	free(fill);
+		if (!r->applies[i] || !r->item_kept[i])
+			r->item_head[i] = NO_HIT;
 	return r->sent_items ? split_needed_sentences(r) : 0;
 }
 
@@ -2977,6 +2966,9 @@ static int inherit_headings(struct run *r, enum cl_scope scope)
 			a->mask = r->acc[i].mask;
 			a->strong = r->acc[i].strong;
 			a->own = 0;
+			/* No hit of its own, maybe; merged into a unit's
+			 * own acc, that comes first and keeps its `from`. */
+			a->from = NO_HIT;
 		}
 	}
 	if (r->nacc == n)
@@ -3063,7 +3055,7 @@ static int accumulate(struct run *r, size_t item)
 	r->nacc = 0;
 	if (it->scope == CL_SECTION)
 		memset(r->sec_acc, 0, (d->nsections + 1) * sizeof(*r->sec_acc));
-	for (i = r->item_first[item]; i < r->item_first[item + 1]; i++) {
+	for (i = r->item_head[item]; i != NO_HIT; i = r->ihits[i].next) {
 		const struct item_hit *ih = &r->ihits[i];
 		const struct raw_hit *h = &r->hits[ih->hit];
 		unsigned bit = 1u << ih->group;
@@ -3089,6 +3081,7 @@ static int accumulate(struct run *r, size_t item)
 				a = &r->acc[r->nacc++];
 				a->unit = u;
 				a->mask = a->strong = a->own = 0;
+				a->from = (uint32_t)i;
 			}
 			a = &r->acc[r->nacc - 1];
 		}
@@ -3119,6 +3112,7 @@ static int accumulate(struct run *r, size_t item)
 			if (SR_ALLOC_GROW(r->acc, r->nacc + 1, r->aacc) < 0)
 				return SR_ENOMEM;
 			r->acc[r->nacc] = r->sec_acc[i];
+			r->acc[r->nacc].from = NO_HIT;
 			r->acc[r->nacc++].unit = i;
 		}
 	}
@@ -3164,7 +3158,7 @@ static int unit_by_reference(const struct run *r, size_t item,
 		return r->block_byref[b] ||
 		       (is_heading_block(d, b) && body_by_reference(r, b));
 	}
-	for (i = r->item_first[item]; i < r->item_first[item + 1]; i++) {
+	for (i = r->item_head[item]; i != NO_HIT; i = r->ihits[i].next) {
 		const struct item_hit *ih = &r->ihits[i];
 		const struct raw_hit *h = &r->hits[ih->hit];
 
@@ -3180,7 +3174,7 @@ static int unit_by_reference(const struct run *r, size_t item,
 }
 
 static int add_evidence(struct run *r, struct finding *f, size_t item,
-			size_t u, int with_byref)
+			const struct unit_acc *a, int with_byref)
 {
 	const struct cl_item *it = &r->m->cl->items[item];
 	const struct doc *d = r->doc;
@@ -3193,26 +3187,16 @@ static int add_evidence(struct run *r, struct finding *f, size_t item,
 			return SR_ENOMEM;
 	}
 	ev = &f->evidence[f->nevidence++];
-	unit_range(r, it->scope, u, &ev->start, &ev->end);
+	unit_range(r, it->scope, a->unit, &ev->start, &ev->end);
 	/* The item's hits are in document order: from the first that
-	 * starts in the unit to the last. */
-	{
-		size_t lo = r->item_first[item], hi = r->item_first[item + 1];
-
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (r->hits[r->ihits[mid].hit].ostart < ev->start)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		i = lo;
-	}
-	for (; i < r->item_first[item + 1]; i++) {
+	 * starts in the unit (where it is known, a->from) to the last. */
+	for (i = a->from != NO_HIT ? a->from : r->item_head[item]; i != NO_HIT;
+	     i = r->ihits[i].next) {
 		const struct item_hit *ih = &r->ihits[i];
 		const struct raw_hit *h = &r->hits[ih->hit];
 
+		if (h->ostart < ev->start)
+			continue;
 		if (h->ostart >= ev->end)
 			break;
 		/* Inside the unit (for a section, subsections included). */
@@ -3284,7 +3268,7 @@ static int evaluate(struct run *r, size_t item, struct finding *f)
 			f->status = FINDING_SATISFIED;
 			f->groups_hit = full;
 			if (f->nevidence < MATCH_MAX_EVIDENCE &&
-			    (ret = add_evidence(r, f, item, a->unit, 0)) < 0)
+			    (ret = add_evidence(r, f, item, a, 0)) < 0)
 				return ret;
 		}
 	}
@@ -3297,7 +3281,7 @@ static int evaluate(struct run *r, size_t item, struct finding *f)
 			f->status = FINDING_BY_REFERENCE;
 			f->groups_hit |= a->mask;
 			if (f->nevidence < MATCH_MAX_EVIDENCE &&
-			    (ret = add_evidence(r, f, item, a->unit, 1)) < 0)
+			    (ret = add_evidence(r, f, item, a, 1)) < 0)
 				return ret;
 		}
 	}
@@ -3318,7 +3302,7 @@ static int evaluate(struct run *r, size_t item, struct finding *f)
 		if (!f->groups_hit)
 			f->groups_hit = a->mask;
 		if (f->nevidence < MATCH_MAX_EVIDENCE &&
-		    (ret = add_evidence(r, f, item, a->unit, 0)) < 0)
+		    (ret = add_evidence(r, f, item, a, 0)) < 0)
 			return ret;
 	}
 	return 0;
@@ -3420,7 +3404,8 @@ out:
 	text_norm_release(&r.norm);
 	free(r.hits);
 	free(r.ihits);
-	free(r.item_first);
+	free(r.item_head);
+	free(r.item_tail);
 	free(r.item_kept);
 	free(r.applies);
 	free(r.needed);

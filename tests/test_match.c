@@ -790,6 +790,28 @@ static void test_evidence_first_satisfying_units(void **state)
 }
 
 /*
+ * An item's hits are a list of their own among all items' (in document
+ * order): a unit's evidence holds the item's hits only, a unit whose
+ * groups come from its heading holds none, and a section's subject is
+ * found for a by-reference phrase however few hits it has.
+ */
+static void test_item_hit_lists(void **state)
+{
+	struct fixture *f = *state;
+	const struct finding *fd;
+
+	/* The first item hit of all is an audit's; the paragraph under
+	 * the heading has another, and DEL's groups from its heading. */
+	fd = run(f, "Audit first.\n\n## 情報の消去\n\nAudit here.\n", "DEL");
+	assert_int_equal(fd->status, FINDING_PARTIAL);
+	assert_int_equal(fd->nevidence, 2);
+	assert_int_equal(fd->evidence[0].nhits, 2); /* 情報, 消去 */
+	assert_int_equal(fd->evidence[1].nhits, 0);
+	fd = run(f, "秘密保持については契約書に定めるとおりとする。\n", "NDA");
+	assert_int_equal(fd->status, FINDING_BY_REFERENCE);
+}
+
+/*
  * A heading over an empty body is no evidence, wherever it is among many
  * sections with long bodies (their ends are looked up from the last).
  */
@@ -1263,6 +1285,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_evidence_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_evidence_first_satisfying_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_item_hit_lists, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_serialize_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_section_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_sections_among_many,
