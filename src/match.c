@@ -1718,6 +1718,7 @@ struct run {
 	uint8_t *item_kept; /* item i's hits are placed in ihits */
 	uint8_t *block_byref; /* block holds a by-reference phrase */
 	uint64_t sent_items; /* applicable items of sentence scope, named */
+	size_t sent_next;    /* blocks before it are split if needed */
 	uint8_t *sent_need;  /* per block, when there are: its sentences are
 			      * needed (note_sentences) */
 	struct doc_sentences sent; /* of those blocks, in order */
@@ -2661,34 +2662,36 @@ static void note_sentences(struct run *r, size_t b, int subject)
 		need[k] = 1;
 }
 
-/* Splits the blocks note_sentences noted, and gives the hits of items of
- * sentence scope their sentence. */
-static int split_needed_sentences(struct run *r)
+/*
+ * Splits the blocks note_sentences noted, up to block `end`: items of
+ * sentence scope read their hits in document order, and the sentences
+ * are split as far as one of them reads (accumulate stops at its last
+ * unit of evidence), in order, so that r->sent stays in order.
+ */
+static int split_sentences_to(struct run *r, size_t end)
 {
-	const struct doc *d = r->doc;
-	size_t i, k, sn;
-
-	for (i = 0; i < d->nblocks; i++)
-		if (r->sent_need[i] && doc_block_sentences(d, i, &r->sent) < 0)
+	for (; r->sent_next < end; r->sent_next++)
+		if (r->sent_need && r->sent_need[r->sent_next] &&
+		    doc_block_sentences(r->doc, r->sent_next, &r->sent) < 0)
 			return SR_ENOMEM;
-	for (k = 0; k < r->m->cl->nitems; k++) {
-		if (!(r->sent_items & item_bit(r->m->cl, (int)k)) ||
-		    r->m->cl->items[k].scope != CL_SENTENCE)
-			continue;
-		/* An item's hits are in document order. */
-		for (i = r->item_head[k], sn = 0; i != NO_HIT;
-		     i = r->ihits[i].next) {
-			struct raw_hit *h = &r->hits[r->ihits[i].hit];
-			const struct doc_sentence *v = r->sent.v;
+	return 0;
+}
 
-			while (sn + 1 < r->sent.n && v[sn + 1].start <= h->ostart)
-				sn++;
-			h->sentence = r->sent.n && v[sn].start <= h->ostart &&
-						      h->oend <= v[sn].end
-					      ? (uint32_t)sn
-					      : NO_UNIT;
-		}
-	}
+/* Gives hit h its sentence; *sn is the sentence of the item's hit before
+ * (its hits are in document order). */
+static int place_in_sentence(struct run *r, struct raw_hit *h, size_t *sn)
+{
+	const struct doc_sentence *v;
+
+	if (h->block != NO_UNIT && split_sentences_to(r, h->block + 1) < 0)
+		return SR_ENOMEM;
+	v = r->sent.v;
+	while (*sn + 1 < r->sent.n && v[*sn + 1].start <= h->ostart)
+		(*sn)++;
+	h->sentence = r->sent.n && v[*sn].start <= h->ostart &&
+				      h->oend <= v[*sn].end
+			      ? (uint32_t)*sn
+			      : NO_UNIT;
 	return 0;
 }
 
@@ -2802,7 +2805,7 @@ static int distribute(struct run *r)
 	for (i = 0; i < nitems; i++)
 		if (!r->applies[i] || !r->item_kept[i])
 			r->item_head[i] = NO_HIT;
-	return r->sent_items ? split_needed_sentences(r) : 0;
+	return 0;
 }
 
 /* The unit of `scope` that holds hit h, or (size_t)-1.  Inlined, so that
@@ -3049,20 +3052,24 @@ static int accumulate(struct run *r, size_t item)
 	const struct doc *d = r->doc;
 	unsigned full = all_groups(it);
 	int stops = it->scope == CL_SENTENCE || it->scope == CL_PARAGRAPH;
+	int stopped = 0;
 	struct heading_acc head = { 0, 0, 0, 0 };
-	size_t i, nsat = 0;
+	size_t i, nsat = 0, sn = 0;
 
 	r->nacc = 0;
 	if (it->scope == CL_SECTION)
 		memset(r->sec_acc, 0, (d->nsections + 1) * sizeof(*r->sec_acc));
 	for (i = r->item_head[item]; i != NO_HIT; i = r->ihits[i].next) {
 		const struct item_hit *ih = &r->ihits[i];
-		const struct raw_hit *h = &r->hits[ih->hit];
+		struct raw_hit *h = &r->hits[ih->hit];
 		unsigned bit = 1u << ih->group;
-		size_t u = unit_of(d, it->scope, h);
+		size_t u;
 		struct unit_acc *a;
 
-		if (u == (size_t)-1)
+		if (it->scope == CL_SENTENCE &&
+		    place_in_sentence(r, h, &sn) < 0)
+			return SR_ENOMEM;
+		if ((u = unit_of(d, it->scope, h)) == (size_t)-1)
 			continue;
 		if (it->scope == CL_SECTION) {
 			a = &r->sec_acc[u];
@@ -3073,8 +3080,10 @@ static int accumulate(struct run *r, size_t item)
 				    unit_done(r, it->scope,
 					      &r->acc[r->nacc - 1], &head,
 					      full) &&
-				    ++nsat == MATCH_MAX_EVIDENCE)
+				    ++nsat == MATCH_MAX_EVIDENCE) {
+					stopped = 1;
 					break;
+				}
 				if (SR_ALLOC_GROW(r->acc, r->nacc + 1,
 						  r->aacc) < 0)
 					return SR_ENOMEM;
@@ -3092,6 +3101,11 @@ static int accumulate(struct run *r, size_t item)
 				a->own |= bit;
 		}
 	}
+	/* A heading's groups count for every sentence of its body, hits
+	 * or none (for a status short of satisfied): all are split then. */
+	if (it->scope == CL_SENTENCE && !stopped && r->nacc &&
+	    split_sentences_to(r, d->nblocks) < 0)
+		return SR_ENOMEM;
 	if (it->scope == CL_SENTENCE || it->scope == CL_PARAGRAPH)
 		return inherit_headings(r, it->scope);
 	if (it->scope == CL_SECTION) {

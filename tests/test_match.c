@@ -809,6 +809,13 @@ static void test_item_hit_lists(void **state)
 	assert_int_equal(fd->evidence[1].nhits, 0);
 	fd = run(f, "秘密保持については契約書に定めるとおりとする。\n", "NDA");
 	assert_int_equal(fd->status, FINDING_BY_REFERENCE);
+	/* Sentences are split as far as an item reads its hits; short of
+	 * satisfied, its heading's body is split too, hits or none: the
+	 * subject in the heading makes its body's sentence partial. */
+	fd = run(f, "## 再委託について\n\n本件は以下のとおり。\n", "SUB");
+	assert_int_equal(fd->status, FINDING_PARTIAL);
+	assert_int_equal(fd->nevidence, 2);
+	assert_string_equal(fd->evidence[1].quote, "本件は以下のとおり。");
 }
 
 /*
