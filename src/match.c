@@ -1713,9 +1713,11 @@ struct run {
 	uint64_t named;     /* items (item_bit) whose subject a term may be,
 			     * or a regex */
 	uint8_t *needed;    /* regex i is run (regex_needed, regex_live) */
-	uint8_t *steer_seen; /* the steering sets (matcher->nsteer) the
-			      * outputs have, then the buckets they fill */
-	uint8_t *item_kept; /* item i's hits are placed in ihits */
+	/* Per steering set (matcher->nsteer): the outputs have it, then
+	 * (note_live_sets) it steers to a regex that runs; after them, per
+	 * bucket: a literal of the outputs goes to it (note_buckets). */
+	uint8_t *steer_seen;
+	uint8_t *item_kept; /* item i's subject is hit: its hits are read */
 	uint8_t *block_byref; /* block holds a by-reference phrase */
 	uint64_t sent_items; /* applicable items of sentence scope, named */
 	size_t sent_next;    /* blocks before it are split if needed */
