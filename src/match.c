@@ -1853,38 +1853,43 @@ emit_outputs(struct run *r, uint32_t s, size_t i)
 #define SCAN_CHAINS 4 /* scan_chains() names each */
 #define SCAN_BLOCK 512
 
-struct scan_out {
-	uint32_t state, at;
+/*
+ * Where the DFA reached a state with output, in order of the offset: as
+ * a chain keeps them, the state in the low half and the offset from
+ * `base` in the high one, so that a chain's block is copied as it is.
+ */
+struct scan_outs {
+	uint64_t *v;
+	size_t n, alloc;
+	size_t base;
 };
 
-/* Where the DFA reached a state with output, in order of the offset. */
-struct scan_outs {
-	struct scan_out *v;
-	size_t n, alloc;
-};
+static uint32_t out_state(uint64_t v)
+{
+	return (uint32_t)v;
+}
+
+static size_t out_at(const struct scan_outs *o, uint64_t v)
+{
+	return o->base + (size_t)(v >> 32);
+}
 
 static int outs_add(struct scan_outs *o, uint32_t state, size_t at)
 {
 	if (SR_ALLOC_GROW(o->v, o->n + 1, o->alloc) < 0)
 		return SR_ENOMEM;
-	o->v[o->n].state = state;
-	o->v[o->n++].at = (uint32_t)at;
+	o->v[o->n++] = (uint64_t)(at - o->base) << 32 | state;
 	return 0;
 }
 
-/* The outputs a chain kept in a block, each its offset counted from
- * `from` in the high half and its state in the low one. */
+/* The outputs a chain kept in a block. */
 static int outs_add_block(struct scan_outs *o, const uint64_t *block,
-			  size_t n, size_t from)
+			  size_t n)
 {
-	size_t j;
-
 	if (SR_ALLOC_GROW(o->v, o->n + n, o->alloc) < 0)
 		return SR_ENOMEM;
-	for (j = 0; j < n; j++) {
-		o->v[o->n].state = (uint32_t)block[j];
-		o->v[o->n++].at = (uint32_t)(from + (block[j] >> 32));
-	}
+	memcpy(o->v + o->n, block, n * sizeof(*block));
+	o->n += n;
 	return 0;
 }
 
@@ -1925,6 +1930,9 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 	uint64_t b0[SCAN_BLOCK], b1[SCAN_BLOCK], b2[SCAN_BLOCK],
 		b3[SCAN_BLOCK];
 
+	for (j = 0; j < SCAN_CHAINS; j++)
+		outs[j].base = j * part;
+
 	for (i = 0; i < part;) {
 		size_t stop = part - i < SCAN_BLOCK ? part : i + SCAN_BLOCK;
 		size_t k0 = 0, k1 = 0, k2 = 0, k3 = 0;
@@ -1937,10 +1945,10 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 			SCAN_STEP(2);
 			SCAN_STEP(3);
 		}
-		if (outs_add_block(&outs[0], b0, k0, 0) < 0 ||
-		    outs_add_block(&outs[1], b1, k1, part) < 0 ||
-		    outs_add_block(&outs[2], b2, k2, 2 * part) < 0 ||
-		    outs_add_block(&outs[3], b3, k3, 3 * part) < 0)
+		if (outs_add_block(&outs[0], b0, k0) < 0 ||
+		    outs_add_block(&outs[1], b1, k1) < 0 ||
+		    outs_add_block(&outs[2], b2, k2) < 0 ||
+		    outs_add_block(&outs[3], b3, k3) < 0)
 			return SR_ENOMEM;
 	}
 	/* What is left after the last part: n is not a multiple. */
@@ -2082,15 +2090,15 @@ static int scan(struct run *r)
 	for (c = 0; c < SCAN_CHAINS; c++) {
 		/* In locals: a store through uint8_t could change any of
 		 * them, for the compiler. */
-		const struct scan_out *v = outs[c].v;
+		const uint64_t *v = outs[c].v;
 		const uint64_t *subj = m->state_subj;
 		const uint32_t *steer = m->state_steer;
 		uint8_t *seen = r->steer_seen;
 		size_t nout = outs[c].n;
 
 		for (k = 0; k < nout; k++) {
-			named |= subj[v[k].state];
-			seen[steer[v[k].state]] = 1;
+			named |= subj[out_state(v[k])];
+			seen[steer[out_state(v[k])]] = 1;
 		}
 	}
 	r->named = (named | m->rx_subj) & applies;
@@ -2101,7 +2109,8 @@ static int scan(struct run *r)
 	note_live_sets(r);
 	for (c = 0; c < SCAN_CHAINS; c++)
 		for (k = 0; k < outs[c].n; k++) {
-			uint32_t st = outs[c].v[k].state;
+			uint64_t v = outs[c].v[k];
+			uint32_t st = out_state(v);
 
 			/* A third of the outputs on the benchmark's corpus
 			 * can neither make a hit nor steer (with nothing
@@ -2109,7 +2118,7 @@ static int scan(struct run *r)
 			if (!r->steer_seen[m->state_steer[st]] &&
 			    !(m->state_use[st] & r->named))
 				continue;
-			if ((ret = emit_outputs(r, st, outs[c].v[k].at)) < 0)
+			if ((ret = emit_outputs(r, st, out_at(&outs[c], v))) < 0)
 				goto out;
 		}
 out:
