@@ -1791,10 +1791,7 @@ static int steer(struct run *r, uint32_t st, size_t ref0, size_t nref)
 	l = r->lit_hits + r->nlit_hits;
 	for (k = 0; k < nref; k++)
 		if (r->needed[refs[k].item]) {
-			l->bucket = LIT_BUCKETS * (uint32_t)refs[k].item +
-				    (refs[k].kind == REF_ANCHOR
-					     ? MAX_TAILS
-					     : (uint32_t)refs[k].group);
+			l->bucket = steer_bucket(&refs[k]);
 			l++->at = st;
 		}
 	r->nlit_hits = (size_t)(l - r->lit_hits);
