@@ -94,8 +94,6 @@ struct out_slice {
 	uint8_t excl;
 };
 
-#define OUT_FLAG 0x80000000u
-
 struct matcher {
 	const struct checklist *cl;
 	struct pattern *pats;
@@ -108,17 +106,15 @@ struct matcher {
 	/* By the first ref of a pattern's slice: the items (item_bit) of the
 	 * terms in it, every bit when a by-reference phrase is one. */
 	uint64_t *slice_items;
-	/* DFA: delta[state * nclasses + class], OUT_FLAG marking moves into
-	 * states with output (while it is built, and when the 16-bit table
-	 * below does not fit). */
+	/* DFA, by byte class (cls: a byte's, 0 for bytes no pattern has):
+	 * row c holds every state's move on class c, the move from state s
+	 * on byte b at coff[b] + s, in delta16 when the states fit in 16
+	 * bits, else in delta32.  States are numbered breadth first, those
+	 * with output last, from out_min on (build_dfa). */
 	uint8_t cls[256];
 	size_t nclasses;
-	uint32_t *delta;
-	/* The same with 16-bit entries, when it fits, and by class: row c
-	 * holds every state's move on class c, at delta16[coff[byte] + s]
-	 * (states renumbered breadth first, those with output last, from
-	 * out_min on: make_delta16). */
 	uint16_t *delta16;
+	uint32_t *delta32;
 	uint32_t coff[256];
 	uint32_t out_min;
 	size_t nstates;
@@ -1102,82 +1098,150 @@ static int make_patterns(struct matcher *m, struct builder *b)
 
 #define NONE 0xffffffffu
 
-/*
- * The 16-bit table: states renumbered breadth first, so that the shallow
- * ones, where the text keeps coming back to, are together in each row,
- * and stored by class, so that what a byte selects is known before the
- * state is (the scan's chain of loads is then a load and an add).  The
- * top bit marks moves into states with output (m->outn: patterns).
- * queue: the states but the root, breadth first.
- */
-#define DELTA16_TILE 64 /* states read at once: their rows fit in L1 */
-
-static int make_delta16(struct matcher *m, const uint32_t *queue)
+/* Byte order, a prefix before what extends it. */
+static int cmp_lex(const void *a, const void *b)
 {
-	size_t ns = m->nstates, K = m->nclasses, s, t, c, t0, nn = 1;
-	uint32_t *perm = malloc(ns * sizeof(*perm)), *o0 = NULL, *on = NULL;
-	uint32_t *old = malloc(ns * sizeof(*old));
-	uint64_t *sj = NULL;
+	const struct pattern *x = *(const struct pattern *const *)a,
+			     *y = *(const struct pattern *const *)b;
+	int c = memcmp(x->bytes, y->bytes, x->len < y->len ? x->len : y->len);
 
-	m->delta16 = malloc(ns * K * sizeof(*m->delta16));
-	o0 = malloc(ns * sizeof(*o0));
-	on = malloc(ns * sizeof(*on));
-	sj = malloc(ns * sizeof(*sj));
-	if (!perm || !old || !m->delta16 || !o0 || !on || !sj) {
-		free(perm);
-		free(old);
-		free(o0);
-		free(on);
-		free(sj);
-		free(m->delta16);
-		m->delta16 = NULL;
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static size_t common_prefix(const struct pattern *x, const struct pattern *y)
+{
+	size_t j = 0;
+
+	while (j < x->len && j < y->len && x->bytes[j] == y->bytes[j])
+		j++;
+	return j;
+}
+
+/*
+ * The patterns' trie, each state's children in a list: the root, and a
+ * state for each distinct prefix.  Made from the patterns in byte order,
+ * each one's bytes past the prefix it shares with the one before, along
+ * whose states it goes on: no move is ever looked up.
+ */
+struct trie {
+	uint32_t *child; /* the first child, or NONE */
+	uint32_t *next;  /* the next sibling, or NONE */
+	uint32_t *own;   /* the pattern ending here, or NONE */
+	uint8_t *cls;    /* the class of the move into the state */
+	size_t n;
+};
+
+static void trie_release(struct trie *t)
+{
+	free(t->child);
+	free(t->next);
+	free(t->own);
+	free(t->cls);
+}
+
+static int build_trie(const struct matcher *m, struct trie *t)
+{
+	const struct pattern **v = malloc((m->npats ? m->npats : 1) *
+					  sizeof(*v));
+	uint32_t *path = malloc((m->max_len + 1) * sizeof(*path));
+	size_t i, k, n = 1;
+	int ret = SR_ENOMEM;
+
+	memset(t, 0, sizeof(*t));
+	if (!v || !path)
+		goto out;
+	for (i = 0; i < m->npats; i++)
+		v[i] = &m->pats[i];
+	qsort(v, m->npats, sizeof(*v), cmp_lex);
+	for (i = 0; i < m->npats; i++) {
+		/* None is empty (terms and literals never are), and none is
+		 * another's prefix that sorts after it: they are unique. */
+		if (!v[i]->len || (i && !cmp_lex(&v[i - 1], &v[i]))) {
+			ret = SR_EINVAL;
+			goto out;
+		}
+		n += v[i]->len - (i ? common_prefix(v[i - 1], v[i]) : 0);
+	}
+	if (n > UINT32_MAX / 2) {
+		ret = SR_ELIMIT;
+		goto out;
+	}
+	t->child = malloc(n * sizeof(*t->child));
+	t->next = malloc(n * sizeof(*t->next));
+	t->own = malloc(n * sizeof(*t->own));
+	t->cls = malloc(n);
+	if (!t->child || !t->next || !t->own || !t->cls)
+		goto out;
+	t->child[0] = t->next[0] = t->own[0] = NONE;
+	t->cls[0] = 0;
+	t->n = 1;
+	path[0] = 0;
+	for (i = 0; i < m->npats; i++) {
+		const struct pattern *p = v[i];
+
+		/* path[0 .. shared] is the pattern before's. */
+		for (k = i ? common_prefix(v[i - 1], p) : 0; k < p->len; k++) {
+			uint32_t x = (uint32_t)t->n++;
+
+			t->child[x] = t->own[x] = NONE;
+			t->cls[x] = m->cls[(unsigned char)p->bytes[k]];
+			t->next[x] = t->child[path[k]];
+			t->child[path[k]] = x;
+			path[k + 1] = x;
+		}
+		t->own[path[p->len]] = (uint32_t)(p - m->pats);
+	}
+	ret = 0;
+out:
+	free(v);
+	free(path);
+	if (ret < 0)
+		trie_release(t);
+	return ret;
+}
+
+/* Each row of the table ordered by new[] (a permutation of the states),
+ * its entries renamed by it. */
+static int permute_rows(struct matcher *m, const uint32_t *new)
+{
+	size_t ns = m->nstates, k, s;
+	void *tmp = malloc(ns * (m->delta16 ? sizeof(uint16_t)
+					    : sizeof(uint32_t)));
+
+	if (!tmp)
 		return SR_ENOMEM;
-	}
-	/* The root (which has no output: no pattern is empty) is 0, the
-	 * states without output follow breadth first, then those with. */
-	perm[0] = old[0] = 0;
-	for (s = 0; s + 1 < ns; s++)
-		if (!m->outn[queue[s]]) {
-			old[nn] = queue[s];
-			perm[queue[s]] = (uint32_t)nn++;
-		}
-	m->out_min = (uint32_t)nn;
-	for (s = 0; s + 1 < ns; s++)
-		if (m->outn[queue[s]]) {
-			old[nn] = queue[s];
-			perm[queue[s]] = (uint32_t)nn++;
-		}
-	/* A transposition, in tiles of DELTA16_TILE new states: their
-	 * rows are read once and each class's entries written together
-	 * (written a state at a time, every store went to its own cache
-	 * line, a third of building the matcher). */
-	for (t0 = 0; t0 < ns; t0 += DELTA16_TILE) {
-		size_t t1 = ns - t0 < DELTA16_TILE ? ns : t0 + DELTA16_TILE;
+	for (k = 0; k < m->nclasses; k++) {
+		if (m->delta16) {
+			uint16_t *row = m->delta16 + k * ns, *old = tmp;
 
-		for (c = 0; c < K; c++)
-			for (t = t0; t < t1; t++) {
-				uint32_t d = m->delta[old[t] * K + c];
+			memcpy(old, row, ns * sizeof(*row));
+			for (s = 0; s < ns; s++)
+				row[new[s]] = (uint16_t)new[old[s]];
+		} else {
+			uint32_t *row = m->delta32 + k * ns, *old = tmp;
 
-				m->delta16[c * ns + t] = (uint16_t)perm[d];
-			}
+			memcpy(old, row, ns * sizeof(*row));
+			for (s = 0; s < ns; s++)
+				row[new[s]] = new[old[s]];
+		}
 	}
-	for (s = 0; s < ns; s++) {
-		o0[perm[s]] = m->out0[s];
-		on[perm[s]] = m->outn[s];
-		sj[perm[s]] = m->state_subj[s];
-	}
-	for (c = 0; c < 256; c++)
-		m->coff[c] = (uint32_t)(m->cls[c] * ns);
-	free(m->out0);
-	free(m->outn);
-	free(m->state_subj);
-	m->out0 = o0;
-	m->outn = on;
-	m->state_subj = sj;
-	free(perm);
-	free(old);
-	free(m->delta);
-	m->delta = NULL;
+	free(tmp);
+	return 0;
+}
+
+/* v[new[s]] = v[s], for an array of ns elements of elem bytes. */
+static int permute_array(void **v, const uint32_t *new, size_t ns,
+			 size_t elem)
+{
+	char *to = malloc(ns * elem), *from = *v;
+	size_t s;
+
+	if (!to)
+		return SR_ENOMEM;
+	for (s = 0; s < ns; s++)
+		memcpy(to + new[s] * elem, from + s * elem, elem);
+	free(*v);
+	*v = to;
 	return 0;
 }
 
@@ -1228,55 +1292,23 @@ static int make_out_slices(struct matcher *m)
 	return 0;
 }
 
-/* Byte order, a prefix before what extends it. */
-static int cmp_lex(const void *a, const void *b)
-{
-	const struct pattern *x = *(const struct pattern *const *)a,
-			     *y = *(const struct pattern *const *)b;
-	int c = memcmp(x->bytes, y->bytes, x->len < y->len ? x->len : y->len);
-
-	return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
 /*
- * The trie's states: the root and one a distinct prefix, which in byte
- * order are each pattern's bytes past what it shares with the one
- * before.  The table is made for them only: each of its rows is filled
- * before the trie is built (a third more rows were two thirds of the
- * cost of making it).
+ * The Aho-Corasick automaton as a table (see struct matcher).  States
+ * are numbered breadth first, so that the shallow ones, where the text
+ * keeps coming back to, are together in each row; a state's moves are
+ * its failure state's but for its own children, and that state, being
+ * shallower, is done when a state is reached: each row is written at a
+ * few places at a time, and read near its start.  Then those with
+ * output are numbered last, from out_min on (the scan tells them with
+ * a compare), and the rows are permuted to match.
  */
-static int count_states(const struct matcher *m, size_t *out)
-{
-	const struct pattern **v = malloc((m->npats ? m->npats : 1) *
-					  sizeof(*v));
-	size_t i, j, n = 1;
-
-	if (!v)
-		return SR_ENOMEM;
-	for (i = 0; i < m->npats; i++)
-		v[i] = &m->pats[i];
-	qsort(v, m->npats, sizeof(*v), cmp_lex);
-	for (i = 0; i < m->npats; i++) {
-		j = 0;
-		if (i)
-			while (j < v[i - 1]->len && j < v[i]->len &&
-			       v[i - 1]->bytes[j] == v[i]->bytes[j])
-				j++;
-		n += v[i]->len - j;
-	}
-	free(v);
-	*out = n;
-	return 0;
-}
-
 static int build_dfa(struct matcher *m)
 {
-	size_t i, j, k, cap, maxstates, nout = 0, outcap, tail = 0;
-	uint32_t *own = NULL, *fail = NULL, *queue = NULL;
-	int ret = SR_ENOMEM;
+	struct trie t;
+	size_t i, j, k, ns, nout = 0, outcap, head = 0, tail = 1, nn = 0;
+	uint32_t *queue = NULL, *bfs = NULL, *fail = NULL, *new = NULL;
+	int ret;
 
-	if (count_states(m, &maxstates) < 0)
-		return SR_ENOMEM;
 	/* Byte classes: every byte used by a pattern gets its own class. */
 	memset(m->cls, 0, sizeof(m->cls));
 	m->nclasses = 1;
@@ -1288,117 +1320,112 @@ static int build_dfa(struct matcher *m)
 				m->cls[c] = (uint8_t)m->nclasses++;
 		}
 	}
-	if (maxstates >= OUT_FLAG / m->nclasses)
-		return SR_ELIMIT;
-	cap = maxstates * m->nclasses;
-	m->delta = malloc(cap * sizeof(*m->delta));
-	own = malloc(maxstates * sizeof(*own));
-	fail = calloc(maxstates, sizeof(*fail));
-	queue = malloc(maxstates * sizeof(*queue));
-	m->out0 = calloc(maxstates, sizeof(*m->out0));
-	m->outn = calloc(maxstates, sizeof(*m->outn));
-	if (!m->delta || !own || !fail || !queue || !m->out0 || !m->outn)
+	if ((ret = build_trie(m, &t)) < 0)
+		return ret;
+	ret = SR_ENOMEM;
+	ns = m->nstates = t.n;
+	if (ns > UINT32_MAX / m->nclasses) {
+		ret = SR_ELIMIT;
 		goto out;
-	for (i = 0; i < cap; i++)
-		m->delta[i] = NONE;
-	own[0] = NONE;
-	m->nstates = 1;
-
-	/* The trie. */
-	for (i = 0; i < m->npats; i++) {
-		uint32_t s = 0;
-
-		for (j = 0; j < m->pats[i].len; j++) {
-			size_t c = m->cls[(unsigned char)m->pats[i].bytes[j]];
-			uint32_t *t = &m->delta[s * m->nclasses + c];
-
-			if (*t == NONE) {
-				if (m->nstates == maxstates)
-					goto out; /* count_states is wrong */
-				own[m->nstates] = NONE;
-				*t = (uint32_t)m->nstates++;
-			}
-			s = *t;
-		}
-		own[s] = (uint32_t)i; /* patterns are unique */
 	}
-
-	/* Breadth first: failure links, full transitions, output lists. */
-	outcap = m->nstates + 16;
+	/* The root's row is zeros: calloc's. */
+	if (ns <= 0x10000)
+		m->delta16 = calloc(ns * m->nclasses, sizeof(*m->delta16));
+	else
+		m->delta32 = calloc(ns * m->nclasses, sizeof(*m->delta32));
+	queue = malloc(ns * sizeof(*queue));
+	bfs = malloc(ns * sizeof(*bfs));
+	fail = malloc(ns * sizeof(*fail));
+	new = malloc(ns * sizeof(*new));
+	m->out0 = malloc(ns * sizeof(*m->out0));
+	m->outn = malloc(ns * sizeof(*m->outn));
+	m->state_subj = calloc(ns, sizeof(*m->state_subj));
+	outcap = ns + 16;
 	m->out = malloc(outcap * sizeof(*m->out));
-	if (!m->out)
+	if ((!m->delta16 && !m->delta32) || !queue || !bfs || !fail ||
+	    !new || !m->out0 || !m->outn || !m->state_subj || !m->out)
 		goto out;
-	{
-		size_t head = 0;
-
-		for (k = 0; k < m->nclasses; k++) {
-			uint32_t *t = &m->delta[k];
-
-			if (*t == NONE) {
-				*t = 0;
-			} else {
-				fail[*t] = 0;
-				queue[tail++] = *t;
-			}
+	/* Breadth first: queue[x] is trie state bfs[s] = x. */
+	queue[0] = bfs[0] = 0;
+	while (head < tail)
+		for (j = t.child[queue[head++]]; j != NONE; j = t.next[j]) {
+			bfs[j] = (uint32_t)tail;
+			queue[tail++] = (uint32_t)j;
 		}
-		while (head < tail) {
-			uint32_t s = queue[head++];
-			uint32_t f = fail[s];
-			size_t need = (own[s] != NONE) + m->outn[f];
+	fail[0] = 0;
+	for (i = 0; i < ns; i++) {
+		uint32_t s = queue[i], f = fail[i];
+		size_t need = (t.own[s] != NONE) + (i ? m->outn[f] : 0);
 
-			if (nout + need > outcap) {
-				uint32_t *no;
+		if (nout + need > outcap) {
+			uint32_t *no;
 
-				outcap = (nout + need) * 2;
-				no = realloc(m->out, outcap * sizeof(*m->out));
-				if (!no)
-					goto out;
-				m->out = no;
-			}
-			m->out0[s] = (uint32_t)nout;
-			if (own[s] != NONE)
-				m->out[nout++] = own[s];
+			outcap = (nout + need) * 2;
+			if (!(no = realloc(m->out, outcap * sizeof(*m->out))))
+				goto out;
+			m->out = no;
+		}
+		/* Its outputs: its own pattern's, its failure state's. */
+		m->out0[i] = (uint32_t)nout;
+		if (t.own[s] != NONE)
+			m->out[nout++] = t.own[s];
+		if (i) {
 			memcpy(m->out + nout, m->out + m->out0[f],
 			       m->outn[f] * sizeof(*m->out));
 			nout += m->outn[f];
-			m->outn[s] = (uint32_t)(nout - m->out0[s]);
-
-			for (k = 0; k < m->nclasses; k++) {
-				uint32_t *t = &m->delta[s * m->nclasses + k];
-				uint32_t via = m->delta[f * m->nclasses + k] &
-					       ~OUT_FLAG;
-
-				if (*t == NONE) {
-					*t = via;
-				} else {
-					fail[*t] = s == 0 ? 0 : via;
-					queue[tail++] = *t;
-				}
-			}
 		}
-	}
-	if (!(m->state_subj = calloc(m->nstates, sizeof(*m->state_subj))))
-		goto out;
-	for (i = 0; i < m->nstates; i++)
-		for (k = 0; k < m->outn[i]; k++) {
-			const struct pattern *p = &m->pats[m->out[m->out0[i] + k]];
+		m->outn[i] = (uint32_t)(nout - m->out0[i]);
+		for (k = m->out0[i]; k < nout; k++) {
+			const struct pattern *p = &m->pats[m->out[k]];
 
 			m->state_subj[i] |= p->subj[0] | p->subj[1] |
 					    p->subj[2] | p->subj[3];
 		}
-	/* The 16-bit table, when the states fit, numbers those with output
-	 * last (make_delta16); else the 32-bit one serves, its moves into
-	 * them marked. */
-	if (m->nstates > 0x10000 || m->outn[0] || tail + 1 != m->nstates ||
-	    make_delta16(m, queue) < 0)
-		for (i = 0; i < m->nstates * m->nclasses; i++)
-			if (m->outn[m->delta[i]])
-				m->delta[i] |= OUT_FLAG;
+		/* Its moves: its failure state's, then its children. */
+		if (i && m->delta16)
+			for (k = 0; k < m->nclasses; k++)
+				m->delta16[k * ns + i] = m->delta16[k * ns + f];
+		else if (i)
+			for (k = 0; k < m->nclasses; k++)
+				m->delta32[k * ns + i] = m->delta32[k * ns + f];
+		for (j = t.child[s]; j != NONE; j = t.next[j]) {
+			size_t at = t.cls[j] * ns, c = bfs[j];
+
+			if (m->delta16) {
+				fail[c] = i ? m->delta16[at + f] : 0;
+				m->delta16[at + i] = (uint16_t)c;
+			} else {
+				fail[c] = i ? m->delta32[at + f] : 0;
+				m->delta32[at + i] = (uint32_t)c;
+			}
+		}
+	}
+	/* Those without output first (the root among them: no pattern is
+	 * empty), then those with. */
+	for (i = 0; i < ns; i++)
+		if (!m->outn[i])
+			new[i] = (uint32_t)nn++;
+	m->out_min = (uint32_t)nn;
+	for (i = 0; i < ns; i++)
+		if (m->outn[i])
+			new[i] = (uint32_t)nn++;
+	if ((ret = permute_rows(m, new)) < 0 ||
+	    (ret = permute_array((void **)&m->out0, new, ns,
+				 sizeof(*m->out0))) < 0 ||
+	    (ret = permute_array((void **)&m->outn, new, ns,
+				 sizeof(*m->outn))) < 0 ||
+	    (ret = permute_array((void **)&m->state_subj, new, ns,
+				 sizeof(*m->state_subj))) < 0)
+		goto out;
+	for (i = 0; i < 256; i++)
+		m->coff[i] = (uint32_t)(m->cls[i] * ns);
 	ret = make_out_slices(m);
 out:
-	free(own);
-	free(fail);
+	trie_release(&t);
 	free(queue);
+	free(bfs);
+	free(fail);
+	free(new);
 	return ret;
 }
 
@@ -1562,8 +1589,8 @@ void matcher_free(struct matcher *m)
 	for (i = 0; i < m->nregexes; i++)
 		pcre2_code_free(m->regexes[i].at);
 	free(m->regexes);
-	free(m->delta);
 	free(m->delta16);
+	free(m->delta32);
 	free(m->out0);
 	free(m->outn);
 	free(m->out);
@@ -1962,25 +1989,13 @@ static int scan_one(struct run *r, struct scan_outs *outs)
 {
 	const struct matcher *m = r->m;
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
-	const uint8_t *cls = m->cls;
-	size_t n = r->norm.len, K = m->nclasses, i;
+	size_t n = r->norm.len, i;
 	uint32_t s = 0;
 
-	if (m->delta16) {
-		const uint16_t *delta = m->delta16;
-
-		for (i = 0; i < n; i++) {
-			s = delta[m->coff[t[i]] + s];
-			if (s >= m->out_min && outs_add(outs, s, i) < 0)
-				return SR_ENOMEM;
-		}
-		return 0;
-	}
 	for (i = 0; i < n; i++) {
-		uint32_t next = m->delta[(size_t)s * K + cls[t[i]]];
-
-		s = next & ~OUT_FLAG;
-		if ((next & OUT_FLAG) && outs_add(outs, s, i) < 0)
+		s = m->delta16 ? m->delta16[m->coff[t[i]] + s]
+			       : m->delta32[m->coff[t[i]] + s];
+		if (s >= m->out_min && outs_add(outs, s, i) < 0)
 			return SR_ENOMEM;
 	}
 	return 0;

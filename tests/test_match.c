@@ -971,11 +971,16 @@ static void test_long_text_parts(void **state)
  * A matcher of many terms (random words of 32 letters) finds what a
  * matcher of the few terms the texts use finds, in short texts and in
  * long ones (which the 16-bit table reads in parts).  1,200 words make
- * 36,551 states: the 16-bit table, numbered past 32,767 (where a flag
- * bit was once kept); 2,400 make 72,521, more than 16 bits number, so
- * the matcher keeps its 32-bit table.
+ * 36,613 states: the 16-bit table, numbered past 32,767 (where a flag
+ * bit was once kept); 2,400 make 72,583, more than 16 bits number, so
+ * the matcher keeps its 32-bit table.  Two Japanese terms, which no word
+ * boundary hides, have the second start inside the first: the text
+ * follows the first for six characters, then the automaton has to go
+ * on from the second's fifth (a failure state other than the root).
  */
 #define WIDE_LEN 32
+#define WIDE_JA_A "一二三四五六七八九十上"
+#define WIDE_JA_B "二三四五六大小中山川田"
 
 static void wide_automaton(size_t nterms)
 {
@@ -1003,25 +1008,27 @@ static void wide_automaton(size_t nterms)
 		}
 	strbuf_addstr(&wide, head);
 	for (i = 0; i < nterms; i++)
-		strbuf_addf(&wide, "%s%s", i ? ", " : "", terms[i]);
-	strbuf_addstr(&wide, "]\n");
+		strbuf_addf(&wide, "%s, ", terms[i]);
+	strbuf_addstr(&wide, WIDE_JA_A ", " WIDE_JA_B "]\n");
 	strbuf_addstr(&narrow, head);
 	for (i = 0; i < sizeof(used) / sizeof(*used); i++)
-		strbuf_addf(&narrow, "%s%s", i ? ", " : "", terms[used[i]]);
-	strbuf_addstr(&narrow, "]\n");
+		strbuf_addf(&narrow, "%s, ", terms[used[i]]);
+	strbuf_addstr(&narrow, WIDE_JA_B "]\n");
 	wm = own_matcher(wide.buf, wide.len, &wcl);
 	nm = own_matcher(narrow.buf, narrow.len, &ncl);
 
-	for (t = 0; t < 5; t++) {
+	for (t = 0; t < 7; t++) {
 		struct check_report wr = CHECK_REPORT_INIT, nr = CHECK_REPORT_INIT;
 		const struct finding *wf, *nf;
 		static const enum finding_status want[] = {
 			FINDING_SATISFIED, FINDING_PARTIAL, FINDING_SATISFIED,
-			FINDING_MISSING, FINDING_SATISFIED,
+			FINDING_MISSING,   FINDING_SATISFIED, FINDING_SATISFIED,
+			FINDING_SATISFIED,
 		};
 
 		strbuf_reset(&text);
-		if (t >= 2) /* long: past the parts the 16-bit table reads */
+		if (t >= 2 && t != 5) /* long: past the parts the 16-bit
+					* table reads */
 			for (k = 0; k < 3000; k++)
 				strbuf_addstr(&text, "z ");
 		switch (t) {
@@ -1047,6 +1054,10 @@ static void wide_automaton(size_t nterms)
 				strbuf_addch(&text, terms[7][k] - 'a' + 'A');
 			strbuf_addf(&text, " and x%s.", terms[500]);
 			break;
+		case 5: /* the second Japanese term inside the first's start */
+		case 6:
+			strbuf_addstr(&text, "keystone、一" WIDE_JA_B "。");
+			break;
 		}
 		assert_int_equal(check_buffer(&wr, wm, "s", text.buf, text.len),
 				 0);
@@ -1066,6 +1077,9 @@ static void wide_automaton(size_t nterms)
 		}
 		if (t == 2)
 			assert_int_equal(wf->nevidence, 2);
+		if (t >= 5)
+			assert_string_equal(wf->evidence[0].hits[1].text,
+					    WIDE_JA_B);
 		check_report_release(&wr);
 		check_report_release(&nr);
 	}
