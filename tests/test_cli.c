@@ -224,6 +224,43 @@ static void test_check_directory_and_builtin(void **state)
 	free(out);
 }
 
+/*
+ * A directory is walked whole, nested directories and links to them too,
+ * without hidden entries or files that are not specs, and its specs are
+ * checked in byte order of their paths, whatever order the directory
+ * lists them in.
+ */
+static void test_check_walks_directory_in_order(void **state)
+{
+	static const char *const want[] = {
+		"tree/Z.md\"", "tree/a.md\"", "tree/b.txt\"", "tree/link/c.md\"",
+		"tree/sub/c.md\"", "tree/sub/deeper/d.markdown\"",
+	};
+	char *out = NULL;
+	const char *at = NULL;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(t_run(NULL, NULL, "cd %s && mkdir -p tree/sub/deeper tree/.hid && "
+			       "for f in b.txt sub/c.md a.md .dot.md .hid/h.md notes.yaml "
+			       "sub/deeper/d.markdown Z.md; do echo '# T' > tree/$f; done && "
+			       "ln -s sub tree/link", dir), 0);
+	assert_int_equal(t_run(&out, NULL, "cd %s && %s check -f json tree", dir, t_prog()),
+			 1);
+	assert_true(json_valid(out));
+	for (i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		const char *p = strstr(out, want[i]);
+
+		assert_non_null(p);
+		assert_true(!at || p > at);
+		at = p;
+	}
+	assert_null(strstr(out, "dot.md"));
+	assert_null(strstr(out, "h.md"));
+	assert_null(strstr(out, "notes.yaml"));
+	free(out);
+}
+
 /* new writes every kind and language, and the result checks clean. */
 static void test_new_round_trips(void **state)
 {
@@ -302,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_check_json),
 		cmocka_unit_test(test_check_sarif_and_junit),
 		cmocka_unit_test(test_check_directory_and_builtin),
+		cmocka_unit_test(test_check_walks_directory_in_order),
 		cmocka_unit_test(test_new_round_trips),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_hostile_names_escaped),
