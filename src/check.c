@@ -58,7 +58,7 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 {
 	const struct text_lines *lines = &doc->lines;
 	struct strbuf q = STRBUF_INIT;
-	size_t i, e, h, *at = NULL, nat = 0, aat = 0;
+	size_t i, e, h, *at = NULL, nat = 0, room = 0;
 	int l, c;
 
 	if ((doc->meta.title && !(rep->title = strdup(doc->meta.title))) ||
@@ -67,6 +67,18 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 		return SR_ENOMEM;
 	text_lines_pos(lines, doc->body_start, &l, &c);
 	rep->body_line = l;
+	/* Room for every quote at once: a unit's is at most
+	 * FORMAT_MAX_QUOTE bytes and an ellipsis, a hit's a few words. */
+	for (i = 0; i < rep->result.nfindings; i++)
+		for (e = 0; e < rep->result.findings[i].nevidence; e++) {
+			h = rep->result.findings[i].evidence[e].nhits;
+			nat += 1 + h;
+			room += FORMAT_MAX_QUOTE + 4 + 32 * h;
+		}
+	if (nat && (!(at = malloc(nat * sizeof(*at))) ||
+		    strbuf_grow(&q, room) < 0))
+		goto nomem;
+	nat = 0;
 	for (i = 0; i < rep->result.nfindings; i++) {
 		struct finding *f = &rep->result.findings[i];
 
@@ -80,8 +92,6 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 			/* Quotes go one after the other into q, their
 			 * pointers are set below from where each starts (at):
 			 * q may move as it grows. */
-			if (SR_ALLOC_GROW(at, nat + ev->nhits + 1, aat) < 0)
-				goto nomem;
 			at[nat++] = q.len;
 			format_quote(&q, doc->text, ev->start, ev->end);
 			strbuf_addch(&q, '\0');
