@@ -1154,8 +1154,8 @@ static int build_trie(const struct matcher *m, struct trie *t)
 		v[i] = &m->pats[i];
 	qsort(v, m->npats, sizeof(*v), cmp_lex);
 	for (i = 0; i < m->npats; i++) {
-		/* None is empty (terms and literals never are), and none is
-		 * another's prefix that sorts after it: they are unique. */
+		/* None is empty (terms and literals never are), and none
+		 * repeats another (make_patterns merged equal bytes). */
 		if (!v[i]->len || (i && !cmp_lex(&v[i - 1], &v[i]))) {
 			ret = SR_EINVAL;
 			goto out;
