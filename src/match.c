@@ -66,8 +66,11 @@ struct mregex {
 	struct ref ref;
 	int anchored; /* runs only where one of its anchors was found */
 	/* ... and only where each of its tails (regex_tails) follows in
-	 * the block, tail k at most reach[k] bytes on (or UNBOUNDED) */
-	size_t ntails, reach[MAX_TAILS];
+	 * the block, tail k at most reach[k] bytes on (or UNBOUNDED), past
+	 * at most runs[k] runs of spaces, and past no '.' if dotless[k]
+	 * (struct gap) */
+	size_t ntails, reach[MAX_TAILS], runs[MAX_TAILS];
+	uint8_t dotless[MAX_TAILS];
 	/* The same pattern compiled anchored (owned): JIT does not take
 	 * PCRE2_ANCHORED at match time, only at compile time. */
 	pcre2_code *at;
@@ -731,40 +734,153 @@ static size_t regex_item(const char *p, size_t i, enum rx_item *kind,
 }
 
 /*
- * The most characters p[i .. end) can match (alternatives separated by
- * top-level '|'), or UNBOUNDED: a +, *, {n,} or RX_RUN on the way, or an
- * item the reader does not know.
+ * What p[i .. end) can match before a tail, as the filter reads it:
+ *  - chars: the most characters, or UNBOUNDED (a +, *, {n,} or RX_RUN on
+ *    the way, or an item the reader does not know);
+ *  - runs: the most runs of white space, or UNBOUNDED.  An item that
+ *    matches only white space (\s+, ' ') makes one run however often it
+ *    repeats; one that may match a space or something else (., [^.], \W)
+ *    one per character.  "(shall|to)\s+(\S+\s+){0,2}" makes three: the
+ *    tail is at most three words on, however long they are;
+ *  - dot: whether any of it may be a '.' ("[^.]{0,80}" never is).
  */
-static size_t max_chars(const char *p, size_t i, size_t end)
+struct gap {
+	size_t chars, runs;
+	int dot;
+};
+
+enum { SP_NONE, SP_ONLY, SP_MAY }; /* what an item does with white space */
+
+/* n added to `sum` `times` times, or UNBOUNDED. */
+static size_t gap_add(size_t sum, size_t n, size_t times)
 {
-	size_t most = 0, sum = 0;
+	if (!n || !times)
+		return sum;
+	if (sum == UNBOUNDED || n == UNBOUNDED || times == UNBOUNDED ||
+	    times > (UNBOUNDED / 2 - sum) / n)
+		return UNBOUNDED;
+	return sum + n * times;
+}
 
-	while (i < end) {
+/* What literal character c may match: a space or a '.' only as itself
+ * (case folding makes neither of anything else). */
+static void literal_gap(unsigned char c, int *space, int *dot)
+{
+	*space = c == ' ' ? SP_ONLY : SP_NONE;
+	*dot = c == '.';
+}
+
+/* The same for escape \c; 0 when the reader does not know what it
+ * matches (\W, \p{..}, \x.., \v, ...), which may then be anything. */
+static int escape_gap(char c, int *space, int *dot)
+{
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	      (c >= '0' && c <= '9'))) {
+		literal_gap((unsigned char)c, space, dot); /* an escaped sign */
+		return 1;
+	}
+	*space = c == 's' || c == 'h' ? SP_ONLY
+		 : c == 'S' || c == 'H' || c == 'w' || c == 'd' ? SP_NONE
+								  : SP_MAY;
+	*dot = c == 'S' || c == 'H' || *space == SP_MAY;
+	return strchr("shSHwd", c) != NULL;
+}
+
+/*
+ * A class p[i .. next) ('[' to ']'): whether it may match white space
+ * and a '.'.  A negated one matches them unless a member is one; a
+ * positive one when a member may be one (an escape the reader does not
+ * know may be anything).  Ranges are read by their bytes: one from
+ * beyond ASCII holds neither.
+ */
+static void class_gap(const char *p, size_t i, size_t next, int *space,
+		      int *dot)
+{
+	size_t j = i + 1;
+	int neg = p[j] == '^', sp = 0, dt = 0;
+
+	for (j += (size_t)neg; j < next - 1; j++) {
+		unsigned char lo = (unsigned char)p[j],
+			      hi = (unsigned char)p[j + 2];
+		int s, d;
+
+		if (lo == '\\') {
+			if (!escape_gap(p[++j], &s, &d))
+				s = d = !neg; /* may be anything */
+			sp |= s != SP_NONE;
+			dt |= d;
+		} else if (p[j + 1] == '-' && j + 2 < next - 1) {
+			if (hi == '\\') {
+				sp |= !neg; /* to an escape: anything */
+				dt |= !neg;
+			} else if (lo < 0x80) {
+				hi = hi < 0x80 ? hi : 0x7f;
+				sp |= lo <= ' ' && ' ' <= hi;
+				dt |= lo <= '.' && '.' <= hi;
+			}
+			j += 2;
+		} else {
+			sp |= lo == ' ';
+			dt |= lo == '.';
+		}
+	}
+	if (neg) {
+		*space = sp ? SP_NONE : SP_MAY;
+		*dot = !dt;
+	} else {
+		*space = sp ? SP_MAY : SP_NONE;
+		*dot = dt;
+	}
+}
+
+static void gap_of(const char *p, size_t i, size_t end, struct gap *g)
+{
+	struct gap alt = { 0, 0, 0 };
+
+	*g = alt;
+	while (i <= end) {
 		enum rx_item kind;
-		size_t next, lit, litlen, n, min, max;
+		size_t next, lit, litlen, min, max;
+		struct gap it = { 1, 0, 0 };
+		int space = SP_NONE;
 
-		if (p[i] == '|') {
-			most = sum > most ? sum : most;
-			sum = 0;
+		if (i == end || p[i] == '|') {
+			/* the alternative's end: the most of any */
+			g->chars = alt.chars > g->chars ? alt.chars : g->chars;
+			g->runs = alt.runs > g->runs ? alt.runs : g->runs;
+			g->dot |= alt.dot;
+			alt = (struct gap){ 0, 0, 0 };
 			i++;
 			continue;
 		}
 		if (!(next = regex_item(p, i, &kind, &lit, &litlen)) ||
-		    next > end || kind == RX_RUN)
-			return UNBOUNDED;
+		    next > end || kind == RX_RUN) {
+			*g = (struct gap){ UNBOUNDED, UNBOUNDED, 1 };
+			return;
+		}
 		if (kind == RX_GROUP) /* inside its "(" or "(?:" and ")" */
-			n = max_chars(p, i + (p[i + 1] == '?' ? 3 : 1),
-				      next - 1);
-		else
-			n = kind == RX_ZERO_WIDTH ? 0 : 1;
+			gap_of(p, i + (p[i + 1] == '?' ? 3 : 1), next - 1, &it);
+		else if (kind == RX_ZERO_WIDTH)
+			it.chars = 0;
+		else if (kind == RX_LIT)
+			literal_gap((unsigned char)p[lit], &space, &it.dot);
+		else if (p[i] == '[')
+			class_gap(p, i, next, &space, &it.dot);
+		else if (p[i] != '\\' || !escape_gap(p[i + 1], &space, &it.dot))
+			space = SP_MAY, it.dot = 1; /* '.', \W, \x41, ... */
 		i = next;
 		quantifier(p, &i, &min, &max);
-		if (n == UNBOUNDED || (n && max == UNBOUNDED) ||
-		    (n && max > (UNBOUNDED / 2 - sum) / n))
-			return UNBOUNDED;
-		sum += n * max;
+		if (!max)
+			continue;
+		alt.dot |= it.dot;
+		alt.chars = gap_add(alt.chars, it.chars, max);
+		if (space == SP_ONLY)
+			alt.runs = gap_add(alt.runs, 1, 1);
+		else if (space == SP_MAY)
+			alt.runs = gap_add(alt.runs, 1, max);
+		else
+			alt.runs = gap_add(alt.runs, it.runs, max);
 	}
-	return sum > most ? sum : most;
 }
 
 /* Fills best[0 .. TAIL_PARTS) with the parts of pattern p that can be
@@ -871,7 +987,7 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		     struct builder *b)
 {
 	char anchors[MAX_ANCHORS][ANCHOR_BYTES];
-	size_t n, k, idx = m->nregexes, reach;
+	size_t n, k, idx = m->nregexes;
 	uint32_t opts = 0;
 
 	if (!r->code)
@@ -927,6 +1043,7 @@ static int add_regex(struct matcher *m, size_t *alloc,
 	 * does, on arbitrary patterns and texts). */
 	if (n && !getenv("SPECREVIEW_NO_TAILS")) {
 		struct tail_set parts[TAIL_PARTS];
+		struct gap gap;
 		size_t p, t = 0;
 
 		/* The best part, and the best long literal of the others:
@@ -948,12 +1065,17 @@ static int add_regex(struct matcher *m, size_t *alloc,
 						REF_TAIL, idx, (int)t) < 0)
 					return SR_ENOMEM;
 			/* What comes before the tail, if bounded:
-			 * characters of at most four bytes. */
-			reach = max_chars(r->pattern, 0, parts[p].at);
-			rx->reach[t++] = reach != UNBOUNDED &&
-						 reach < UINT32_MAX / 4
-					     ? reach * 4
-					     : UNBOUNDED;
+			 * characters of at most four bytes.  Its runs of
+			 * spaces are counted only when its length is not
+			 * bounded (counting costs more than it spares then). */
+			gap_of(r->pattern, 0, parts[p].at, &gap);
+			rx->reach[t] = gap.chars != UNBOUNDED &&
+						   gap.chars < UINT32_MAX / 4
+					       ? gap.chars * 4
+					       : UNBOUNDED;
+			rx->runs[t] = rx->reach[t] == UNBOUNDED ? gap.runs
+								: UNBOUNDED;
+			rx->dotless[t++] = !gap.dot;
 		}
 		m->regexes[idx].ntails = t;
 	}
@@ -2251,6 +2373,33 @@ static int rx_match(const struct run *r, const pcre2_code *code, int jit,
 			   opts | PCRE2_NO_UTF_CHECK, md, NULL);
 }
 
+/*
+ * Whether the text from `start` to `at`, where tail k is found first
+ * after it, can be what regex rx matches before the tail (struct gap):
+ * no '.' in it if it cannot be one, and no more runs of spaces.  A ' '
+ * counts when what is before it is visible ASCII, never white space to
+ * \s: so each counted ' ' starts a run of its own, and there are at
+ * least as many runs as are counted, whatever else the text has.  A
+ * match that reaches a later place of the tail crosses all of this too.
+ */
+static int gap_fits(const struct run *r, const struct mregex *rx, size_t k,
+		    uint32_t start, uint32_t at)
+{
+	const unsigned char *t = (const unsigned char *)r->norm.buf;
+	size_t i, n = 0;
+
+	if (rx->dotless[k] && memchr(t + start, '.', at - start))
+		return 0;
+	if (rx->runs[k] == UNBOUNDED)
+		return 1;
+	for (i = start; i < at; i++)
+		if (t[i] == ' ' &&
+		    (i == start || (t[i - 1] > ' ' && t[i - 1] < 0x7f)) &&
+		    ++n > rx->runs[k])
+			return 0;
+	return 1;
+}
+
 static int scan_regexes(struct run *r)
 {
 	const struct matcher *m = r->m;
@@ -2328,7 +2477,8 @@ static int scan_regexes(struct run *r)
 				continue;
 			end = block_end_at(r, start, &hint);
 			for (j = 0; j < rx->ntails; j++)
-				if (t[j].v[p[j]] >= end)
+				if (t[j].v[p[j]] >= end ||
+				    !gap_fits(r, rx, j, start, t[j].v[p[j]]))
 					break;
 			if (j < rx->ntails)
 				continue;

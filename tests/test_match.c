@@ -1191,6 +1191,25 @@ static const struct {
 	    "it", "." } },
 	{ "(本業務|作業)[^。]{0,4}一時[^。]{0,3}(中止|停止)",
 	  { "本業務", "作業", "を", "一時", "中止", "停止", "。" } },
+	/* what may come before a tail of no bounded length: at most two
+	 * words, or no '.', or neither (struct gap in match.c) */
+	{ "\\b(shall|to)\\s+(\\S+\\s+){0,1}return\\s+(data|files)\\b",
+	  { "shall", "to", "x", "return", "data", "files", ".", "yy" } },
+	{ "(alpha|beta)\\w*\\b[^.]*(gamma|delta)",
+	  { "alpha", "betas", "gamma", "delta", ".", "x", "a.b" } },
+	{ "(alpha|beta)\\S*gamma", { "alpha", "beta", "gamma", ".", "x" } },
+	{ "(alpha|beta)[^ ]*gamma", { "alpha", "beta", "gamma", ".", "-" } },
+	{ "(alpha|beta)[ a-z]*gamma", { "alpha", "beta", "gamma", ".", "x" } },
+	/* ranges: '+' to '/' holds '.'; kana hold neither it nor a space */
+	{ "(alpha|beta)[+-/x]*gamma", { "alpha", "beta", "gamma", ".", "+" } },
+	{ "(alpha|beta)[ -#]*gamma", { "alpha", "beta", "gamma", "!", "." } },
+	{ "(alpha|beta)[\\W]*gamma", { "alpha", "beta", "gamma", ",", "." } },
+	{ "(alpha|beta)[ぁ-ん]*gamma", { "alpha", "beta", "gamma", "を", "." } },
+	{ "(alpha|beta)[^\\s]*?\\.?\\w*gamma",
+	  { "alpha", "beta", "gamma", ".", "x.", "y" } },
+	{ "(alpha|beta)(\\s+\\w+){1,2}\\W+gamma",
+	  { "alpha", "beta", "gamma", ".", ",", "zz" } },
+	{ "(情報|資料)\\s*\\S*?(返却)", { "情報", "資料", "を", "返却", "。", "." } },
 };
 
 static void test_regex_tails_are_sound(void **state)
