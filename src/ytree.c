@@ -709,7 +709,7 @@ int ytree_fields(struct ytree_loader *ld, const struct ytree_node *map,
 		 const struct ytree_node **val)
 {
 	const struct ytree_node *keyn[YTREE_MAX_FIELDS];
-	size_t i, j;
+	size_t i, c, j;
 
 	assert(nf <= YTREE_MAX_FIELDS);
 	for (i = 0; i < nf; i++)
@@ -735,15 +735,15 @@ int ytree_fields(struct ytree_loader *ld, const struct ytree_node *map,
 					 what, ytree_kind_name(ld, k));
 			continue;
 		}
-		for (j = 0; j < nf; j++) {
-			size_t d;
+		for (j = 0; j < nf && strcmp(k->str, f[j].name); j++)
+			;
+		/* Unknown: the nearest name, for the message. */
+		for (c = 0; j == nf && c < nf; c++) {
+			size_t d = sr_edit_distance(k->str, f[c].name);
 
-			if (!strcmp(k->str, f[j].name))
-				break;
-			d = sr_edit_distance(k->str, f[j].name);
 			if (d < bestd) {
 				bestd = d;
-				best = j;
+				best = c;
 			}
 		}
 		if (j < nf) {
