@@ -7,6 +7,7 @@
 #include "match.h"
 
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -77,6 +78,8 @@ struct mregex {
 	/* code, at were JIT-compiled: pcre2_jit_match runs them, without
 	 * pcre2_match's checks of its arguments on every call. */
 	int jit, at_jit;
+	/* at, jit and at_jit are set (rx_ready) */
+	int ready;
 	/* Items often share a regex (a clause in two of their groups, two
 	 * items on the same words): it runs once, as the first regex with
 	 * its pattern and options, and each match is a hit for every one.
@@ -105,6 +108,7 @@ struct matcher {
 	size_t nrefs;
 	struct mregex *regexes;
 	size_t nregexes;
+	pthread_mutex_t rx_lock; /* rx_ready's */
 	uint64_t rx_subj; /* items (item_bit) with a regex in their subject */
 	/* By the first ref of a pattern's slice: the items (item_bit) of the
 	 * terms in it, every bit when a by-reference phrase is one. */
@@ -1001,6 +1005,7 @@ static int add_regex(struct matcher *m, size_t *alloc,
 	m->regexes[idx].ntails = 0;
 	m->regexes[idx].at = NULL;
 	m->regexes[idx].jit = m->regexes[idx].at_jit = 0;
+	m->regexes[idx].ready = 0;
 	m->regexes[idx].first = idx;
 	m->regexes[idx].next = NO_REGEX;
 	m->nregexes++;
@@ -1079,23 +1084,46 @@ static int add_regex(struct matcher *m, size_t *alloc,
 		}
 		m->regexes[idx].ntails = t;
 	}
-	if (n) {
-		int e;
-		PCRE2_SIZE eo;
-
-		m->regexes[idx].at = pcre2_compile(
-			(PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
-			opts | PCRE2_ANCHORED, &e, &eo, NULL);
-		m->regexes[idx].at_jit =
-		    m->regexes[idx].at && jit_compile(m->regexes[idx].at);
-	} else {
-		/* Only a regex run over the whole text runs its own form
-		 * through JIT (a regex tried where its anchors are runs the
-		 * anchored one, or asks PCRE2_ANCHORED, which JIT cannot
-		 * take): every check pays for compiling. */
-		m->regexes[idx].jit = jit_compile(r->code);
-	}
 	return 0;
+}
+
+/*
+ * The code regex i runs, made the first time a check runs it: an
+ * anchored regex its form compiled anchored, through JIT; another its
+ * own form through JIT (a regex tried where its anchors are runs the
+ * anchored one, or asks PCRE2_ANCHORED, which JIT cannot take).  A spec
+ * runs few of the regexes (2 to 19 of the shipped checklist's 60 on the
+ * corpus and the samples), and compiling them all took 1.4 ms of the 14
+ * a check of one spec takes.  Threads share the matcher: the first to
+ * need the code makes it, under the lock, and it is read once `ready`
+ * says so (with acquire and release, as it is read without the lock).
+ */
+static void rx_ready(const struct matcher *cm, size_t i)
+{
+	struct matcher *m = (struct matcher *)cm; /* the code is a cache */
+	struct mregex *rx = &m->regexes[i];
+	uint32_t opts = 0;
+	int e;
+	PCRE2_SIZE eo;
+
+	if (__atomic_load_n(&rx->ready, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&m->rx_lock);
+	if (!rx->ready) {
+		if (rx->anchored) {
+			pcre2_pattern_info(rx->code, PCRE2_INFO_ARGOPTIONS,
+					   &opts);
+			rx->at = pcre2_compile((PCRE2_SPTR)rx->pattern,
+					       PCRE2_ZERO_TERMINATED,
+					       opts | PCRE2_ANCHORED, &e, &eo,
+					       NULL);
+			rx->at_jit = rx->at && jit_compile(rx->at);
+		} else {
+			rx->jit = jit_compile(rx->code);
+		}
+		__atomic_store_n(&rx->ready, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&m->rx_lock);
 }
 
 static int is_weak(const struct cl_item *it, const struct cl_term *t)
@@ -1673,6 +1701,7 @@ int matcher_new(struct matcher **out, const struct checklist *cl,
 		return sr_error_add(err, SR_ENOMEM, NULL, 0, 0,
 				    _("out of memory"));
 	m->cl = cl;
+	pthread_mutex_init(&m->rx_lock, NULL);
 	if ((ret = collect(m, &b)) < 0 || (ret = make_patterns(m, &b)) < 0 ||
 	    (ret = build_dfa(m)) < 0 || (ret = make_steer_sets(m)) < 0)
 		goto out;
@@ -1711,6 +1740,7 @@ void matcher_free(struct matcher *m)
 	for (i = 0; i < m->nregexes; i++)
 		pcre2_code_free(m->regexes[i].at);
 	free(m->regexes);
+	pthread_mutex_destroy(&m->rx_lock);
 	free(m->delta16);
 	free(m->delta32);
 	free(m->out0);
@@ -2420,6 +2450,7 @@ static int scan_regexes(struct run *r)
 
 		if (rx->anchored || !needed[i])
 			continue;
+		rx_ready(m, i);
 		while (off < r->norm.len) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 			uint32_t end;
@@ -2484,6 +2515,7 @@ static int scan_regexes(struct run *r)
 				continue;
 			/* Anchored at compile time, so JIT runs it; an
 			 * anchored match-time option would not be JIT'd. */
+			rx_ready(m, i);
 			if ((rx->at ? rx_match(r, rx->at, rx->at_jit, end,
 					       start, 0, md)
 				    : rx_match(r, rx->code, rx->jit, end, start,
