@@ -1443,6 +1443,32 @@ static int make_out_slices(struct matcher *m)
 }
 
 /*
+ * The moves of states lo..hi, a level of the trie, where each is first
+ * taken to go: its failure state's, shallower and so done.  A class at a
+ * time, so that each row is written in order (a state at a time, its
+ * moves are a row apart, and copying them took a quarter of the build).
+ */
+static void copy_fail_moves(struct matcher *m, const uint32_t *fail,
+			    size_t lo, size_t hi)
+{
+	size_t ns = m->nstates, k, i;
+
+	for (k = 0; k < m->nclasses; k++) {
+		if (m->delta16) {
+			uint16_t *row = m->delta16 + k * ns;
+
+			for (i = lo; i < hi; i++)
+				row[i] = row[fail[i]];
+		} else {
+			uint32_t *row = m->delta32 + k * ns;
+
+			for (i = lo; i < hi; i++)
+				row[i] = row[fail[i]];
+		}
+	}
+}
+
+/*
  * The Aho-Corasick automaton as a table (see struct matcher).  States
  * are numbered breadth first, so that the shallow ones, where the text
  * keeps coming back to, are together in each row; a state's moves are
@@ -1456,6 +1482,7 @@ static int build_dfa(struct matcher *m)
 {
 	struct trie t;
 	size_t i, j, k, ns, nout = 0, outcap, head = 0, tail = 1, nn = 0;
+	size_t level, next;
 	uint32_t *queue = NULL, *bfs = NULL, *fail = NULL, *new = NULL;
 	int ret;
 
@@ -1503,10 +1530,16 @@ static int build_dfa(struct matcher *m)
 			queue[tail++] = (uint32_t)j;
 		}
 	fail[0] = 0;
-	for (i = 0; i < ns; i++) {
+	for (i = 0, level = next = 1; i < ns; i++) {
 		uint32_t s = queue[i], f = fail[i];
 		size_t need = (t.own[s] != NONE) + (i ? m->outn[f] : 0);
 
+		/* The first state of a level: the level's children, which
+		 * the states before it had, are all numbered. */
+		if (i == level) {
+			copy_fail_moves(m, fail, level, next);
+			level = next;
+		}
 		if (nout + need > outcap) {
 			uint32_t *no;
 
@@ -1531,14 +1564,9 @@ static int build_dfa(struct matcher *m)
 			m->state_subj[i] |= p->subj[0] | p->subj[1] |
 					    p->subj[2] | p->subj[3];
 		}
-		/* Its moves: its failure state's, then its children. */
-		if (i && m->delta16)
-			for (k = 0; k < m->nclasses; k++)
-				m->delta16[k * ns + i] = m->delta16[k * ns + f];
-		else if (i)
-			for (k = 0; k < m->nclasses; k++)
-				m->delta32[k * ns + i] = m->delta32[k * ns + f];
-		for (j = t.child[s]; j != NONE; j = t.next[j]) {
+		/* Its moves: its failure state's (copy_fail_moves), then its
+		 * children. */
+		for (j = t.child[s]; j != NONE; j = t.next[j], next++) {
 			size_t at = t.cls[j] * ns, c = bfs[j];
 
 			if (m->delta16) {

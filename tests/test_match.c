@@ -1083,6 +1083,34 @@ static void wide_automaton(size_t nterms)
 		check_report_release(&wr);
 		check_report_release(&nr);
 	}
+	/*
+	 * Each state on the Japanese terms' paths goes on where its failure
+	 * state would: after the first k characters of either term, the
+	 * second term still starts (a state whose moves were not taken
+	 * over from its failure state would return to the root, and lose
+	 * the term's first byte).
+	 */
+	for (t = 0; t < 2 * 10; t++) {
+		const char *p = t < 10 ? WIDE_JA_A : WIDE_JA_B;
+		struct matcher *both[2] = { wm, nm };
+
+		strbuf_reset(&text);
+		strbuf_addf(&text, "keystone、%.*s" WIDE_JA_B "。",
+			    3 * (int)(t % 10 + 1), p);
+		for (i = 0; i < 2; i++) {
+			struct check_report rep = CHECK_REPORT_INIT;
+
+			assert_int_equal(check_buffer(&rep, both[i], "s",
+						      text.buf, text.len),
+					 0);
+			if (rep.result.findings[0].status != FINDING_SATISFIED)
+				fail_msg("%s matcher, \"%s\": %s",
+					 i ? "narrow" : "wide", text.buf,
+					 finding_status_name(
+					     rep.result.findings[0].status));
+			check_report_release(&rep);
+		}
+	}
 	matcher_free(wm);
 	matcher_free(nm);
 	checklist_free(wcl);
