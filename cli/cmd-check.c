@@ -517,6 +517,7 @@ static int cmd_check(int argc, char **argv)
 	if (ret == 0)
 		ret = c.any_error ? EXIT_USAGE : c.any_failing ? EXIT_FINDINGS : 0;
 	spell_free(c.sp);
+	format_release(&c.fmt);
 	sr_error_release(&c.errors);
 	strbuf_release(&c.out);
 	return ret;

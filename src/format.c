@@ -1,5 +1,7 @@
 #include "format.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -186,21 +188,46 @@ static void json_pos(struct strbuf *o, const struct match_pos *p,
 	strbuf_add_json_str(o, text ? text : "", text ? strlen(text) : 0);
 }
 
-static void json_finding(struct strbuf *o, const struct finding *f,
-			 const struct check_disposition *disp)
+/* What a finding of `it` has before its status, and after it up to the
+ * evidence (to be rendered once, see struct format_state). */
+static void json_item_head(struct strbuf *o, const struct cl_item *it)
 {
-	size_t e, h;
-
 	strbuf_addch(o, '{');
-	json_key_str(o, "item", f->item->id);
+	json_key_str(o, "item", it->id);
 	strbuf_addch(o, ',');
-	json_key_str(o, "severity", cl_severity_name(f->item->severity));
+	json_key_str(o, "severity", cl_severity_name(it->severity));
+	strbuf_addstr(o, ",\"status\":");
+}
+
+static void json_item_tail(struct strbuf *o, const struct cl_item *it)
+{
 	strbuf_addch(o, ',');
-	json_key_str(o, "status", finding_status_name(f->status));
+	json_key_str(o, "title", it->title.en);
 	strbuf_addch(o, ',');
-	json_key_str(o, "title", f->item->title.en);
-	strbuf_addch(o, ',');
-	json_key_str(o, "title_ja", f->item->title.ja);
+	json_key_str(o, "title_ja", it->title.ja);
+}
+
+static void json_finding(struct strbuf *o, const struct finding *f,
+			 const struct check_disposition *disp,
+			 const struct format_state *st)
+{
+	const char *status = finding_status_name(f->status);
+	/* Its item's index, when it is one of the checklist's items (else
+	 * its part is rendered here). */
+	uintptr_t at = (uintptr_t)f->item, items = (uintptr_t)st->cl->items;
+	size_t e, h, i = (at - items) / sizeof(*f->item);
+
+	if (st->item_json && at >= items && i < st->cl->nitems) {
+		const size_t *off = st->item_off + 2 * i;
+
+		strbuf_add(o, st->item_json + off[0], off[1] - off[0]);
+		strbuf_add_json_str(o, status, strlen(status));
+		strbuf_add(o, st->item_json + off[1], off[2] - off[1]);
+	} else {
+		json_item_head(o, f->item);
+		strbuf_add_json_str(o, status, strlen(status));
+		json_item_tail(o, f->item);
+	}
 	if (disp && disp->disposition) {
 		strbuf_addstr(o, ",\"disposition\":{");
 		json_key_str(o, "disposition", disp->disposition);
@@ -252,11 +279,11 @@ static void json_diags(struct strbuf *o, const struct sr_error *err)
 }
 
 static void json_spec(struct strbuf *o, const struct check_report *rep,
-		      const struct checklist *cl, size_t index,
-		      const struct spell_result *spelling)
+		      const struct format_state *st)
 {
 	const struct check_summary *s = &rep->summary;
-	size_t i;
+	const struct checklist *cl = st->cl;
+	size_t i, index = st->nspecs;
 
 	strbuf_addstr(o, index ? ",\n{" : "\n{");
 	json_key_str(o, "path", rep->path);
@@ -281,14 +308,14 @@ static void json_spec(struct strbuf *o, const struct check_report *rep,
 		if (i)
 			strbuf_addch(o, ',');
 		json_finding(o, &rep->result.findings[i],
-			     rep->disps ? &rep->disps[i] : NULL);
+			     rep->disps ? &rep->disps[i] : NULL, st);
 	}
 	strbuf_addstr(o, "],\"warnings\":[");
 	json_diags(o, &rep->diags);
 	strbuf_addch(o, ']');
-	if (spelling) {
+	if (st->spelling) {
 		strbuf_addstr(o, ",\"spelling\":");
-		format_spelling_json(o, spelling);
+		format_spelling_json(o, st->spelling);
 	}
 	strbuf_addch(o, '}');
 }
@@ -491,12 +518,48 @@ static void junit_spec(struct strbuf *o, const struct check_report *rep)
 
 /* ---- dispatch ---------------------------------------------------------- */
 
+/* The items' parts of their findings (struct format_state), or none
+ * when out of memory. */
+static void json_items(struct format_state *st)
+{
+	const struct checklist *cl = st->cl;
+	struct strbuf b = STRBUF_INIT;
+	size_t i;
+
+	if (!(st->item_off = malloc((2 * cl->nitems + 1) *
+				    sizeof(*st->item_off))))
+		return;
+	for (i = 0; i < cl->nitems; i++) {
+		st->item_off[2 * i] = b.len;
+		json_item_head(&b, &cl->items[i]);
+		st->item_off[2 * i + 1] = b.len;
+		json_item_tail(&b, &cl->items[i]);
+	}
+	st->item_off[2 * cl->nitems] = b.len;
+	if (b.failed) {
+		strbuf_release(&b);
+		format_release(st);
+		return;
+	}
+	st->item_json = strbuf_detach(&b, NULL);
+}
+
+void format_release(struct format_state *st)
+{
+	free(st->item_json);
+	free(st->item_off);
+	st->item_json = NULL;
+	st->item_off = NULL;
+}
+
 void format_begin(struct strbuf *out, struct format_state *st)
 {
 	st->nspecs = st->nresults = 0;
+	format_release(st);
 	switch (st->kind) {
 	case FORMAT_JSON:
 		strbuf_addstr(out, "{\"version\":1,\"specs\":[");
+		json_items(st);
 		break;
 	case FORMAT_SARIF:
 		sarif_begin(out, st->cl);
@@ -517,7 +580,7 @@ void format_spec(struct strbuf *out, struct format_state *st,
 	case FORMAT_JSON:
 		if (!rep->checked)
 			return;
-		json_spec(out, rep, st->cl, st->nspecs, st->spelling);
+		json_spec(out, rep, st);
 		break;
 	case FORMAT_SARIF:
 		sarif_spec(out, rep, &st->nresults);
@@ -555,7 +618,10 @@ void format_spec_part(struct strbuf *out, const struct format_state *st,
 {
 	/* As after a first spec with a first result.  Only the fields set
 	 * before a run are read: the emitting thread updates the others. */
-	struct format_state later = { st->kind, st->cl, 1, 1, NULL };
+	struct format_state later = *st;
+
+	later.nspecs = later.nresults = 1;
+	later.spelling = NULL;
 
 	if (st->kind != FORMAT_TEXT)
 		strbuf_grow(out, spec_part_size(rep));

@@ -27,7 +27,8 @@ int format_parse(const char *name);
 /* Longest evidence text quoted in output, in bytes (cut on a character). */
 #define FORMAT_MAX_QUOTE 240
 
-/* Where an output stream is: set kind and cl, zero the rest. */
+/* Where an output stream is: set kind and cl, zero the rest; release it
+ * with format_release(). */
 struct format_state {
 	enum format_kind kind;
 	const struct checklist *cl;
@@ -36,9 +37,17 @@ struct format_state {
 	/* The misspellings of the spec given to format_spec next, written
 	 * as its JSON "spelling" array (check --spell); NULL: no array. */
 	const struct spell_result *spelling;
+	/* JSON: item i's finding before its status, item_json[item_off[2i]
+	 * .. item_off[2i+1]), and after it up to its evidence, .. [2i+2]:
+	 * the same in every spec, so format_begin renders them once (NULL:
+	 * each finding renders its own). */
+	char *item_json;
+	size_t *item_off;
 };
 
 void format_begin(struct strbuf *out, struct format_state *st);
+/* Frees what format_begin made; st may be used again after format_begin. */
+void format_release(struct format_state *st);
 /*
  * Appends one spec.  A report without a document (the spec could not be
  * read) is left out of JSON and SARIF (the caller lists its diagnostics

@@ -1,11 +1,16 @@
 /*
  * test_format.c - the quotes of evidence every output format carries:
  * whitespace runs made one space, control characters dropped, cut at
- * FORMAT_MAX_QUOTE bytes on a character boundary with an ellipsis.
+ * FORMAT_MAX_QUOTE bytes on a character boundary with an ellipsis; and a
+ * finding's JSON the same whether its item's part was rendered once for
+ * the stream or for the finding.
  */
 #include "testutil.h"
 
+#include "check.h"
+#include "checklist.h"
 #include "format.h"
+#include "match.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
@@ -182,11 +187,92 @@ static void test_quote_vs_reference(void **state)
 	strbuf_release(&want);
 }
 
+/* A checklist whose titles JSON must escape, and a spec that gives its
+ * items each status. */
+static const char json_checklist[] =
+	"id: fmt\nversion: '1'\ntitle: {ja: a, en: a}\nitems:\n"
+	"  - id: F-1\n    title: {ja: \"「鍵」\\t\\\"q\\\"\", "
+	"en: 'back\\slash \"quoted\"'}\n    severity: mandatory\n"
+	"    match:\n      all:\n        - any: [alpha]\n"
+	"  - id: F-2\n    title: {ja: 二, en: two}\n    severity: recommended\n"
+	"    match:\n      all:\n        - any: [beta]\n        - any: [gamma]\n"
+	"  - id: F-3\n    title: {ja: 三, en: three}\n    severity: mandatory\n"
+	"    match:\n      all:\n        - any: [delta]\n";
+
+/* The spec's JSON part as format_spec renders it, given state st. */
+static char *json_part(struct format_state *st,
+		       const struct check_report *rep)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	format_spec(&out, st, rep);
+	assert_false(out.failed);
+	return strbuf_detach(&out, NULL);
+}
+
+static void test_json_item_parts(void **state)
+{
+	static const char spec[] = "# T\n\nalpha and beta.\n";
+	struct checklist *cl = NULL, *other = NULL;
+	struct matcher *m = NULL;
+	struct check_report rep = CHECK_REPORT_INIT;
+	struct format_state each = { FORMAT_JSON, NULL, 0, 0, NULL, NULL, NULL };
+	struct format_state once = each;
+	struct strbuf head = STRBUF_INIT;
+	char *a, *b;
+
+	(void)state;
+	assert_int_equal(checklist_load_buffer(&cl, json_checklist,
+					       strlen(json_checklist), "f.yaml",
+					       NULL),
+			 0);
+	assert_int_equal(matcher_new(&m, cl, NULL), 0);
+	assert_int_equal(check_buffer(&rep, m, "s.md", spec, strlen(spec)), 0);
+	assert_int_equal(rep.result.findings[0].status, FINDING_SATISFIED);
+	assert_int_equal(rep.result.findings[1].status, FINDING_PARTIAL);
+	assert_int_equal(rep.result.findings[2].status, FINDING_MISSING);
+	each.cl = once.cl = cl;
+	format_begin(&head, &once);
+	assert_non_null(once.item_json);
+	a = json_part(&each, &rep);
+	b = json_part(&once, &rep);
+	assert_string_equal(b, a);
+	assert_non_null(strstr(a, "{\"item\":\"F-1\",\"severity\":"
+				  "\"mandatory\",\"status\":\"satisfied\","
+				  "\"title\":\"back\\\\slash \\\"quoted\\\"\","
+				  "\"title_ja\":\"「鍵」\\t\\\"q\\\"\",\"evidence\":[{"));
+	assert_non_null(strstr(a, "\"item\":\"F-3\",\"severity\":"
+				  "\"mandatory\",\"status\":\"missing\","
+				  "\"title\":\"three\",\"title_ja\":\"三\","
+				  "\"evidence\":[]}"));
+	free(b);
+	/* Items of another checklist (a report read back from a cache, say)
+	 * are rendered as they are, not taken for this one's. */
+	assert_int_equal(checklist_load_buffer(&other, json_checklist,
+					       strlen(json_checklist), "g.yaml",
+					       NULL),
+			 0);
+	once.cl = other;
+	once.nspecs = 0; /* as the first spec again */
+	b = json_part(&once, &rep);
+	assert_string_equal(b, a);
+	free(a);
+	free(b);
+	format_release(&once);
+	assert_null(once.item_json);
+	check_report_release(&rep);
+	matcher_free(m);
+	checklist_free(other);
+	checklist_free(cl);
+	strbuf_release(&head);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_quote_examples),
 	    cmocka_unit_test(test_quote_vs_reference),
+	    cmocka_unit_test(test_json_item_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
