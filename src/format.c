@@ -618,11 +618,13 @@ void format_spec_part(struct strbuf *out, const struct format_state *st,
 {
 	/* As after a first spec with a first result.  Only the fields set
 	 * before a run are read: the emitting thread updates the others. */
-	struct format_state later = *st;
+	struct format_state later = { 0 };
 
+	later.kind = st->kind;
+	later.cl = st->cl;
 	later.nspecs = later.nresults = 1;
-	later.spelling = NULL;
-
+	later.item_json = st->item_json;
+	later.item_off = st->item_off;
 	if (st->kind != FORMAT_TEXT)
 		strbuf_grow(out, spec_part_size(rep));
 	format_spec(out, &later, rep);
