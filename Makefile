@@ -100,7 +100,7 @@ XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
 	--add-comments=TRANSLATORS: --package-name=specreview \
 	--package-version=$(VERSION) --foreign-user
 
-.PHONY: all test check valgrind fuzz bench demo man pot install uninstall clean engine-no-curses
+.PHONY: all test check tsan valgrind fuzz bench demo man pot install uninstall clean engine-no-curses
 .DELETE_ON_ERROR:
 
 all: $(PROG) $(MO_FILES)
@@ -195,7 +195,7 @@ TEST_DEPS = $(PROG) $(MO_FILES) $(BUILD)/po/specreview.pot $(TEST_BIN) $(FAULTFS
 test: $(TEST_DEPS)
 	@failed=0; for t in $(TEST_BIN); do \
 		echo "== $$t"; \
-		$(TEST_ENV) SPECREVIEW="$(CURDIR)/$(PROG)" $$t || failed=1; \
+		$(TEST_ENV) SPECREVIEW="$(CURDIR)/$(PROG)" $(TEST_WRAP) $$t || failed=1; \
 	done; \
 	if [ $$failed = 0 ]; then echo "all tests passed"; else echo "some tests FAILED"; exit 1; fi
 
@@ -205,6 +205,18 @@ check:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-san \
 		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 		ASAN_OPTIONS=detect_leaks=1 test
+
+# The suite under ThreadSanitizer: checks run on several threads, which
+# share a matcher (and the regex code it makes on first use) and a report
+# stream.  Without address randomization (setarch -R, which the programs
+# the tests start inherit): GCC 12's TSan cannot map its shadow memory on
+# kernels that randomize 32 bits of mmap addresses.
+TSAN_FLAGS := -O1 -g -fsanitize=thread
+tsan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-tsan \
+		CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" \
+		TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+		TEST_WRAP="setarch -R" test
 
 # The whole suite under valgrind's memcheck: the test programs, and the
 # program they run (through a wrapper, so the TUI and CLI tests count).
@@ -297,9 +309,9 @@ uninstall:
 	done
 
 clean:
-	rm -rf build build-san build-fuzz specreview demo-repo
+	rm -rf build build-san build-tsan build-fuzz specreview demo-repo
 
--include $(shell find $(BUILD) build-san -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) build-san build-tsan -name '*.d' 2>/dev/null)
 
 # check-html: the survey's HTML in a real browser.  Renders the report of
 # the sample specs (a temporary repository made from specs/) with headless
