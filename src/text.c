@@ -1637,6 +1637,78 @@ static size_t ascii_block(struct norm *st, const unsigned char *s,
 }
 #endif
 
+#ifdef __SSE2__
+/* Whether the 15 bytes at q (16 readable) are five characters of the
+ * kind utf8_is_common3() takes. */
+static inline int common3x5(const unsigned char *q)
+{
+	/* As signed bytes: continuations 0x80..0xBF are below -64, leads
+	 * 0xE1..0xEF between -32 and -16. */
+	const __m128i x = _mm_loadu_si128((const __m128i *)q);
+	__m128i cont = _mm_cmplt_epi8(x, _mm_set1_epi8(-64));
+	__m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-32)),
+				     _mm_cmplt_epi8(x, _mm_set1_epi8(-16)));
+	unsigned c, l;
+
+	lead = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xED)),
+				lead);
+	c = (unsigned)_mm_movemask_epi8(cont);
+	l = (unsigned)_mm_movemask_epi8(lead);
+	return (l & 0x1249) == 0x1249 && (c & 0x6DB6) == 0x6DB6;
+}
+
+/*
+ * The run of plain three-byte characters of norm_run, five at a time:
+ * after the character at i, copied to o with class *cls, while the next
+ * five are all copied as they are (as the loop after it decides, one at
+ * a time).  Needs 20 bytes of room from o.  Returns the offset of the
+ * last character taken, *o its output's.
+ */
+static size_t common3_run(struct norm *st, const unsigned char *s,
+			  size_t len, size_t i, size_t *o, uint32_t *cls,
+			  size_t lim)
+{
+	size_t out = *o;
+	uint32_t c = *cls;
+
+	while (out + 21 <= lim && i + 19 < len && common3x5(s + i + 3)) {
+		const unsigned char *q = s + i + 3;
+		uint32_t prev = c;
+		int bad = 0;
+		__m128i m;
+
+		for (int k = 0; k < 15; k += 3) {
+			uint32_t e = norm_tab[((uint32_t)(q[k] & 0x0F) << 12) |
+					      ((uint32_t)(q[k + 1] & 0x3F) << 6) |
+					      (q[k + 2] & 0x3F)];
+			uint32_t f = e & (PLAIN_NOT | E_MARK);
+
+			bad |= f && (f != E_TRIG || (prev & L_OKPRE));
+			prev = e & L_ALL;
+		}
+		if (bad)
+			break;
+		_mm_storeu_si128((__m128i *)(st->buf + out + 3),
+				 _mm_loadu_si128((const __m128i *)q));
+		m = _mm_set1_epi32((int)i);
+		_mm_storeu_si128((__m128i *)(st->map + out + 3),
+				 _mm_add_epi32(m, _mm_setr_epi32(3, 3, 3, 6)));
+		_mm_storeu_si128((__m128i *)(st->map + out + 7),
+				 _mm_add_epi32(m, _mm_setr_epi32(6, 6, 9, 9)));
+		_mm_storeu_si128((__m128i *)(st->map + out + 11),
+				 _mm_add_epi32(m, _mm_setr_epi32(9, 12, 12, 12)));
+		_mm_storeu_si128((__m128i *)(st->map + out + 15),
+				 _mm_set1_epi32((int)i + 15));
+		i += 15;
+		out += 15;
+		c = prev;
+	}
+	*o = out;
+	*cls = c;
+	return i;
+}
+#endif
+
 static void norm_run(struct norm *st, const char *src, size_t len,
 		     unsigned flags)
 {
@@ -1766,6 +1838,10 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 			 * three bytes: copy them on while there is room (a
 			 * character's three offsets in one store). */
 			lim = st->cap - 8;
+#ifdef __SSE2__
+			if (n == 3)
+				i = common3_run(st, s, len, i, &o, &cls, lim);
+#endif
 			while (n == 3 && o + 6 <= lim && i + 5 < len) {
 				const unsigned char *q = s + i + 3;
 				uint32_t e2;

@@ -1018,6 +1018,66 @@ static void test_norm_cjk_runs(void **state)
 	strbuf_release(&text);
 }
 
+/*
+ * Long runs of Japanese, where the normalizer copies five characters at
+ * a time, with what must not be copied as it is at every place in such
+ * a five: okurigana variants (又は, 及び, 取り扱い, 行なう: the second
+ * character ends one only after the first), a long vowel after katakana,
+ * a sound mark, a space between ideographs, invalid bytes.  Every piece normalizes as
+ * it does alone; the map gives each output byte its character's start.
+ */
+static void test_norm_long_runs(void **state)
+{
+	static const char *const pieces[][2] = {
+		{ "委託業務の", "委託業務の" }, { "又は", "または" },
+		{ "情報資産を", "情報資産を" }, { "及び", "および" },
+		{ "取り扱い", "取扱い" },       { "行なう", "行う" },
+		{ "データセンター", "デタセンタ" },
+		{ "か\xe3\x82\x99", "が" },    { "委 託", "委託" },
+		{ "は", "は" },                 { "び", "び" },
+		/* a surrogate's bytes, a lead byte without its
+		 * continuations: invalid, one U+FFFD each */
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xe5" "ab", "\xef\xbf\xbd" "ab" },
+	};
+	struct strbuf text = STRBUF_INIT, want = STRBUF_INIT;
+	struct text_norm n = TEXT_NORM_INIT;
+	size_t shift, k, r;
+
+	(void)state;
+	for (shift = 0; shift < 10; shift++) {
+		strbuf_reset(&text);
+		strbuf_reset(&want);
+		for (k = 0; k < shift; k++) {
+			strbuf_addstr(&text, "本");
+			strbuf_addstr(&want, "本");
+		}
+		for (r = 0; r < 40; r++)
+			for (k = 0; k < sizeof(pieces) / sizeof(*pieces); k++) {
+				/* each piece after a run of plain ones of
+				 * varying length */
+				for (size_t j = 0; j < (r + k) % 7; j++) {
+					strbuf_addstr(&text, "業務");
+					strbuf_addstr(&want, "業務");
+				}
+				strbuf_addstr(&text, pieces[k][0]);
+				strbuf_addstr(&want, pieces[k][1]);
+			}
+		assert_int_equal(
+		    text_normalize(&n, text.buf, text.len, TEXT_NORM_MARKUP), 0);
+		if (n.len != want.len || memcmp(n.buf, want.buf, n.len))
+			fail_msg("shift %zu: got %.*s", shift, (int)n.len, n.buf);
+		check_invariants(&n, text.len);
+		/* Where the text is plain (its start), each byte of the
+		 * output maps to its character's start. */
+		for (k = 0; k < 3 * shift; k++)
+			assert_int_equal(n.map[k], k - k % 3);
+	}
+	text_norm_release(&n);
+	strbuf_release(&text);
+	strbuf_release(&want);
+}
+
 static void test_norm_bom_skipped(void **state)
 {
 	struct text_norm n = TEXT_NORM_INIT;
@@ -1461,6 +1521,7 @@ int main(void)
 	    cmocka_unit_test(test_norm_invisible_characters),
 	    cmocka_unit_test(test_norm_composes_marks),
 	    cmocka_unit_test(test_norm_cjk_runs),
+	    cmocka_unit_test(test_norm_long_runs),
 	    cmocka_unit_test(test_norm_bom_skipped),
 	    cmocka_unit_test(test_norm_invalid_counted),
 	    cmocka_unit_test(test_norm_empty),
