@@ -1661,8 +1661,9 @@ static inline int common3x5(const unsigned char *q)
  * The run of plain three-byte characters of norm_run, five at a time:
  * after the character at i, copied to o with class *cls, while the next
  * five are all copied as they are (as the loop after it decides, one at
- * a time).  Needs 20 bytes of room from o.  Returns the offset of the
- * last character taken, *o its output's.
+ * a time) and there is room below lim (16 bytes and 16 offsets are
+ * written from o + 3).  Returns the offset of the last character taken,
+ * *o its output's, *cls its class.
  */
 static size_t common3_run(struct norm *st, const unsigned char *s,
 			  size_t len, size_t i, size_t *o, uint32_t *cls,
