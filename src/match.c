@@ -123,6 +123,9 @@ struct matcher {
 	uint16_t *delta16;
 	uint32_t *delta32;
 	uint32_t coff[256];
+	/* delta16 + coff[b]: the move from s on b is row16[b][s], one load
+	 * less in the scan's chain of them than delta16[coff[b] + s]. */
+	const uint16_t *row16[256];
 	uint32_t out_min;
 	size_t nstates;
 	/* Outputs of state s: out[out0[s] .. out0[s]+outn[s]), the
@@ -1595,8 +1598,10 @@ static int build_dfa(struct matcher *m)
 	    (ret = permute_array((void **)&m->state_subj, new, ns,
 				 sizeof(*m->state_subj))) < 0)
 		goto out;
-	for (i = 0; i < 256; i++)
+	for (i = 0; i < 256; i++) {
 		m->coff[i] = (uint32_t)(m->cls[i] * ns);
+		m->row16[i] = m->delta16 ? m->delta16 + m->coff[i] : NULL;
+	}
 	ret = make_out_slices(m);
 out:
 	trie_release(&t);
@@ -2113,7 +2118,7 @@ static uint32_t scan_warm(const struct matcher *m, const unsigned char *t,
  * (with i, in one store: at_ is i in the high half). */
 #define SCAN_STEP(c)                                                          \
 	do {                                                                  \
-		s##c = delta[coff[t##c[i]] + s##c];                           \
+		s##c = row[t##c[i]][s##c];                                    \
 		b##c[k##c] = at_ | s##c;                                      \
 		k##c += s##c >= out_min;                                      \
 	} while (0)
@@ -2123,13 +2128,12 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 {
 	const struct matcher *m = r->m;
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
-	const uint32_t *coff = m->coff;
-	const uint16_t *delta = m->delta16;
+	const uint16_t *const *row = m->row16;
 	const uint32_t out_min = m->out_min;
 	size_t n = r->norm.len, part = n / SCAN_CHAINS, i, j;
 	const unsigned char *t0 = t, *t1 = t + part, *t2 = t + 2 * part,
 			    *t3 = t + 3 * part;
-	uint32_t s0 = 0, s1 = scan_warm(m, t, part),
+	uint64_t s0 = 0, s1 = scan_warm(m, t, part),
 		 s2 = scan_warm(m, t, 2 * part), s3 = scan_warm(m, t, 3 * part);
 	uint64_t b0[SCAN_BLOCK], b1[SCAN_BLOCK], b2[SCAN_BLOCK],
 		b3[SCAN_BLOCK];
@@ -2157,7 +2161,7 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
 	}
 	/* What is left after the last part: n is not a multiple. */
 	for (j = 4 * part; j < n; j++) {
-		s3 = delta[coff[t[j]] + s3];
+		s3 = row[t[j]][s3];
 		if (s3 >= out_min && outs_add(&outs[3], s3, j) < 0)
 			return SR_ENOMEM;
 	}
