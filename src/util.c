@@ -72,6 +72,7 @@ int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
 	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 65536;
 	for (;;) {
 		ssize_t n;
+		size_t want;
 
 		if (have + 1 >= cap || !buf) {
 			char *nb;
@@ -86,7 +87,8 @@ int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
 			}
 			buf = nb;
 		}
-		n = read(fd, buf + have, cap - have - 1);
+		want = cap - have - 1;
+		n = read(fd, buf + have, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -104,6 +106,12 @@ int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
 			    _("file is over the limit of %zu bytes"), limit);
 			goto out;
 		}
+		/* A regular file that gave all fstat said, and less than was
+		 * asked: that is its end (a read to see nothing more costs a
+		 * call per spec, and a writer may append after it as well). */
+		if (S_ISREG(st.st_mode) && have == (size_t)st.st_size &&
+		    (size_t)n < want)
+			break;
 	}
 	buf[have] = '\0';
 	*out = buf;
