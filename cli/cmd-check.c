@@ -240,12 +240,17 @@ static int emit(struct check_report *rep, size_t index, void *ctx)
 	spell_result_release(&spelling);
 	progress(c, index + 1);
 	if (c->out.len >= 65536 || index + 1 == c->total) {
+		/* Whole pages, but for the last: the rest waits for more. */
+		size_t n = index + 1 == c->total ? c->out.len
+						 : c->out.len & ~(size_t)4095;
+
 		if (c->out.failed) {
 			cli_error("%s", _("out of memory"));
 			return EXIT_USAGE;
 		}
-		ret = cli_write_stdout(c->out.buf, c->out.len);
-		strbuf_reset(&c->out);
+		ret = cli_write_stdout(c->out.buf, n);
+		memmove(c->out.buf, c->out.buf + n, c->out.len - n);
+		strbuf_setlen(&c->out, c->out.len - n);
 		return ret;
 	}
 	return 0;

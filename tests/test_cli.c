@@ -261,6 +261,40 @@ static void test_check_walks_directory_in_order(void **state)
 	free(out);
 }
 
+/*
+ * Output of many specs goes out in whole pages with the rest held back:
+ * every spec is in it once, in order; a full disk is an error, not a
+ * silent loss.
+ */
+static void test_check_output_whole(void **state)
+{
+	char *out = NULL, *err = NULL;
+	char want[64];
+	const char *p = NULL;
+	int i;
+
+	(void)state;
+	assert_int_equal(t_run(NULL, NULL, "cd %s && mkdir -p many && for i in $(seq 100 399); do "
+			       "cp good.md many/$i.md; done", dir), 0);
+	/* Some 300 KB of JSON: several writes, most of them not ending a
+	 * spec's part. */
+	assert_int_equal(t_run(&out, NULL, "cd %s && %s check -j2 -f json many", dir, t_prog()),
+			 1);
+	assert_true(strlen(out) > 4 * 65536);
+	assert_true(json_valid(out));
+	for (i = 100; i < 400; i++) {
+		snprintf(want, sizeof(want), "\"path\":\"many/%d.md\"", i);
+		p = strstr(p ? p : out, want);
+		assert_non_null(p);
+		assert_null(strstr(p + 1, want));
+	}
+	free(out);
+	assert_int_equal(t_run(NULL, &err, "cd %s && %s check -f json many >/dev/full", dir, t_prog()),
+			 2);
+	assert_non_null(strstr(err, "cannot write output"));
+	free(err);
+}
+
 /* new writes every kind and language, and the result checks clean. */
 static void test_new_round_trips(void **state)
 {
@@ -340,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_check_sarif_and_junit),
 		cmocka_unit_test(test_check_directory_and_builtin),
 		cmocka_unit_test(test_check_walks_directory_in_order),
+		cmocka_unit_test(test_check_output_whole),
 		cmocka_unit_test(test_new_round_trips),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_hostile_names_escaped),
