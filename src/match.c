@@ -2948,38 +2948,43 @@ static int hit_items(struct run *r, size_t i)
 	 * the compiler, which would read them again after each. */
 	uint32_t *head = r->item_head, *tail = r->item_tail;
 	uint8_t *kept = r->item_kept;
-	uint64_t named = r->named;
+	uint64_t named = r->named, sent = r->sent_items;
+	int wide = r->m->cl->nitems > 64; /* item_bit() is every bit */
 	int covered = h->covered;
+	struct item_hit *ih;
 
 	if (h->dropped)
 		return 0;
+	if (SR_ALLOC_GROW(r->ihits, r->nihits + n, r->aihits) < 0)
+		return SR_ENOMEM;
+	ih = r->ihits;
 	for (k = 0; k < n; k++) {
 		const struct ref *ref = &refs[k];
+		uint64_t bit;
 
 		if (ref->kind == REF_BYREF) {
 			if (h->block != NO_UNIT)
 				r->block_byref[h->block] = 1;
 			continue;
 		}
-		if (ref->kind != REF_TERM ||
-		    !(named & item_bit(r->m->cl, ref->item)) ||
-		    (covered && excluded(r, i, ref->item)))
+		if (ref->kind != REF_TERM)
+			continue; /* an exclusion's item may be -1, for any */
+		bit = wide ? ~(uint64_t)0 : (uint64_t)1 << ref->item;
+		if (!(named & bit) || (covered && excluded(r, i, ref->item)))
 			continue;
-		if (SR_ALLOC_GROW(r->ihits, r->nihits + 1, r->aihits) < 0)
-			return SR_ENOMEM;
 		j = (uint32_t)r->nihits++;
-		r->ihits[j] = (struct item_hit){
-			(uint32_t)i, NO_HIT, (uint16_t)ref->item,
-			(uint8_t)ref->group, (uint8_t)ref->weak};
+		ih[j] = (struct item_hit){ (uint32_t)i, NO_HIT,
+					   (uint16_t)ref->item,
+					   (uint8_t)ref->group,
+					   (uint8_t)ref->weak };
 		if (tail[ref->item] == NO_HIT)
 			head[ref->item] = j;
 		else
-			r->ihits[tail[ref->item]].next = j;
+			ih[tail[ref->item]].next = j;
 		tail[ref->item] = j;
 		if (ref->group == 0)
 			kept[ref->item] = 1;
-		if ((r->sent_items & item_bit(r->m->cl, ref->item)) &&
-		    h->block != NO_UNIT)
+		if ((sent & bit) && h->block != NO_UNIT)
 			note_sentences(r, h->block, ref->group == 0);
 	}
 	return 0;
