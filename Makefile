@@ -254,6 +254,8 @@ fuzz:
 			$(ENGINE_LIBS) -lm || exit 1; \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$n $(FUZZ_BUILD)/crashes/$$n; \
 		seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
+		case $$n in fuzz_match|fuzz_doc) \
+			seeds="$$seeds specs/en specs/ja";; esac; \
 		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
 			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$n/ \
 			-print_final_stats=1 $(FUZZ_BUILD)/corpus/$$n $$seeds \
