@@ -2202,6 +2202,7 @@ static int scan_chains(struct run *r, struct scan_outs *outs)
  * compress.  On the bench corpus the DFA's pass took 0.055 s instead of
  * 0.070.  SPECREVIEW_NO_AVX512 keeps to scan_chains(), to compare.
  */
+
 /* Into w (room for n + 8), as scan_chains() keeps them, the states of
  * st[0, n) from out_min on, st[0] at `at`; returns how many. */
 AVX512_TARGET static size_t keep_outputs(uint64_t *w, const uint16_t *st,
@@ -3064,7 +3065,7 @@ static int hit_items(struct run *r, size_t i)
 	uint32_t *head = r->item_head, *tail = r->item_tail;
 	uint8_t *kept = r->item_kept;
 	uint64_t named = r->named, sent = r->sent_items;
-	int wide = r->m->cl->nitems > 64; /* item_bit() is every bit */
+	int all_bits = r->m->cl->nitems > 64; /* as item_bit() gives */
 	int covered = h->covered;
 	struct item_hit *ih;
 
@@ -3084,7 +3085,7 @@ static int hit_items(struct run *r, size_t i)
 		}
 		if (ref->kind != REF_TERM)
 			continue; /* an exclusion's item may be -1, for any */
-		bit = wide ? ~(uint64_t)0 : (uint64_t)1 << ref->item;
+		bit = all_bits ? ~(uint64_t)0 : (uint64_t)1 << ref->item;
 		if (!(named & bit) || (covered && excluded(r, i, ref->item)))
 			continue;
 		j = (uint32_t)r->nihits++;

@@ -3,8 +3,8 @@
  * with the shipped checklist: no crash, no leak, and every finding's
  * evidence lies inside the document with ordered positions.  A second
  * matcher reads long texts without AVX-512 (SPECREVIEW_NO_AVX512) and
- * must give the same report to the byte (a seed of 15 KB makes inputs
- * long enough to be read in parts).
+ * must give the same report to the byte (make fuzz seeds it with the
+ * sample specs, of up to 16 KB: inputs long enough to be read in parts).
  */
 #include <stdint.h>
 #include <stdlib.h>
