@@ -1949,9 +1949,10 @@ struct run {
 	size_t nihits, aihits;
 	uint32_t *item_head, *item_tail;
 	uint8_t *applies;   /* item i applies to the document */
-	uint64_t named;     /* items (item_bit) whose subject a term may be,
-			     * or a regex; once the hits are made, those
-			     * whose subject is hit (distribute) */
+	/* Items (item_bit) whose subject a term may be, or a regex; after
+	 * the regexes, a regex that hit (scan); once the terms' hits are
+	 * made, a hit (distribute).  Only named items get hits. */
+	uint64_t named;
 	uint64_t subj_hit;  /* items whose subject a hit may be */
 	size_t nrx;         /* hits[0, nrx) are the regexes' (scan) */
 	uint8_t *needed;    /* regex i is run (regex_needed, regex_live) */
