@@ -95,7 +95,7 @@ struct mregex {
 
 #define NO_REGEX ((size_t)-1)
 
-/* What hit_outputs needs of a pattern's slice (pattern.ref0[b] ...). */
+/* What emit_outputs needs of a pattern's slice (pattern.ref0[b] ...). */
 struct out_slice {
 	uint32_t len;  /* the pattern's */
 	uint32_t ref0; /* refs[ref0 .. ref0+nref): nuse for findings, the
@@ -1949,12 +1949,11 @@ struct run {
 	size_t nihits, aihits;
 	uint32_t *item_head, *item_tail;
 	uint8_t *applies;   /* item i applies to the document */
-	/* Items (item_bit) whose subject a term may be, or a regex; after
-	 * the regexes, a regex that hit (scan); once the terms' hits are
-	 * made, a hit (distribute).  Only named items get hits. */
+	/* Items (item_bit) whose subject a term may be, or a regex; once
+	 * the hits are made, a hit (distribute).  Only named items get
+	 * hits. */
 	uint64_t named;
 	uint64_t subj_hit;  /* items whose subject a hit may be */
-	size_t nrx;         /* hits[0, nrx) are the regexes' (scan) */
 	uint8_t *needed;    /* regex i is run (regex_needed, regex_live) */
 	/* Per steering set (matcher->nsteer): the outputs have it, then
 	 * (note_live_sets) it steers to a regex that runs; after them, per
@@ -2041,56 +2040,38 @@ static int steer(struct run *r, uint32_t st, size_t ref0, size_t nref)
 	return 0;
 }
 
-/* Whether slice o of the patterns ending at i is a word where it needs
- * to be: only the boundaries it needs are looked at (most of Japanese
- * needs none); t[i + 1] is at most the NUL. */
-static inline int bounded(const unsigned char *t, const struct out_slice *o,
-			  size_t i)
-{
-	size_t st = i + 1 - o->len;
-
-	return !((o->bound & BOUND_END) && is_word_byte(t[i + 1])) &&
-	       !((o->bound & BOUND_START) && st > 0 && is_word_byte(t[st - 1]));
-}
-
-/* The literals of regexes that run among the patterns ending at i (the
- * DFA is in state s), for scan_regexes. */
+/* Records every pattern that ends at i (the DFA is in state s). */
 static inline __attribute__((always_inline)) int
-steer_outputs(struct run *r, uint32_t s, size_t i)
+emit_outputs(struct run *r, uint32_t s, size_t i)
 {
 	const struct matcher *m = r->m;
 	const unsigned char *t = (const unsigned char *)r->norm.buf;
 	const struct out_slice *o = &m->oslices[m->out0[s]];
 	const struct out_slice *e = &m->oslices[m->out0[s + 1]];
-
-	for (; o < e; o++)
-		if (o->nuse < o->nref && bounded(t, o, i) &&
-		    steer(r, (uint32_t)(i + 1 - o->len), o->ref0 + o->nuse,
-			  o->nref - o->nuse) < 0)
-			return SR_ENOMEM;
-	return 0;
-}
-
-/* The hits of the patterns ending at i (the DFA is in state s). */
-static inline __attribute__((always_inline)) int
-hit_outputs(struct run *r, uint32_t s, size_t i)
-{
-	const struct matcher *m = r->m;
-	const unsigned char *t = (const unsigned char *)r->norm.buf;
-	const struct out_slice *o = &m->oslices[m->out0[s]];
-	const struct out_slice *e = &m->oslices[m->out0[s + 1]];
+	/* Whether a regex that runs has a literal here (note_live_sets). */
+	int steers = r->steer_seen[m->state_steer[s]];
 
 	for (; o < e; o++) {
+		uint32_t st = (uint32_t)(i + 1 - o->len);
+
+		/* Only the boundaries the slice needs are looked at (most
+		 * of Japanese needs none); t[i + 1] is at most the NUL. */
+		if (((o->bound & BOUND_END) && is_word_byte(t[i + 1])) ||
+		    ((o->bound & BOUND_START) && st > 0 &&
+		     is_word_byte(t[st - 1])))
+			continue;
 		/* Terms of items that are missing whatever is found
 		 * (regex_needed) make no hit. */
-		if (!o->nuse ||
-		    !(o->excl || (m->slice_items[o->ref0] & r->named)) ||
-		    !bounded(t, o, i))
-			continue;
-		if (push_hit(r, (uint32_t)(i + 1 - o->len), (uint32_t)i + 1,
-			     o->ref0, o->nuse, NULL, o->excl) < 0)
+		if (o->nuse &&
+		    (o->excl || (m->slice_items[o->ref0] & r->named))) {
+			if (push_hit(r, st, (uint32_t)i + 1, o->ref0, o->nuse,
+				     NULL, o->excl) < 0)
+				return SR_ENOMEM;
+			r->subj_hit |= m->slice_subj[o->ref0];
+		}
+		if (steers && o->nuse < o->nref &&
+		    steer(r, st, o->ref0 + o->nuse, o->nref - o->nuse) < 0)
 			return SR_ENOMEM;
-		r->subj_hit |= m->slice_subj[o->ref0];
 	}
 	return 0;
 }
@@ -2325,7 +2306,6 @@ static int scan_one(struct run *r, struct scan_outs *outs)
 }
 
 static int regex_needed(const struct run *r, size_t i);
-static int scan_regexes(struct run *r);
 
 /* The buckets the outputs will steer literals to, from the sets seen
  * (each set once): bytes after the sets in r->steer_seen. */
@@ -2450,37 +2430,18 @@ static int scan(struct run *r)
 		r->needed[k] = m->regexes[k].first == k && regex_live(r, k) &&
 			       regex_needed(r, k);
 	note_live_sets(r);
-	/*
-	 * The regexes first, on the literals steered to them: an item
-	 * named only for the regex in its subject (m->rx_subj) is missing
-	 * when that finds nothing, and its terms need no hits then (a
-	 * fifth of the terms' hits on the benchmark's corpus).
-	 */
 	for (c = 0; c < nparts; c++)
 		for (k = 0; k < outs[c].n; k++) {
-			uint32_t st = out_state(outs[c].v[k]);
+			uint64_t v = outs[c].v[k];
+			uint32_t st = out_state(v);
 
-			if (r->steer_seen[m->state_steer[st]] &&
-			    (ret = steer_outputs(r, st,
-						 out_at(&outs[c], outs[c].v[k]))) <
-				    0)
-				goto out;
-		}
-	if ((ret = scan_regexes(r)) < 0)
-		goto out;
-	r->nrx = r->nhits;
-	r->named = (named | r->subj_hit) & applies;
-	for (c = 0; c < nparts; c++)
-		for (k = 0; k < outs[c].n; k++) {
-			uint32_t st = out_state(outs[c].v[k]);
-
-			/* Most outputs make no hit for a named item (with
-			 * nothing named, an exclusion's hit would change
-			 * nothing). */
-			if ((m->state_use[st] & r->named) &&
-			    (ret = hit_outputs(r, st,
-					       out_at(&outs[c], outs[c].v[k]))) <
-				    0)
+			/* A third of the outputs on the benchmark's corpus
+			 * can neither make a hit nor steer (with nothing
+			 * named, an exclusion's hit would change nothing). */
+			if (!r->steer_seen[m->state_steer[st]] &&
+			    !(m->state_use[st] & r->named))
+				continue;
+			if ((ret = emit_outputs(r, st, out_at(&outs[c], v))) < 0)
 				goto out;
 		}
 out:
@@ -2770,35 +2731,34 @@ static int cmp_hit(const void *a, const void *b)
 }
 
 /*
- * Sorts the hits by cmp_hit.  The regexes' come first (hits[0, nrx)):
- * they are sorted apart and merged in.  The automaton's come in order of
- * their end, and a pattern is short, so they are nearly in order of
- * their start: an insertion sort moves each only past the few that end
- * within its length.
+ * Sorts the hits by cmp_hit.  The automaton's come in order of their
+ * end, and a pattern is short, so they are nearly in order of their
+ * start: an insertion sort moves each only past the few that end
+ * within its length.  The regexes' (after `nscan`) are sorted apart and
+ * merged in.
  */
-static int sort_hits(struct run *r)
+static int sort_hits(struct run *r, size_t nscan)
 {
 	struct raw_hit *h = r->hits, *merged, t;
-	size_t i, j, k, n = r->nhits, nrx = r->nrx;
+	size_t i, j, k, n = r->nhits;
 
-	for (i = nrx + 1; i < n; i++) {
+	for (i = 1; i < nscan; i++) {
 		if (cmp_hit(&h[i - 1], &h[i]) <= 0)
 			continue;
 		t = h[i];
-		for (j = i; j > nrx && cmp_hit(&h[j - 1], &t) > 0; j--)
+		for (j = i; j > 0 && cmp_hit(&h[j - 1], &t) > 0; j--)
 			h[j] = h[j - 1];
 		h[j] = t;
 	}
-	if (!nrx)
+	if (nscan == n)
 		return 0;
-	qsort(h, nrx, sizeof(*h), cmp_hit);
-	if (nrx == n || cmp_hit(&h[nrx - 1], &h[nrx]) <= 0)
+	qsort(h + nscan, n - nscan, sizeof(*h), cmp_hit);
+	if (!nscan || cmp_hit(&h[nscan - 1], &h[nscan]) <= 0)
 		return 0;
 	if (!(merged = malloc(r->ahits * sizeof(*merged))))
 		return SR_ENOMEM;
-	/* A term's hit and a regex's are never equal (cmp_hit). */
-	for (i = nrx, j = 0, k = 0; k < n; k++)
-		merged[k] = j == nrx || (i < n && cmp_hit(&h[i], &h[j]) < 0)
+	for (i = 0, j = nscan, k = 0; k < n; k++)
+		merged[k] = j == n || (i < nscan && cmp_hit(&h[i], &h[j]) <= 0)
 				    ? h[i++]
 				    : h[j++];
 	free(r->hits);
@@ -3790,7 +3750,7 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 		const struct doc *doc, struct sr_error *err)
 {
 	struct run r;
-	size_t i, nitems = m->cl->nitems;
+	size_t i, nitems = m->cl->nitems, nscan;
 	int ret;
 
 	match_result_release(out);
@@ -3813,7 +3773,10 @@ int matcher_run(struct match_result *out, const struct matcher *m,
 	for (i = 0; i < nitems; i++)
 		r.applies[i] = (uint8_t)match_item_applies(&m->cl->items[i],
 							   doc);
-	if ((ret = scan(&r)) < 0 || (ret = sort_hits(&r)) < 0)
+	if ((ret = scan(&r)) < 0)
+		goto out;
+	nscan = r.nhits;
+	if ((ret = scan_regexes(&r)) < 0 || (ret = sort_hits(&r, nscan)) < 0)
 		goto out;
 	drop_empty_sections(&r);
 	if ((ret = distribute(&r)) < 0)
