@@ -1,7 +1,6 @@
 /*
  * main.c - global options and command dispatch.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <malloc.h>
@@ -123,22 +122,11 @@ int cli_show_progress(void)
  */
 int cli_write_stdout(const char *buf, size_t len)
 {
-	if (fflush(stdout) != 0)
-		goto fail;
-	while (len) {
-		ssize_t n = write(STDOUT_FILENO, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		buf += n;
-		len -= (size_t)n;
+	if (fflush(stdout) != 0 || sr_write_all(STDOUT_FILENO, buf, len) < 0) {
+		cli_error("%s", _("cannot write output"));
+		return EXIT_USAGE;
 	}
 	return 0;
-fail:
-	cli_error("%s", _("cannot write output"));
-	return EXIT_USAGE;
 }
 
 void cli_json_str(struct strbuf *o, const char *s)

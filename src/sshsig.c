@@ -93,8 +93,6 @@ static int tmp_write(struct tmpdir *t, const char *name, const char *data,
 		     size_t len, struct sr_error *err)
 {
 	const char *p = tmp_path(t, name);
-	size_t done = 0;
-	ssize_t n;
 	int fd;
 
 	if (!p)
@@ -105,17 +103,12 @@ static int tmp_write(struct tmpdir *t, const char *name, const char *data,
 	if (fd < 0)
 		return sr_error_add(err, SR_EIO, p, 0, 0, _("cannot create: %s"),
 				    strerror(errno));
-	while (done < len) {
-		n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return sr_error_add(err, SR_EIO, p, 0, 0,
-					    _("cannot write: %s"),
-					    strerror(n < 0 ? errno : EIO));
-		}
-		done += (size_t)n;
+	if (sr_write_all(fd, data, len) < 0) {
+		int e = errno;
+
+		close(fd);
+		return sr_error_add(err, SR_EIO, p, 0, 0, _("cannot write: %s"),
+				    strerror(e));
 	}
 	if (close(fd) < 0)
 		return sr_error_add(err, SR_EIO, p, 0, 0, _("cannot write: %s"),

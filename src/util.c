@@ -124,12 +124,31 @@ out:
 	return ret;
 }
 
+int sr_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 static int write_replace(const char *path, const void *data, size_t len,
 			 int sync, struct sr_error *err)
 {
 	static unsigned serial; /* threads of one process write at once */
 	struct strbuf tmp = STRBUF_INIT;
-	const char *p = data;
 	int fd = -1, ret = 0;
 
 	strbuf_addf(&tmp, "%s.tmp.%ld.%u", path, (long)getpid(),
@@ -143,19 +162,10 @@ static int write_replace(const char *path, const void *data, size_t len,
 				   _("cannot create: %s"), strerror(errno));
 		goto out;
 	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret =
-			    sr_error_add(err, SR_EIO, tmp.buf, 0, 0,
-					 _("write error: %s"), strerror(errno));
-			goto out;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (sr_write_all(fd, data, len) < 0) {
+		ret = sr_error_add(err, SR_EIO, tmp.buf, 0, 0,
+				   _("write error: %s"), strerror(errno));
+		goto out;
 	}
 	if ((sync && fsync(fd) < 0) || close(fd) < 0) {
 		fd = -1;

@@ -45,6 +45,12 @@ int sr_read_file(char **out, size_t *len, const char *path, size_t limit,
 		 struct sr_error *err);
 
 /*
+ * Writes all `len` bytes of `data` to fd, again after a short write or
+ * EINTR.  Returns 0, or -1 with errno set (EIO for a write of nothing).
+ */
+int sr_write_all(int fd, const void *data, size_t len);
+
+/*
  * Writes `len` bytes to `path` atomically: a temporary file beside it is
  * written, flushed and renamed over `path`.  A crash leaves either the old
  * or the new contents, never a mix.
