@@ -3080,8 +3080,8 @@ static int hit_items(struct run *r, size_t i)
 	 * the compiler, which would read them again after each. */
 	uint32_t *head = r->item_head, *tail = r->item_tail;
 	uint8_t *kept = r->item_kept;
+	const struct checklist *cl = r->m->cl;
 	uint64_t named = r->named, sent = r->sent_items;
-	int all_bits = r->m->cl->nitems > 64; /* as item_bit() gives */
 	int covered = h->covered;
 	struct item_hit *ih;
 
@@ -3101,7 +3101,7 @@ static int hit_items(struct run *r, size_t i)
 		}
 		if (ref->kind != REF_TERM)
 			continue; /* an exclusion's item may be -1, for any */
-		bit = all_bits ? ~(uint64_t)0 : (uint64_t)1 << ref->item;
+		bit = item_bit(cl, ref->item);
 		if (!(named & bit) || (covered && excluded(r, i, ref->item)))
 			continue;
 		j = (uint32_t)r->nihits++;
