@@ -1192,6 +1192,86 @@ static void wide_automaton(size_t nterms)
 	free(terms);
 }
 
+/*
+ * A term longer than the parts a long text is read in (scan_warm): each
+ * part's state is warmed up from far enough back whatever its length,
+ * so the term is found wherever it starts and ends, and one letter short
+ * it is found nowhere.  The two scans agree on each.
+ */
+static void long_term_at(struct matcher *wide, struct matcher *narrow,
+			 const char *term, size_t tlen, size_t n, size_t at,
+			 enum finding_status want)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct matcher *m[2] = { wide, narrow };
+	size_t k;
+
+	while (text.len < at)
+		strbuf_addstr(&text, "z ");
+	strbuf_add(&text, term, tlen);
+	while (text.len < n)
+		strbuf_addstr(&text, " z");
+	for (k = 0; k < 2; k++) {
+		struct check_report rep = CHECK_REPORT_INIT;
+
+		assert_int_equal(check_buffer(&rep, m[k], "s.md", text.buf,
+					      text.len),
+				 0);
+		if (rep.result.findings[0].status != want)
+			fail_msg("%s scan, a term of %zu bytes at %zu of %zu: "
+				 "%s, not %s",
+				 k ? "the portable" : "the first", tlen, at,
+				 text.len,
+				 finding_status_name(
+					 rep.result.findings[0].status),
+				 finding_status_name(want));
+		check_report_release(&rep);
+	}
+	strbuf_release(&text);
+}
+
+static void test_long_term_across_parts(void **state)
+{
+	struct strbuf yaml = STRBUF_INIT, term = STRBUF_INIT;
+	struct checklist *cl = NULL, *ncl = NULL;
+	struct matcher *wide, *narrow;
+	size_t words, at, n = 6000;
+
+	(void)state;
+	for (words = 60; words <= 170; words += 110) {
+		/* 60 words: shorter than a part of 6,000 bytes (1,000 in
+		 * six, 1,500 in four); 170: longer than both. */
+		strbuf_reset(&term);
+		strbuf_reset(&yaml);
+		strbuf_addstr(&term, "keystone");
+		while (term.len < words * 9)
+			strbuf_addf(&term, " lorem%03zu", term.len / 9);
+		strbuf_addf(&yaml,
+			    "id: l\nversion: '1'\ntitle: {ja: a, en: a}\n"
+			    "items:\n  - id: L\n    title: {ja: a, en: a}\n"
+			    "    severity: mandatory\n    match:\n"
+			    "      scope: document\n      all:\n"
+			    "        - any: ['%s']\n",
+			    term.buf);
+		wide = own_matcher(yaml.buf, yaml.len, &cl);
+		setenv("SPECREVIEW_NO_AVX512", "1", 1);
+		narrow = own_matcher(yaml.buf, yaml.len, &ncl);
+		unsetenv("SPECREVIEW_NO_AVX512");
+		for (at = 0; at + term.len < n; at += 250) {
+			long_term_at(wide, narrow, term.buf, term.len, n, at,
+				     FINDING_SATISFIED);
+			long_term_at(wide, narrow, term.buf, term.len - 1, n,
+				     at, FINDING_MISSING);
+		}
+		matcher_free(wide);
+		matcher_free(narrow);
+		checklist_free(cl);
+		checklist_free(ncl);
+	}
+	strbuf_release(&yaml);
+	strbuf_release(&term);
+}
+
 static void test_wide_automaton(void **state)
 {
 	(void)state;
@@ -1435,6 +1515,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_text_parts, setup, teardown),
 		cmocka_unit_test(test_scan_paths_agree),
+		cmocka_unit_test(test_long_term_across_parts),
 		cmocka_unit_test(test_wide_automaton),
 		cmocka_unit_test(test_wider_automaton),
 		cmocka_unit_test(test_regex_tails_are_sound),
