@@ -1389,6 +1389,12 @@ static const struct {
 	{ "(alpha|beta)(\\s+\\w+){1,2}\\W+gamma",
 	  { "alpha", "beta", "gamma", ".", ",", "zz" } },
 	{ "(情報|資料)\\s*\\S*?(返却)", { "情報", "資料", "を", "返却", "。", "." } },
+	/* anchors at word boundaries only: a leading \\b, and \\s after
+	 * whole words (not "tox", "xto", "oto") */
+	{ "\\b(to|at)\\s+gamma", { "to", "at", "tox", "xto", "oto", "gamma" } },
+	{ "\\bonly\\s+gamma", { "only", "onlyx", "xonly", "gamma", "-" } },
+	{ "\\b%\\s*gamma", { "5", "%", "gamma", "x", "-" } },
+	{ "\\b(sen[dt]|to)\\s+gamma", { "send", "sent", "sen", "to", "gamma" } },
 };
 
 static void test_regex_tails_are_sound(void **state)
