@@ -69,6 +69,13 @@ struct pattern {
  * and + MAX_TAILS for an anchor. */
 #define LIT_BUCKETS (MAX_TAILS + 1)
 
+/* An anchor of a regex tried from its tail (mregex.lits). */
+struct anchor_lit {
+	char s[ANCHOR_BYTES];
+	size_t len;
+	uint8_t bound; /* BOUND_* */
+};
+
 struct mregex {
 	pcre2_code *code;    /* borrowed from the checklist */
 	const char *pattern; /* ... and its source */
@@ -88,6 +95,12 @@ struct mregex {
 	int jit, at_jit;
 	/* at, jit and at_jit are set (rx_ready) */
 	int ready;
+	/* Tried from its first tail (tail_starts): its anchors, when they
+	 * are common words and the tail is not, are not put into the
+	 * automaton but looked for before each place of the tail, as far
+	 * back as a match can start.  Owned; NULL for the others. */
+	struct anchor_lit *lits;
+	size_t nlits;
 	/* Items often share a regex (a clause in two of their groups, two
 	 * items on the same words): it runs once, as the first regex with
 	 * its pattern and options, and each match is a hit for every one.
@@ -1036,6 +1049,64 @@ static int jit_compile(pcre2_code *code)
 	       size > 0;
 }
 
+/*
+ * Whether regex rx (its tails read) is better tried from its first tail
+ * than from its anchors: when an anchor is a word of a few letters, the
+ * most common words ("to" of "\b(shall|must|will|to)\s+(\S+\s+){0,2}
+ * return\s+..."), the tail's literals are long (rarer, as a rule), and a
+ * match starts a few words before the tail at most (struct gap: in
+ * bytes, or in runs of spaces).  On the bench corpus that regex had
+ * 644,000 places of its anchors, found, kept, sorted and walked, for
+ * 36,000 of its tail.
+ */
+#define BY_TAIL_ANCHOR 3 /* letters: "to", "if" */
+#define BY_TAIL_REACH 64 /* bytes */
+#define BY_TAIL_RUNS 8
+
+static int tried_by_tail(const struct mregex *rx,
+			 char anchors[][ANCHOR_BYTES], size_t n,
+			 unsigned bound, const struct tail_set *tail)
+{
+	size_t k;
+
+	if (tail->shortest < TAIL_MORE_MIN ||
+	    !(rx->reach[0] <= BY_TAIL_REACH || rx->runs[0] <= BY_TAIL_RUNS))
+		return 0;
+	/* A whole word ("sub" of "\bsub-?contract" is not one: as rare as
+	 * its tail is common, and that was slower). */
+	for (k = 0; k < n; k++) {
+		size_t i, len = strlen(anchors[k]);
+
+		for (i = 0; i < len && is_word_byte((unsigned char)anchors[k][i]);
+		     i++)
+			;
+		if (i == len && len <= BY_TAIL_ANCHOR &&
+		    anchor_bound(anchors[k], len, bound) ==
+			    (BOUND_START | BOUND_END))
+			return 1;
+	}
+	return 0;
+}
+
+/* Keeps regex rx's anchors for tail_starts(). */
+static int keep_anchors(struct mregex *rx, char anchors[][ANCHOR_BYTES],
+			size_t n, unsigned bound)
+{
+	size_t k;
+
+	if (!(rx->lits = calloc(n, sizeof(*rx->lits))))
+		return SR_ENOMEM;
+	for (k = 0; k < n; k++) {
+		struct anchor_lit *a = &rx->lits[k];
+
+		a->len = strlen(anchors[k]);
+		memcpy(a->s, anchors[k], a->len + 1);
+		a->bound = anchor_bound(a->s, a->len, bound);
+	}
+	rx->nlits = n;
+	return 0;
+}
+
 static int add_regex(struct matcher *m, size_t *alloc,
 		     const struct cl_regex *r, struct ref ref,
 		     struct builder *b)
@@ -1058,6 +1129,8 @@ static int add_regex(struct matcher *m, size_t *alloc,
 	m->regexes[idx].at = NULL;
 	m->regexes[idx].jit = m->regexes[idx].at_jit = 0;
 	m->regexes[idx].ready = 0;
+	m->regexes[idx].lits = NULL;
+	m->regexes[idx].nlits = 0;
 	m->regexes[idx].first = idx;
 	m->regexes[idx].next = NO_REGEX;
 	m->nregexes++;
@@ -1081,8 +1154,8 @@ static int add_regex(struct matcher *m, size_t *alloc,
 	}
 	n = regex_anchors(r->pattern, anchors, &bound);
 	/* SPECREVIEW_NO_TAILS turns the filters off, to compare (fuzz_tails
-	 * does, on arbitrary patterns and texts): the anchors' boundaries
-	 * and the tails. */
+	 * does, on arbitrary patterns and texts): the anchors' boundaries,
+	 * the tails and trying from them. */
 	if (getenv("SPECREVIEW_NO_TAILS"))
 		bound = 0;
 	/* A caseless regex finds "É" as "é" in the folded text; an anchor
@@ -1131,8 +1204,11 @@ static int add_regex(struct matcher *m, size_t *alloc,
 			tails[t++] = p;
 		}
 		rx->ntails = t;
+		if (t && tried_by_tail(rx, anchors, n, bound, &parts[tails[0]]) &&
+		    keep_anchors(rx, anchors, n, bound) < 0)
+			return SR_ENOMEM;
 	}
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n && !m->regexes[idx].lits; k++)
 		if (add_literal(m, b, anchors[k], REF_ANCHOR, idx, -1,
 				bound) < 0)
 			return SR_ENOMEM;
@@ -1844,8 +1920,10 @@ void matcher_free(struct matcher *m)
 	free(m->refs);
 	free(m->slice_items);
 	free(m->slice_subj);
-	for (i = 0; i < m->nregexes; i++)
+	for (i = 0; i < m->nregexes; i++) {
 		pcre2_code_free(m->regexes[i].at);
+		free(m->regexes[i].lits);
+	}
 	free(m->regexes);
 	pthread_mutex_destroy(&m->rx_lock);
 	free(m->delta16);
@@ -2026,6 +2104,7 @@ struct run {
 	uint32_t *lit_at;
 	struct positions breaks; /* the '\n' of the normalized text, and
 				  * its length last */
+	struct positions starts; /* of a regex tried from its tail */
 	int excludes; /* a hit holds an exclusion */
 };
 
@@ -2424,7 +2503,8 @@ static int regex_live(const struct run *r, size_t i)
 
 	if (!rx->anchored)
 		return 1;
-	if (!filled[LIT_BUCKETS * i + MAX_TAILS])
+	/* (A regex tried from its tail has no anchors found.) */
+	if (!rx->lits && !filled[LIT_BUCKETS * i + MAX_TAILS])
 		return 0;
 	for (j = 0; j < rx->ntails; j++)
 		if (!filled[LIT_BUCKETS * i + j])
@@ -2662,6 +2742,70 @@ static int gap_fits(const struct run *r, const struct mregex *rx, size_t k,
 	return 1;
 }
 
+/* Is t[i] a ' ' that starts a run of spaces, as gap_fits() counts? */
+static int run_starts(const unsigned char *t, size_t i)
+{
+	return t[i] == ' ' && i > 0 && t[i - 1] > ' ' && t[i - 1] < 0x7f;
+}
+
+/*
+ * The places regex rx (mregex.lits) is tried at, into r->starts in
+ * order: where one of its anchors is, at or before a place of its first
+ * tail, no further back than the checks of scan_regexes() let a start
+ * be from that place (a start they let through has its first tail after
+ * it there, whatever else: each check only fails more the further back
+ * the start is).  These are exactly the places of the anchors that
+ * scan_regexes() would have let through.
+ */
+static int tail_starts(struct run *r, const struct mregex *rx,
+		       const struct positions *tail)
+{
+	const unsigned char *t = (const unsigned char *)r->norm.buf;
+	size_t k, j, next = 0, hint = 0, n = r->norm.len;
+
+	r->starts.n = 0;
+	for (k = 0; k < tail->n; k++) {
+		size_t at = tail->v[k], lo, s, b, runs = 0;
+
+		if (at < next)
+			continue; /* two literals of the tail at one place */
+		/* Inside the tail's block, within its reach. */
+		b = positions_seek(&r->breaks, (uint32_t)at, &hint);
+		lo = b ? r->breaks.v[b - 1] + 1 : 0;
+		if (rx->reach[0] != UNBOUNDED && at - lo > rx->reach[0])
+			lo = at - rx->reach[0];
+		if (lo < next)
+			lo = next;
+		/* Back past no '.' (if it cannot be one), no more runs. */
+		for (s = at; s > lo; s--) {
+			if (rx->dotless[0] && t[s - 1] == '.')
+				break;
+			if (s < at && run_starts(t, s) && ++runs > rx->runs[0])
+				break;
+		}
+		for (; s <= at; s++)
+			for (j = 0; j < rx->nlits; j++) {
+				const struct anchor_lit *a = &rx->lits[j];
+
+				if (t[s] != (unsigned char)a->s[0] ||
+				    a->len > n - s || memcmp(t + s, a->s, a->len))
+					continue;
+				if (((a->bound & BOUND_START) && s > 0 &&
+				     is_word_byte(t[s - 1])) ||
+				    ((a->bound & BOUND_END) &&
+				     is_word_byte(t[s + a->len])))
+					continue;
+				if (SR_ALLOC_GROW(r->starts.v, r->starts.n + 1,
+						  r->starts.alloc) < 0)
+					return SR_ENOMEM;
+				r->starts.v[r->starts.n++] = (uint32_t)s;
+				break;
+			}
+		next = at + 1;
+	}
+	return 0;
+}
+
 static int scan_regexes(struct run *r)
 {
 	const struct matcher *m = r->m;
@@ -2722,6 +2866,11 @@ static int scan_regexes(struct run *r)
 		size_t k, j, p[MAX_TAILS] = { 0 };
 
 		hint = 0;
+		if (rx->lits && needed[i]) {
+			if ((ret = tail_starts(r, rx, &t[0])) < 0)
+				goto out;
+			a = &r->starts;
+		}
 		for (k = 0; k < a->n; k++) {
 			uint32_t start = a->v[k], end;
 
@@ -3884,6 +4033,7 @@ out:
 	free(r.lit_hits);
 	free(r.lit_at);
 	free(r.breaks.v);
+	free(r.starts.v);
 	return ret;
 }
 

@@ -1395,6 +1395,13 @@ static const struct {
 	{ "\\bonly\\s+gamma", { "only", "onlyx", "xonly", "gamma", "-" } },
 	{ "\\b%\\s*gamma", { "5", "%", "gamma", "x", "-" } },
 	{ "\\b(sen[dt]|to)\\s+gamma", { "send", "sent", "sen", "to", "gamma" } },
+	/* tried from the tail (a short whole word before a long tail),
+	 * back a few words, or bytes and no '.' */
+	{ "\\b(shall|to)\\s+(\\S+\\s+){0,2}return\\s+(\\S+\\s+){0,1}(data|files)\\b",
+	  { "shall", "to", "tomorrow", "return", "data", "files", "x", ".",
+	    "returns" } },
+	{ "\\b(to|if)\\s[^.]{0,10}gammas",
+	  { "to", "if", "x", "gammas", ".", "tox", "gamma", "yyyy" } },
 };
 
 static void test_regex_tails_are_sound(void **state)

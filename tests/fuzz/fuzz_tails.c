@@ -1,11 +1,12 @@
 /*
- * fuzz_tails.c - the regex tail filter of match.c on arbitrary patterns
+ * fuzz_tails.c - the regex filters of match.c on arbitrary patterns
  * and texts.  The input's first line is a regex, the rest a spec; a
  * one-item checklist holding the regex is matched against the spec by
- * two matchers, one with the tail filter and one without
+ * two matchers, one with the filters and one without
  * (SPECREVIEW_NO_TAILS), and the two reports must be the same to the
- * byte.  The filter only skips attempts that cannot match: any
- * difference is a pattern whose tail was read wrong.
+ * byte.  The filters (the anchors' word boundaries, the tails, trying a
+ * regex from its tail) only skip attempts that cannot match: any
+ * difference is a pattern read wrong.
  */
 #include <stddef.h>
 #include <stdint.h>
