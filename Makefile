@@ -34,7 +34,19 @@ WARNINGS += -Werror
 endif
 
 ENGINE_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(ENGINE_PKGS))
-ENGINE_LIBS := $(shell $(PKG_CONFIG) --libs $(ENGINE_PKGS)) -lpthread
+# libgit2 and Hunspell are loaded when first needed (src/dynlib.h): the
+# program is not linked with them.  Tests that make repositories are.
+DYNLIB_PKGS := libgit2 hunspell
+ENGINE_LIBS := $(shell $(PKG_CONFIG) --libs \
+	$(filter-out $(DYNLIB_PKGS),$(ENGINE_PKGS))) -lpthread
+GIT_LIBS := $(shell $(PKG_CONFIG) --libs libgit2)
+# ... by the names dlopen(3) finds them under: the SONAMEs of the
+# libraries a link would take.
+dynlib_so = $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir $(1))/lib$(patsubst \
+	-l%,%,$(filter -l%,$(shell $(PKG_CONFIG) --libs $(1)))).so 2>/dev/null | \
+	sed -n 's/^ *SONAME *//p')
+LIBGIT2_SO := $(call dynlib_so,libgit2)
+HUNSPELL_SO := $(call dynlib_so,hunspell)
 TUI_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TUI_PKGS))
 TUI_LIBS := $(shell $(PKG_CONFIG) --libs $(TUI_PKGS))
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka)
@@ -130,6 +142,20 @@ $(BUILD)/gen/engine_id.h: $(ENGINE_SRC) $(wildcard src/*.h)
 
 $(BUILD)/src/review.o: $(BUILD)/gen/engine_id.h
 
+# The functions of the libraries loaded when first needed that the engine
+# calls, and the calls sent through their tables (tools/dynapi.sh).
+GIT_API_SRC := src/store.c src/sync.c src/verify.c
+$(BUILD)/gen/git-api.h: tools/dynapi.sh $(GIT_API_SRC)
+	@mkdir -p $(@D)
+	$(QUIET_GEN)sh tools/dynapi.sh git git2.h git_ $(GIT_API_SRC) > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/hunspell-api.h: tools/dynapi.sh src/spell.c
+	@mkdir -p $(@D)
+	$(QUIET_GEN)sh tools/dynapi.sh hunspell hunspell/hunspell.h Hunspell_ src/spell.c > $@.tmp && mv $@.tmp $@
+$(GIT_API_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/dynlib.o: $(BUILD)/gen/git-api.h
+$(BUILD)/src/spell.o $(BUILD)/src/dynlib.o: $(BUILD)/gen/hunspell-api.h
+$(BUILD)/src/dynlib.o: ALL_CFLAGS += -DSR_LIBGIT2_SO='"$(LIBGIT2_SO)"' \
+	-DSR_HUNSPELL_SO='"$(HUNSPELL_SO)"'
+
 $(BUILD)/gen/builtin.o: $(BUILD)/gen/builtin.c
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
@@ -181,7 +207,7 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(@D)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(ENGINE_CFLAGS) \
 		$(CMOCKA_CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LIB) \
-		$(ENGINE_LIBS) $(CMOCKA_LIBS) -lm
+		$(ENGINE_LIBS) $(GIT_LIBS) $(CMOCKA_LIBS) -lm
 
 # Every test program runs even when an earlier one fails; the target fails
 # if any did.  Tests find the program and the source tree through the

@@ -19,11 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <hunspell/hunspell.h>
-
 #include "builtin.h"
 #include "checklist.h"
 #include "error.h"
+#include "hunspell-api.h"
 #include "i18n.h"
 #include "review.h"
 #include "store.h"
@@ -233,6 +232,9 @@ static int open_dict(struct dict *d, const char *name, struct sr_error *err)
 		ret = SR_ENOMEM;
 		goto out;
 	}
+	/* Hunspell is loaded when a dictionary is first opened (dynlib.h) */
+	if ((ret = sr_hunspell_load(err)) < 0)
+		goto out;
 	if (!(d->h = Hunspell_create(aff.buf, dic.buf))) {
 		ret = sr_error_add(err, SR_ENOMEM, dic.buf, 0, 0,
 				   _("cannot load the dictionary"));

@@ -15,7 +15,6 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <git2.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -29,6 +28,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "git-api.h"
 #include "i18n.h"
 #include "strbuf.h"
 #include "util.h"
@@ -185,6 +185,9 @@ int store_open(struct store **out, const char *path, struct sr_error *err)
 	int ret = 0, g;
 
 	*out = NULL;
+	/* libgit2 is loaded when a repository is first opened (dynlib.h) */
+	if (sr_git_load(err) < 0)
+		return SR_ERROR;
 	if (git_libgit2_init() < 0)
 		return gerr(err, -1, _("cannot initialise libgit2"));
 	s = calloc(1, sizeof(*s));

@@ -10,7 +10,6 @@
  */
 #include "sync.h"
 
-#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "git-api.h"
 #include "i18n.h"
 #include "record.h"
 #include "sshsig.h"

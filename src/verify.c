@@ -8,7 +8,6 @@
  */
 #include "verify.h"
 
-#include <git2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <strings.h>
 
 #include "error.h"
+#include "git-api.h"
 #include "i18n.h"
 #include "record.h"
 #include "sshsig.h"

@@ -11,6 +11,8 @@
  *                  read-only file system
  *   FAULT_TRIGGER  (optional) a path: faults happen only while it exists,
  *                  so that a test can turn them on in a running program
+ *   FAULT_DLOPEN   dlopen of a library whose name contains this string
+ *                  fails, as when the library is not installed
  *
  * Reading is never affected.  Only the calls libgit2 and the program
  * make are wrapped: open, open64, openat, openat64, mkdir, link, rename,
@@ -58,6 +60,33 @@ static int writing(int flags)
 static void *next(const char *name)
 {
 	return dlsym(RTLD_NEXT, name);
+}
+
+static int dlopen_failed; /* what dlerror says next */
+
+void *dlopen(const char *file, int mode)
+{
+	const char *f = getenv("FAULT_DLOPEN");
+	void *(*real)(const char *, int) =
+		(void *(*)(const char *, int))next("dlopen");
+
+	if (f && *f && file && strstr(file, f)) {
+		dlopen_failed = 1;
+		return NULL;
+	}
+	return real(file, mode);
+}
+
+char *dlerror(void)
+{
+	char *(*real)(void) = (char *(*)(void))next("dlerror");
+
+	if (dlopen_failed) {
+		dlopen_failed = 0;
+		return (char *)"cannot open shared object file: "
+			       "No such file or directory (faultfs)";
+	}
+	return real();
 }
 
 static int after_open(int fd, const char *path, int flags)

@@ -1055,6 +1055,55 @@ static void test_record_on_full_or_read_only_disk(void **state)
 }
 
 /*
+ * libgit2 and Hunspell are loaded when first needed (src/dynlib.h): a
+ * check of a file loads neither (with them, starting took three times as
+ * long as checking a spec), and where one cannot be loaded, the command
+ * that needs it says which and exits 2 while a check of files still
+ * works.
+ */
+static void test_libraries_loaded_when_needed(void **state)
+{
+	const char *so = getenv("SR_FAULTFS");
+	char *dir = make_repo(), *err = NULL, *spec = tr_join(dir, "specs/gap.md");
+	int rc;
+
+	(void)state;
+	if (!so)
+		fail_msg("SR_FAULTFS is not set: run the tests with make test");
+	/* ld.so lists what it loads on stderr */
+	rc = t_run(NULL, &err, "LD_DEBUG=files '%s' check '%s'", t_prog(),
+		   spec);
+	assert_int_equal(rc, 1);
+	if (strstr(err, "libgit2") || strstr(err, "libhunspell"))
+		fail_msg("a check of a file loaded: %s", err);
+	free(err);
+	err = NULL;
+#define NO_LIB(lib)                                                            \
+	"cd '%s' && LD_PRELOAD='%s' FAULT_DLOPEN=" lib " "                     \
+	"ASAN_OPTIONS=\"$ASAN_OPTIONS:verify_asan_link_order=0\" '%s' "
+	rc = t_run(NULL, &err, NO_LIB("libgit2") "check", dir, so, t_prog());
+	if (rc != 2 || !strstr(err, "cannot load libgit2"))
+		fail_msg("a check of the repository without libgit2: exit "
+			 "%d, said: %s",
+			 rc, err);
+	free(err);
+	err = NULL;
+	rc = t_run(NULL, &err, NO_LIB("libgit2") "check specs/gap.md", dir, so,
+		   t_prog());
+	assert_int_equal(rc, 1);
+	free(err);
+	err = NULL;
+	rc = t_run(NULL, &err, NO_LIB("libhunspell") "spell specs/gap.md", dir,
+		   so, t_prog());
+	if (rc != 2 || !strstr(err, "cannot load libhunspell"))
+		fail_msg("spell without Hunspell: exit %d, said: %s", rc, err);
+#undef NO_LIB
+	free(err);
+	free(spec);
+	rm_repo(dir);
+}
+
+/*
  * A spec whose blob is corrupt or missing from the object store: that spec
  * is reported by name, every other spec is still checked and listed, and
  * the exit status says something could not be read.
@@ -1225,6 +1274,7 @@ int main(void)
 	    cmocka_unit_test(test_stale_lock_named),
 	    cmocka_unit_test(test_record_on_full_or_read_only_disk),
 	    cmocka_unit_test(test_corrupt_or_missing_object),
+	    cmocka_unit_test(test_libraries_loaded_when_needed),
 	    cmocka_unit_test(test_hostile_paths_in_repository),
 	    cmocka_unit_test(test_oversized_spec_in_repository),
 	};
