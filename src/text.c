@@ -503,6 +503,8 @@ static pthread_once_t norm_once = PTHREAD_ONCE_INIT;
 /* ASCII classes. */
 enum { A_PLAIN, A_SPACE, A_NL, A_MARKUP };
 static unsigned char ascii_plain[128], ascii_markup[128];
+/* The bytes bol() can do something with at the start of a line. */
+static unsigned char may_start_markup[256];
 static unsigned char ascii_lower[128];
 
 static int is_kata(uint32_t cp)
@@ -720,6 +722,7 @@ static void norm_build(void)
 		ascii_markup[c] = cls;
 		ascii_lower[c] =
 		    (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		may_start_markup[c] = c && strchr(" \t`~:<-=+|*_>#", c);
 	}
 	for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
 		if (cp >= 0xD800 && cp <= 0xDFFF)
@@ -1779,7 +1782,9 @@ static void norm_run(struct norm *st, const char *src, size_t len,
 				add_ws(st, i++, 1);
 				if (st->istart < st->nstarts)
 					block_break(st, s, i);
-				if (mk)
+				/* Most lines start with nothing bol() does
+				 * anything with (a letter, a kanji). */
+				if (mk && i < len && may_start_markup[s[i]])
 					i = bol(st, s, len, i);
 			} else {
 				i = markup(st, s, len, i);

@@ -1302,6 +1302,15 @@ static void test_markup_line_starts(void **state)
 	    {"+ item", "item"},		{"  - nested", "nested"},
 	    {"-1 degree", "-1 degree"}, {"text\n- item", "text item"},
 	    {"1. first", "1. first"},
+	    /* the same after the first line */
+	    {"text\n## Heading", "text heading"},
+	    {"text\n> quoted", "text quoted"},
+	    {"text\n* item", "text item"},
+	    {"text\n+ item", "text item"},
+	    {"text\n  - nested", "text nested"},
+	    {"text\n# 見出し", "text見出し"},
+	    {"text\n---\nmore", "text more"},
+	    {"text\n#hashtag", "text #hashtag"},
 	};
 
 	(void)state;
