@@ -81,11 +81,12 @@ int check_resolve(struct check_report *rep, const struct doc *doc)
 	nat = 0;
 	for (i = 0; i < rep->result.nfindings; i++) {
 		struct finding *f = &rep->result.findings[i];
+		/* Asked in order: each unit's start, its hits, its end, and
+		 * the units in the order of the text. */
+		struct text_pos_cursor cur = TEXT_POS_CURSOR_INIT;
 
 		for (e = 0; e < f->nevidence; e++) {
 			struct match_evidence *ev = &f->evidence[e];
-			/* Asked in order: start, the hits, end. */
-			struct text_pos_cursor cur = TEXT_POS_CURSOR_INIT;
 
 			text_lines_pos_at(lines, &cur, ev->start,
 					  &ev->pos.line, &ev->pos.col);

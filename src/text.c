@@ -10,8 +10,11 @@
 #include <emmintrin.h>
 #endif
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <tmmintrin.h>
+#include <immintrin.h>
+#include <stdatomic.h>
 #define UTF8_SSSE3 1 /* utf8_valid_ssse3, when the processor has it */
+#define TEXT_AVX512 1 /* the _wide forms, when it has AVX-512 */
+#define WIDE_TARGET __attribute__((target("avx512f,avx512bw,bmi2,popcnt")))
 #endif
 
 #include "error.h"
@@ -318,6 +321,108 @@ U8_TARGET static size_t utf8_valid_ssse3(const unsigned char *s,
 }
 #endif
 
+#ifdef TEXT_AVX512
+/*
+ * Whether the _wide forms run: the processor has AVX-512 BW and
+ * SPECREVIEW_NO_AVX512 is not set, asked once (-1 until then; 0 forced
+ * by text_simd_narrow).
+ */
+static atomic_int text_wide_state = -1;
+
+static int text_wide(void)
+{
+	int w = atomic_load_explicit(&text_wide_state, memory_order_relaxed);
+
+	if (w < 0) {
+		w = __builtin_cpu_supports("avx512f") &&
+		    __builtin_cpu_supports("avx512bw") &&
+		    __builtin_cpu_supports("bmi2") &&
+		    __builtin_cpu_supports("popcnt") &&
+		    !getenv("SPECREVIEW_NO_AVX512");
+		atomic_store_explicit(&text_wide_state, w,
+				      memory_order_relaxed);
+	}
+	return w;
+}
+
+/* A table of 16 bytes in each 128-bit lane, looked up by nibbles. */
+WIDE_TARGET static inline __m512i u8w_lookup(const uint8_t *table,
+					     __m512i x)
+{
+	return _mm512_shuffle_epi8(
+		_mm512_broadcast_i32x4(
+			_mm_loadu_si128((const __m128i *)table)),
+		x);
+}
+
+/* x moved up n bytes, the last n of prev coming in (the lanes of a
+ * 512-bit shuffle are 128 bits: each takes the 16 bytes before it). */
+#define U8W_PREV(x, prev, n)                                                   \
+	_mm512_alignr_epi8(                                                    \
+		(x),                                                           \
+		_mm512_permutex2var_epi64(                                     \
+			(prev), _mm512_set_epi64(13, 12, 11, 10, 9, 8, 7, 6),  \
+			(x)),                                                  \
+		16 - (n))
+
+/* u8_errors() on 64 bytes. */
+WIDE_TARGET static inline __m512i u8w_errors(__m512i x, __m512i prev)
+{
+	const __m512i nib = _mm512_set1_epi8(0x0F);
+	__m512i p1 = U8W_PREV(x, prev, 1), p2 = U8W_PREV(x, prev, 2),
+		p3 = U8W_PREV(x, prev, 3);
+	__m512i pair = _mm512_and_si512(
+		_mm512_and_si512(
+			u8w_lookup(u8_first_high,
+				   _mm512_and_si512(_mm512_srli_epi16(p1, 4),
+						    nib)),
+			u8w_lookup(u8_first_low, _mm512_and_si512(p1, nib))),
+		u8w_lookup(u8_second_high,
+			   _mm512_and_si512(_mm512_srli_epi16(x, 4), nib)));
+	__m512i must = _mm512_or_si512(
+		_mm512_subs_epu8(p2, _mm512_set1_epi8((char)(0xE0 - 0x80))),
+		_mm512_subs_epu8(p3, _mm512_set1_epi8((char)(0xF0 - 0x80))));
+
+	return _mm512_xor_si512(
+		_mm512_and_si512(must, _mm512_set1_epi8((char)0x80)), pair);
+}
+
+/* utf8_valid_ssse3() a block of 64 bytes a step. */
+WIDE_TARGET static size_t utf8_valid_wide(const unsigned char *s, size_t len)
+{
+	/* The last bytes of a block that an ASCII one cannot finish. */
+	static const uint8_t cut_bytes[64] = {
+		[0 ... 60] = 0xFF, [61] = 0xEF, [62] = 0xDF, [63] = 0xBF,
+	};
+	const __m512i cut = _mm512_loadu_si512((const void *)cut_bytes);
+	__m512i prev = _mm512_setzero_si512();
+	size_t i;
+
+	for (i = 0; len - i >= 64; i += 64) {
+		__m512i x = _mm512_loadu_si512((const void *)(s + i)), err;
+
+		if (!_mm512_movepi8_mask(x))
+			err = _mm512_subs_epu8(prev, cut);
+		else
+			err = u8w_errors(x, prev);
+		if (_mm512_test_epi8_mask(err, err))
+			return i;
+		prev = x;
+	}
+	return i;
+}
+#endif
+
+void text_simd_narrow(int narrow)
+{
+#ifdef TEXT_AVX512
+	atomic_store_explicit(&text_wide_state, narrow ? 0 : -1,
+			      memory_order_relaxed);
+#else
+	(void)narrow;
+#endif
+}
+
 size_t utf8_find_invalid(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -327,7 +432,12 @@ size_t utf8_find_invalid(const char *str, size_t len)
 	if (len >= 64 && __builtin_cpu_supports("ssse3")) {
 		/* What is before i is valid but for a character that may be
 		 * cut at i: from its start on, byte by byte. */
+#ifdef TEXT_AVX512
+		i = text_wide() ? utf8_valid_wide(s, len)
+				: utf8_valid_ssse3(s, len);
+#else
 		i = utf8_valid_ssse3(s, len);
+#endif
 		i = i ? i - 1 : 0;
 		while (i > 0 && (s[i] & 0xC0) == 0x80)
 			i--;
@@ -2111,11 +2221,36 @@ size_t text_lines_line(const struct text_lines *l, size_t off)
  * sixteen at a time.  utf8_count reads invalid bytes as characters of
  * their own, which this does not.
  */
+#ifdef TEXT_AVX512
+/* count_valid() 64 bytes a step, the last bytes masked. */
+WIDE_TARGET static size_t count_valid_wide(const unsigned char *s,
+					   size_t len)
+{
+	const __m512i cont = _mm512_set1_epi8(-65); /* above: not one */
+	size_t i = 0, n = 0;
+	__mmask64 m;
+
+	for (; len - i >= 64; i += 64)
+		n += (size_t)_mm_popcnt_u64(_mm512_cmpgt_epi8_mask(
+			_mm512_loadu_si512((const void *)(s + i)), cont));
+	if (i < len) {
+		m = _bzhi_u64(~0ull, (unsigned)(len - i));
+		n += (size_t)_mm_popcnt_u64(_mm512_mask_cmpgt_epi8_mask(
+			m, _mm512_maskz_loadu_epi8(m, s + i), cont));
+	}
+	return n;
+}
+#endif
+
 static size_t count_valid(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, n = 0;
 
+#ifdef TEXT_AVX512
+	if (text_wide())
+		return count_valid_wide(s, len);
+#endif
 #ifdef __SSE2__
 	/*
 	 * Continuations are 0x80..0xBF: as signed bytes, -128..-65.  The
@@ -2178,20 +2313,55 @@ void text_lines_pos(const struct text_lines *l, size_t off, int *line, int *col)
 	}
 }
 
+/* The line of off, which is on line `from` or after it: a few lines on,
+ * as a rule, found in steps that double, then halved. */
+static size_t line_from(const struct text_lines *l, size_t off, size_t from)
+{
+	size_t lo = from, hi = from + 1, step = 1;
+
+	/* start[lo - 1] <= off; find hi with start[hi - 1] > off */
+	while (hi <= l->n && l->start[hi - 1] <= off) {
+		lo = hi;
+		hi += step;
+		step *= 2;
+	}
+	if (hi > l->n + 1)
+		hi = l->n + 1;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->start[mid - 1] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 void text_lines_pos_at(const struct text_lines *l,
 		       struct text_pos_cursor *cur, size_t off, int *line,
 		       int *col)
 {
-	size_t c;
+	size_t c, ln;
 
 	if (off > l->len)
 		off = l->len;
-	if (!cur->line || off < cur->off ||
-	    (cur->line < l->n && off >= l->start[cur->line])) {
+	if (!cur->line || off < cur->off) {
 		text_lines_pos(l, off, line, col);
 		cur->off = off;
 		cur->line = (size_t)*line;
 		cur->col = *col;
+		return;
+	}
+	if (cur->line < l->n && off >= l->start[cur->line]) {
+		/* on a later line: counted from its start */
+		ln = line_from(l, off, cur->line + 1);
+		c = count_cols(l, l->start[ln - 1], off - l->start[ln - 1]) + 1;
+		cur->off = off;
+		cur->line = ln;
+		cur->col = c > INT32_MAX ? INT32_MAX : (int)c;
+		*line = ln > INT32_MAX ? INT32_MAX : (int)ln;
+		*col = cur->col;
 		return;
 	}
 	c = (size_t)cur->col + count_cols(l, cur->off, off - cur->off);

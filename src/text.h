@@ -97,6 +97,13 @@ size_t utf8_encode(uint32_t cp, char *out);
  */
 size_t utf8_find_invalid(const char *s, size_t len);
 
+/*
+ * Where the processor has AVX-512, the functions of this file read text
+ * 64 bytes a step (SPECREVIEW_NO_AVX512 says not to, read once).  Tests
+ * compare: narrow 1 takes the forms without it, 0 what the processor has.
+ */
+void text_simd_narrow(int narrow);
+
 /* Number of code points in s[0..len) (invalid bytes count one each). */
 size_t utf8_count(const char *s, size_t len);
 
@@ -236,8 +243,9 @@ void text_lines_pos(const struct text_lines *l, size_t off, int *line,
 
 /*
  * The same for offsets asked mostly in increasing order: the last answer
- * is kept, and a later offset on its line is counted on from it instead
- * of from the line's start (a paragraph is often one long line).
+ * is kept, a later offset on its line is counted on from it instead of
+ * from the line's start (a paragraph is often one long line), and a later
+ * line is looked for from it.
  */
 struct text_pos_cursor {
 	size_t off, line; /* line 0: nothing kept */

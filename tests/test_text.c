@@ -120,13 +120,13 @@ static void test_count(void **state)
 /*
  * utf8_count and utf8_find_invalid read ASCII a word at a time and the
  * common sequences without decoding them, and utf8_find_invalid reads
- * blocks of 64 bytes with SSSE3: on random bytes they must agree with
- * utf8_decode read one sequence after another.  The texts run to five
- * blocks: random bytes, mostly Japanese with broken pieces now often and
- * now seldom, and ASCII with a few pieces, so that a block of ASCII can
- * follow a cut character.
+ * blocks of 64 bytes with SSSE3 or AVX-512: on random bytes they must
+ * agree with utf8_decode read one sequence after another, both ways.
+ * The texts run to five blocks: random bytes, mostly Japanese with broken
+ * pieces now often and now seldom, and ASCII with a few pieces, so that a
+ * block of ASCII can follow a cut character.
  */
-static void test_count_find_vs_decode(void **state)
+static void count_find_vs_decode(void)
 {
 	static const unsigned char pick[] = {
 	    'a', ' ', '.', 0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe1,
@@ -142,7 +142,6 @@ static void test_count_find_vs_decode(void **state)
 	char buf[320];
 	int round;
 
-	(void)state;
 	for (round = 0; round < 200000; round++) {
 		size_t len, i, count = 0, bad, at;
 
@@ -199,6 +198,15 @@ static void test_count_find_vs_decode(void **state)
 				 "%zu (want %zu)",
 				 round, utf8_count(buf, len), count, at, bad);
 	}
+}
+
+static void test_count_find_vs_decode(void **state)
+{
+	(void)state;
+	count_find_vs_decode();
+	text_simd_narrow(1);
+	count_find_vs_decode();
+	text_simd_narrow(0);
 }
 
 static void test_is_cjk(void **state)
@@ -420,11 +428,12 @@ static void test_lines_random(void **state)
 }
 
 /*
- * Columns counted sixteen bytes at a time, when the text is known valid,
- * are the ones counted character by character: random texts of 1-, 2-,
- * 3- and 4-byte characters (continuations from 0x80 to 0xBF) and lines.
+ * Columns counted 16 or 64 bytes at a time (SSE2, AVX-512), when the text
+ * is known valid, are the ones counted character by character: random
+ * texts of 1-, 2-, 3- and 4-byte characters (continuations from 0x80 to
+ * 0xBF) and lines, every offset asked in order through a cursor too.
  */
-static void test_lines_valid_columns(void **state)
+static void lines_valid_columns(void)
 {
 	static const char *const pieces[] = {
 		"a", " ", "\n", "\xc3\x80" /* À */, "\xc2\xbf" /* ¿ */,
@@ -435,7 +444,6 @@ static void test_lines_valid_columns(void **state)
 	uint32_t seed = 99;
 	int t;
 
-	(void)state;
 	for (t = 0; t < 500; t++) {
 		struct text_lines slow = TEXT_LINES_INIT, fast = TEXT_LINES_INIT;
 		struct text_pos_cursor cur = TEXT_POS_CURSOR_INIT;
@@ -469,9 +477,45 @@ static void test_lines_valid_columns(void **state)
 					 "cursor %d:%d",
 					 t, off, l1, c1, l2, c2, l3, c3);
 		}
+		/* Forward in strides of up to a few dozen lines, landing on
+		 * line starts, inside lines and on the last line. */
+		cur = (struct text_pos_cursor)TEXT_POS_CURSOR_INIT;
+		for (off = 0; off <= len;) {
+			int l1, c1, l3, c3;
+
+			text_lines_pos(&slow, off, &l1, &c1);
+			text_lines_pos_at(&fast, &cur, off, &l3, &c3);
+			if (l1 != l3 || c1 != c3)
+				fail_msg("text %d stride to %zu: %d:%d, cursor "
+					 "%d:%d",
+					 t, off, l1, c1, l3, c3);
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 8) % 3 == 0 && slow.n > 1) {
+				/* a line start further on */
+				size_t ln = (size_t)l1 + (seed >> 12) % 40;
+
+				if (ln >= slow.n)
+					break;
+				off = slow.start[ln];
+				continue;
+			}
+			off += 1 + (seed >> 12) % 200;
+			while (off < len &&
+			       ((unsigned char)buf[off] & 0xC0) == 0x80)
+				off++;
+		}
 		text_lines_release(&slow);
 		text_lines_release(&fast);
 	}
+}
+
+static void test_lines_valid_columns(void **state)
+{
+	(void)state;
+	lines_valid_columns();
+	text_simd_narrow(1);
+	lines_valid_columns();
+	text_simd_narrow(0);
 }
 
 /* ---- widths ----------------------------------------------------- */
