@@ -3311,13 +3311,12 @@ static int hit_items(struct run *r, size_t i)
 		const struct ref *ref = &refs[k];
 		uint64_t bit;
 
-		if (ref->kind == REF_BYREF) {
-			if (h->block != NO_UNIT)
+		if (ref->kind != REF_TERM) {
+			/* (an exclusion's item may be -1, for any) */
+			if (ref->kind == REF_BYREF && h->block != NO_UNIT)
 				r->block_byref[h->block] = 1;
 			continue;
 		}
-		if (ref->kind != REF_TERM)
-			continue; /* an exclusion's item may be -1, for any */
 		bit = item_bit(cl, ref->item);
 		if (!(named & bit) || (covered && excluded(r, i, ref->item)))
 			continue;
