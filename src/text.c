@@ -2216,11 +2216,6 @@ size_t text_lines_line(const struct text_lines *l, size_t off)
 	return lo + 1;
 }
 
-/*
- * Code points in valid UTF-8: the bytes that are not continuations,
- * sixteen at a time.  utf8_count reads invalid bytes as characters of
- * their own, which this does not.
- */
 #ifdef TEXT_AVX512
 /* count_valid() 64 bytes a step, the last bytes masked. */
 WIDE_TARGET static size_t count_valid_wide(const unsigned char *s,
@@ -2242,6 +2237,11 @@ WIDE_TARGET static size_t count_valid_wide(const unsigned char *s,
 }
 #endif
 
+/*
+ * Code points in valid UTF-8: the bytes that are not continuations,
+ * sixteen at a time.  utf8_count reads invalid bytes as characters of
+ * their own, which this does not.
+ */
 static size_t count_valid(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
